@@ -1,0 +1,56 @@
+# zdx — a crash extension for ZONE_DEVICE / persistent-memory post-mortems.
+#
+#   make            build extension/zdx.so against the host crash's defs.h
+#   make demo       install what is missing, build zdx, build the default
+#                   scenario dump, and run `zdx map` and `zdx pgmap` on it
+#   make check      everything: unit tests, the dump corpus, dump tests
+#   make dumps      the dump corpus (SCENARIO=name KERNEL=name for one)
+#   make install    put zdx.so where crash's `extend` finds it
+#   make bench      timing figures (not a test)
+
+SHELL       := /bin/bash
+CC          ?= gcc
+CRASH_DEFS  ?= /usr/include/crash/defs.h
+ZDX_CACHE   ?= $(HOME)/.cache/zdx
+export ZDX_CACHE
+
+# Debian packages zdx and its factory use (installed by `make deps`).
+DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl \
+            makedumpfile kexec-tools kmod cpio python3 python3-drgn gcc make \
+            zstd xz-utils bc
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fPIC -Iinclude
+LDLIBS_DW := -ldw -lelf
+
+EXT_SRCS := $(sort $(wildcard extension/*.c))
+EXT_OBJS := $(EXT_SRCS:.c=.o)
+# Pure decoders: no crash headers, unit-testable and fuzzable without a dump.
+PURE_SRCS := $(sort $(wildcard extension/decode_*.c extension/dwarf_*.c))
+PURE_OBJS := $(PURE_SRCS:.c=.o)
+
+.PHONY: all deps demo check unit dumps install bench clean
+all: extension/zdx.so
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "[deps] installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "[deps] all Debian packages present"; fi
+
+extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
+	$(CC) $(CFLAGS) -DX86_64 -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+
+extension/zdx.so: $(EXT_OBJS)
+	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
+
+include tests/tests.mk
+include dumps/dumps.mk
+
+install: extension/zdx.so
+	install -D -m 0644 extension/zdx.so $(DESTDIR)/usr/lib64/crash/extensions/zdx.so
+
+clean:
+	rm -f extension/*.o extension/zdx.so
+	$(MAKE) -s -f tests/tests.mk clean-tests 2>/dev/null || true

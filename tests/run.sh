@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run test programs that speak TAP ("ok N - what" / "not ok N - what"),
+# echo their output, and end with the one summary line CI reads:
+#   N passed, N failed
+# A program that exits non-zero without reporting a failure counts as one
+# failure, so a crashed test can never pass silently.
+set -u
+pass=0 fail=0
+for t in "$@"; do
+    echo "# --- $t"
+    out=$(mktemp)
+    if [[ $t == *.py ]]; then python3 "$t" >"$out" 2>&1; else "$t" >"$out" 2>&1; fi
+    rc=$?
+    cat "$out"
+    p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $t exited with status $rc"; f=1
+    fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $t ran no test"; f=1
+    fi
+    pass=$((pass + p)); fail=$((fail + f))
+    rm -f "$out"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
