@@ -25,8 +25,8 @@ LDLIBS_DW := -ldw -lelf
 
 EXT_SRCS := $(sort $(wildcard extension/*.c))
 EXT_OBJS := $(EXT_SRCS:.c=.o)
-# Pure decoders: no crash headers, unit-testable and fuzzable without a dump.
-PURE_SRCS := $(sort $(wildcard extension/decode_*.c extension/dwarf_*.c))
+# Pure code (decoders, renderers): no crash headers; unit-testable without a dump.
+PURE_SRCS := $(filter-out extension/crash_% extension/cmd_% extension/zdx.c,$(EXT_SRCS))
 PURE_OBJS := $(PURE_SRCS:.c=.o)
 
 .PHONY: all deps demo check unit dumps install bench clean

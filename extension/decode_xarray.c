@@ -1,0 +1,168 @@
+/*
+ * XArray walking for pgmap_array. Entry encoding (include/linux/xarray.h):
+ * internal entries have low bits 10; an internal entry above 4096 is a node
+ * pointer (+2); one below (XA_CHUNK_SIZE-1)<<2 | 2 is a sibling naming the
+ * canonical slot of a multi-index entry in the same node; 0x402 is RETRY
+ * and 0x406 ZERO.  Everything else non-NULL (and not a value entry, low
+ * bit 1) is a pointer to the stored object.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "zdx/xarray.h"
+
+#define XA_MAX_DEPTH 11            /* 64-bit index / 6 bits per level */
+
+static int xa_is_internal(uint64_t e) { return (e & 3) == 2; }
+static int xa_is_node(uint64_t e) { return xa_is_internal(e) && e > 4096; }
+static uint64_t xa_to_node(uint64_t e) { return e - 2; }
+
+static int xa_is_sibling(const struct zdx_layout *l, uint64_t e)
+{
+	uint64_t max = (((1ULL << l->xa_chunk_shift) - 1) << 2) | 2;
+
+	return xa_is_internal(e) && e < max;
+}
+
+static int xa_is_object(uint64_t e)
+{
+	return e && !(e & 1) && !xa_is_internal(e);
+}
+
+struct xa_node_buf {
+	unsigned shift;
+	uint64_t slots[64];
+};
+
+static int read_node(const struct zdx_layout *l, zdx_read_fn rd, void *ctx, uint64_t node,
+		     struct xa_node_buf *nb)
+{
+	unsigned char shift;
+	unsigned nslots = 1U << l->xa_chunk_shift;
+
+	if (nslots > 64)
+		return ZDX_XA_CORRUPT;
+	if (rd(ctx, node + l->off_xa_node_shift, &shift, 1) ||
+	    rd(ctx, node + l->off_xa_node_slots, nb->slots, nslots * 8))
+		return ZDX_XA_UNREADABLE;
+	if (shift % l->xa_chunk_shift || shift >= 64)
+		return ZDX_XA_CORRUPT;
+	nb->shift = shift;
+	return ZDX_XA_OK;
+}
+
+int zdx_xa_load(const struct zdx_layout *l, zdx_read_fn rd, void *ctx, uint64_t xa,
+		uint64_t index, uint64_t *entry, uint64_t *bad_addr)
+{
+	uint64_t e;
+	int depth, rc;
+	struct xa_node_buf nb;
+
+	*entry = 0;
+	if (rd(ctx, xa + l->off_xa_head, &e, 8)) {
+		*bad_addr = xa;
+		return ZDX_XA_UNREADABLE;
+	}
+	if (!xa_is_node(e)) {
+		*entry = index == 0 && xa_is_object(e) ? e : 0;
+		return ZDX_XA_OK;
+	}
+	for (depth = 0; depth < XA_MAX_DEPTH; depth++) {
+		uint64_t node = xa_to_node(e);
+		unsigned off;
+
+		if ((rc = read_node(l, rd, ctx, node, &nb))) {
+			*bad_addr = node;
+			return rc;
+		}
+		if (depth == 0 && nb.shift + l->xa_chunk_shift < 64 &&
+		    index >> (nb.shift + l->xa_chunk_shift))
+			return ZDX_XA_OK;          /* beyond the tree's reach */
+		off = (index >> nb.shift) & ((1U << l->xa_chunk_shift) - 1);
+		e = nb.slots[off];
+		if (xa_is_sibling(l, e))
+			e = nb.slots[e >> 2];
+		if (!xa_is_node(e)) {
+			*entry = xa_is_object(e) ? e : 0;
+			return ZDX_XA_OK;
+		}
+		if (nb.shift == 0) {
+			*bad_addr = node;
+			return ZDX_XA_CORRUPT;     /* a node pointer below the leaves */
+		}
+	}
+	*bad_addr = xa;
+	return ZDX_XA_CORRUPT;
+}
+
+struct xa_walk {
+	const struct zdx_layout *l;
+	zdx_read_fn rd;
+	void *ctx;
+	zdx_xa_visit_fn fn;
+	void *arg;
+	uint64_t run_first, run_last, run_entry;   /* pending run, entry 0 = none */
+	uint64_t *bad_addr;
+};
+
+static void emit(struct xa_walk *w, uint64_t first, uint64_t last, uint64_t entry)
+{
+	if (w->run_entry == entry && w->run_last + 1 == first) {
+		w->run_last = last;
+		return;
+	}
+	if (w->run_entry)
+		w->fn(w->arg, w->run_first, w->run_last, w->run_entry);
+	w->run_first = first;
+	w->run_last = last;
+	w->run_entry = entry;
+}
+
+static int walk_node(struct xa_walk *w, uint64_t node, uint64_t base, int depth)
+{
+	struct xa_node_buf nb;
+	unsigned off, nslots = 1U << w->l->xa_chunk_shift;
+	int rc;
+
+	if (depth >= XA_MAX_DEPTH) {
+		*w->bad_addr = node;
+		return ZDX_XA_CORRUPT;
+	}
+	if ((rc = read_node(w->l, w->rd, w->ctx, node, &nb))) {
+		*w->bad_addr = node;
+		return rc;
+	}
+	for (off = 0; off < nslots; off++) {
+		uint64_t e = nb.slots[off], first = base + ((uint64_t)off << nb.shift);
+		uint64_t last = first + (1ULL << nb.shift) - 1;
+
+		if (xa_is_sibling(w->l, e))
+			e = (e >> 2) < nslots ? nb.slots[e >> 2] : 0;
+		if (xa_is_node(e) && nb.shift > 0) {
+			if ((rc = walk_node(w, xa_to_node(e), first, depth + 1)))
+				return rc;
+		} else if (xa_is_object(e)) {
+			emit(w, first, last, e);
+		}
+	}
+	return ZDX_XA_OK;
+}
+
+int zdx_xa_for_each(const struct zdx_layout *l, zdx_read_fn rd, void *ctx, uint64_t xa,
+		    zdx_xa_visit_fn fn, void *arg, uint64_t *bad_addr)
+{
+	struct xa_walk w = { l, rd, ctx, fn, arg, 0, 0, 0, bad_addr };
+	uint64_t head;
+	int rc = ZDX_XA_OK;
+
+	if (rd(ctx, xa + l->off_xa_head, &head, 8)) {
+		*bad_addr = xa;
+		return ZDX_XA_UNREADABLE;
+	}
+	if (xa_is_node(head))
+		rc = walk_node(&w, xa_to_node(head), 0, 0);
+	else if (xa_is_object(head))
+		emit(&w, 0, 0, head);
+	if (w.run_entry)
+		fn(arg, w.run_first, w.run_last, w.run_entry);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * zdx layout: everything zdx knows about this kernel's data structures —
+ * offsets, sizes, enum values, flag bits and features — in one plain struct.
+ *
+ * extension/crash_layout.c fills it once per crash session from the dump's
+ * debuginfo and VMCOREINFO; the pure decoders (extension/decode_*.c) only
+ * read it, so unit tests can build one by hand.  No other file knows how
+ * kernels differ: code asks the layout ("has this kernel a TAINT bit?"),
+ * never a version number.
+ */
+#ifndef ZDX_LAYOUT_H
+#define ZDX_LAYOUT_H
+
+#include <stdint.h>
+
+#define ZDX_ABSENT (-1L)          /* offset/size/enum not in this kernel */
+#define ZDX_MAX_SFLAGS 8
+#define ZDX_MAX_ZONES 8
+#define ZDX_MAX_MEMTYPES 8
+
+/* Section flag roles zdx reasons about (names are the kernel's). */
+enum zdx_sflag {
+	ZDX_SF_PRESENT,           /* SECTION_MARKED_PRESENT */
+	ZDX_SF_HAS_MEM_MAP,       /* SECTION_HAS_MEM_MAP */
+	ZDX_SF_ONLINE,            /* SECTION_IS_ONLINE */
+	ZDX_SF_EARLY,             /* SECTION_IS_EARLY */
+	ZDX_SF_TAINT_ZONE_DEVICE, /* SECTION_TAINT_ZONE_DEVICE */
+	ZDX_SF_NR
+};
+
+struct zdx_sflag_def {
+	const char *name;         /* the kernel's name, e.g. "SECTION_IS_EARLY" */
+	char letter;              /* one-letter code for compact columns */
+	int bit;                  /* bit number, -1 when this kernel lacks it */
+};
+
+struct zdx_layout {
+	/* --- geometry --- */
+	unsigned page_shift;
+	unsigned section_size_bits;
+	unsigned max_physmem_bits;
+	unsigned subsection_shift;     /* SUBSECTION_SHIFT (generic: 21) */
+	unsigned subsections_per_section;
+	unsigned long nr_section_roots;
+	unsigned long sections_per_root;
+	int sparsemem_extreme;
+	int sparsemem_vmemmap;
+	uint64_t mem_section_roots;    /* value of `mem_section` (roots array) */
+	uint64_t vmemmap_base;         /* 0 when unknown */
+
+	/* --- section flags --- */
+	struct zdx_sflag_def sflag[ZDX_SF_NR];
+	int sflags_from_enum;          /* 1: bits read from the DWARF enum */
+	unsigned section_map_last_bit; /* low bits of section_mem_map holding flags */
+	int section_nid_shift;
+
+	/* --- struct mem_section / mem_section_usage --- */
+	long sz_mem_section;
+	long off_ms_section_mem_map;
+	long off_ms_usage;             /* ABSENT before 5.3 (pageblock_flags) */
+	long off_usage_subsection_map;
+	long sz_usage_subsection_map;  /* bytes */
+
+	/* --- struct page --- */
+	long sz_page;
+	long off_page_flags;
+	long off_page_compound_head;
+	long off_page_pgmap;           /* the union word with compound_head/lru.next */
+	long off_page_refcount;
+	long off_page_mapping;
+	int pg_reserved;               /* enum pageflags PG_reserved */
+	int pg_head;
+	int zones_pgshift, zones_width;
+	int nodes_pgshift, nodes_width;
+	int page_flags_checked;        /* shifts verified on real online pages */
+
+	/* --- zones and nodes --- */
+	int nr_zone_types;             /* __MAX_NR_ZONES */
+	char zone_name[ZDX_MAX_ZONES][16];
+	int zone_device;               /* enum value of ZONE_DEVICE, -1 if none */
+	int zone_movable;
+	int max_numnodes;
+	long sz_pglist_data;
+	long off_pgdat_node_zones, off_pgdat_nr_zones, off_pgdat_node_id;
+	long off_pgdat_node_start_pfn, off_pgdat_node_present_pages, off_pgdat_node_spanned_pages;
+	long sz_zone;
+	long off_zone_start_pfn, off_zone_spanned_pages, off_zone_present_pages;
+	long off_zone_managed_pages, off_zone_name;
+	uint64_t node_data_addr;       /* node_data[] array, or contig_page_data */
+	int node_data_is_array;
+
+	/* --- pgmap container (pgmap_array XArray / pgmap_radix) --- */
+	uint64_t pgmap_container;      /* address of the xarray / radix root */
+	int pgmap_container_is_xarray;
+	long off_xa_head;
+	long off_xa_node_shift, off_xa_node_slots;
+	int xa_chunk_shift;
+
+	/* --- struct dev_pagemap / vmem_altmap --- */
+	long sz_dev_pagemap;
+	long off_pgmap_altmap;
+	long off_altmap_base_pfn, off_altmap_end_pfn, off_altmap_reserve;
+	long off_altmap_free, off_altmap_align, off_altmap_alloc;
+	long off_pgmap_ref;            /* percpu_ref (embedded ≥5.17, pointer before) */
+	int pgmap_ref_is_pointer;
+	long off_pgmap_type, off_pgmap_flags, off_pgmap_vmemmap_shift;
+	long off_pgmap_ops, off_pgmap_owner, off_pgmap_nr_range;
+	long off_pgmap_range;          /* range (5.10+) or res (struct resource) */
+	int pgmap_has_ranges;          /* 1: struct range[] (5.10+), 0: one struct resource */
+	long sz_range;
+	long off_range_start, off_range_end;
+	char memtype_name[ZDX_MAX_MEMTYPES][32]; /* indexed by enum value */
+	int nr_memtypes;
+
+	/* --- struct resource (iomem tree, owner names) --- */
+	uint64_t iomem_resource;
+	long off_res_start, off_res_end, off_res_name, off_res_child, off_res_sibling;
+
+	/* --- kernel features (detected, never assumed from a version) --- */
+	int has_pfn_to_online_page_fn; /* out-of-line: 9f605f260594 series */
+	int has_pgmap_pfn_valid;       /* 34dc45be4563 */
+	int has_subsection_map;
+};
+
+/* Convenience: is flag role f defined by this kernel, and set in flags? */
+static inline int zdx_sflag_known(const struct zdx_layout *l, enum zdx_sflag f)
+{
+	return l->sflag[f].bit >= 0;
+}
+
+static inline int zdx_sflag_set(const struct zdx_layout *l, enum zdx_sflag f,
+				unsigned long flags)
+{
+	return l->sflag[f].bit >= 0 && (flags >> l->sflag[f].bit) & 1;
+}
+
+static inline unsigned long zdx_pages_per_section(const struct zdx_layout *l)
+{
+	return 1UL << (l->section_size_bits - l->page_shift);
+}
+
+static inline unsigned long zdx_pages_per_subsection(const struct zdx_layout *l)
+{
+	return 1UL << (l->subsection_shift - l->page_shift);
+}
+
+static inline unsigned long zdx_pfn_to_section_nr(const struct zdx_layout *l, uint64_t pfn)
+{
+	return pfn >> (l->section_size_bits - l->page_shift);
+}
+
+static inline uint64_t zdx_section_nr_to_pfn(const struct zdx_layout *l, unsigned long nr)
+{
+	return (uint64_t)nr << (l->section_size_bits - l->page_shift);
+}
+
+static inline unsigned long zdx_nr_mem_sections(const struct zdx_layout *l)
+{
+	return 1UL << (l->max_physmem_bits - l->section_size_bits);
+}
+
+#endif

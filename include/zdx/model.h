@@ -1,0 +1,96 @@
+/*
+ * The model: what zdx rebuilt from one dump (sections, pgmaps, zones), and
+ * the pure questions asked of it — who owns a pfn, what pfn_valid() and
+ * pfn_to_online_page() say, and the owner map of the physical space.
+ * extension/crash_model.c fills it from the dump; tests fill it by hand.
+ */
+#ifndef ZDX_MODEL_H
+#define ZDX_MODEL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "zdx/layout.h"
+#include "zdx/section.h"
+#include "zdx/pgmap.h"
+
+struct zdx_zone {
+	int node, zone;           /* zone = enum zone_type value */
+	char name[16];
+	uint64_t start_pfn, spanned, present, managed;
+};
+
+/* Where a piece of memmap physically lives. */
+enum zdx_memmap_home {
+	ZDX_HOME_UNKNOWN,         /* could not translate the vmemmap address */
+	ZDX_HOME_RAM,             /* ordinary System RAM */
+	ZDX_HOME_DEVICE,          /* inside a pgmap's range (altmap storage) */
+};
+
+struct zdx_pgmap_info {
+	struct zdx_pgmap pg;
+	char owner[64];           /* iomem resource name covering the range, "" if none */
+	uint64_t xa_entries;      /* pgmap_array index runs that point to it */
+	uint64_t memmap_phys;     /* physical address of the struct page of pfn_first */
+	enum zdx_memmap_home memmap_home;
+	int memmap_pgmap;         /* index of the pgmap holding that memmap, -1 */
+	int memmap_readable;      /* the data pages' struct pages are in the dump */
+};
+
+struct zdx_model {
+	const struct zdx_layout *l;
+	struct zdx_section *sec;  /* sections whose section_mem_map is non-zero, by nr */
+	size_t nsec;
+	size_t roots_unreadable;  /* mem_section root pages not in the dump */
+	struct zdx_pgmap_info *pgm;
+	int npgm;
+	struct zdx_zone *zones;
+	int nzones;
+};
+
+const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr);
+/* Index of the pgmap whose ranges hold pfn, -1 if none. */
+int zdx_model_pgmap_of(const struct zdx_model *m, uint64_t pfn);
+/* The RAM zone (never ZONE_DEVICE) whose span holds pfn, or NULL. */
+const struct zdx_zone *zdx_model_ram_zone(const struct zdx_model *m, uint64_t pfn);
+
+enum zdx_owner {
+	ZDX_OWN_HOLE,             /* no section, or a sub-section without memmap */
+	ZDX_OWN_RAM,
+	ZDX_OWN_DEVICE,
+};
+
+struct zdx_pfn_facts {
+	uint64_t pfn;
+	const struct zdx_section *sec;  /* NULL: no section */
+	unsigned subsection;
+	int subsection_populated;       /* -1 unknown (usage map not in dump) */
+	int pfn_valid;                  /* -1 unknown */
+	int online_page_this_kernel;    /* pfn_to_online_page() of this kernel */
+	int online_page_fixed;          /* ... of a kernel with 1f90a3477df3 */
+	enum zdx_owner owner;
+	int pgmap;                      /* index into m->pgm, -1 */
+	enum zdx_pgmap_region region;
+	int pgmap_pfn_valid;
+	const struct zdx_zone *zone;    /* RAM zone, NULL */
+	int mixed;                      /* section shared by RAM and device memory */
+};
+
+void zdx_model_pfn_facts(const struct zdx_model *m, uint64_t pfn, struct zdx_pfn_facts *f);
+
+/* One run of the owner map: pfns [start, end) with one owner description. */
+struct zdx_run {
+	uint64_t start, end;
+	enum zdx_owner owner;
+	int online, early;              /* RAM */
+	int node, zone;                 /* RAM zone, -1 when no zone spans it */
+	int pgmap;                      /* DEVICE: index into m->pgm */
+	enum zdx_pgmap_region region;   /* DEVICE */
+	int mixed;
+};
+
+/* Build the owner map over [0, max_pfn) where max_pfn covers every section
+ * and pgmap. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
+long zdx_map_build(const struct zdx_model *m, struct zdx_run **runs);
+const char *zdx_owner_name(enum zdx_owner o);
+
+#endif

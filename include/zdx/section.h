@@ -1,0 +1,77 @@
+/*
+ * Sections and sub-sections: pure decoding of struct mem_section and
+ * struct mem_section_usage bytes (no crash I/O).
+ */
+#ifndef ZDX_SECTION_H
+#define ZDX_SECTION_H
+
+#include <stdint.h>
+#include "zdx/layout.h"
+
+#define ZDX_SUBSECTION_WORDS 8    /* up to 512 sub-sections (arm64 ≤5.11) */
+
+enum zdx_usage_state {
+	ZDX_USAGE_NONE,           /* kernel has no usage (pre-5.3) or ms->usage NULL */
+	ZDX_USAGE_OK,             /* subsection map read from the dump */
+	ZDX_USAGE_MISSING,        /* ms->usage set but its page is not in the dump */
+};
+
+struct zdx_section {
+	unsigned long nr;
+	uint64_t coded;           /* raw section_mem_map */
+	unsigned long flags;      /* coded & section_map_mask */
+	uint64_t map_base;        /* coded & ~mask: page of pfn p = map_base + p*sz_page */
+	uint64_t usage;           /* struct mem_section_usage * */
+	enum zdx_usage_state usage_state;
+	uint64_t subsection_map[ZDX_SUBSECTION_WORDS];
+};
+
+/* Decode one struct mem_section from its bytes. */
+void zdx_section_decode(const struct zdx_layout *l, unsigned long nr,
+			const unsigned char *raw, struct zdx_section *s);
+
+/* Fill the sub-section map from the bytes of a struct mem_section_usage. */
+void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
+			   const unsigned char *usage_raw);
+
+static inline uint64_t zdx_section_mask(const struct zdx_layout *l)
+{
+	return (1ULL << l->section_map_last_bit) - 1;
+}
+
+int zdx_section_present(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_section_has_memmap(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_section_online(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_section_early(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_section_tainted(const struct zdx_layout *l, const struct zdx_section *s);
+
+/* Sub-section idx of a pfn inside its section. */
+unsigned zdx_subsection_idx(const struct zdx_layout *l, uint64_t pfn);
+/* Is sub-section idx populated (bit set in subsection_map)? Sections without
+ * a usage map (pre-5.3 kernels) count as fully populated. */
+int zdx_subsection_populated(const struct zdx_layout *l, const struct zdx_section *s,
+			     unsigned idx);
+unsigned zdx_subsection_count(const struct zdx_layout *l, const struct zdx_section *s);
+/* '#' per populated sub-section, '.' per empty one, '?' when the map is
+ * missing from the dump; writes subsections_per_section chars + NUL,
+ * compressed to at most width chars (each char then covers several). */
+void zdx_subsection_strip(const struct zdx_layout *l, const struct zdx_section *s,
+			  char *buf, unsigned width);
+
+/* Address of the struct page of pfn (only meaningful when has_memmap). */
+uint64_t zdx_section_page_addr(const struct zdx_layout *l, const struct zdx_section *s,
+			       uint64_t pfn);
+
+/* Letters for the flags this kernel defines, e.g. "PMOE-" (crash kmem -n style
+ * uses P M O E D; zdx adds T for the ZONE_DEVICE taint). */
+void zdx_section_flag_letters(const struct zdx_layout *l, unsigned long flags, char *buf);
+/* Human list "present,memmap,online,early" into buf (size n). Unknown set
+ * bits are shown as bitN. */
+void zdx_section_flag_names(const struct zdx_layout *l, unsigned long flags, char *buf,
+			    unsigned n);
+
+/* pfn_valid() as this kernel implements it (5.3+: early || subsection bit):
+ * 1 valid, 0 not, -1 unknown (the usage map is not in the dump). */
+int zdx_pfn_valid(const struct zdx_layout *l, const struct zdx_section *s, uint64_t pfn);
+
+#endif
