@@ -55,7 +55,7 @@ const char *zdx_owner_name(enum zdx_owner o)
 }
 
 /* Owner of one pfn inside section s (s may be NULL). */
-static enum zdx_owner owner_of(const struct zdx_model *m, const struct zdx_section *s,
+enum zdx_owner zdx_model_owner(const struct zdx_model *m, const struct zdx_section *s,
 			       uint64_t pfn, int *pgmap)
 {
 	const struct zdx_layout *l = m->l;
@@ -69,21 +69,34 @@ static enum zdx_owner owner_of(const struct zdx_model *m, const struct zdx_secti
 									   : ZDX_OWN_HOLE;
 }
 
-/* A section is mixed when some of its pfns are RAM and some device. */
-static int section_mixed(const struct zdx_model *m, const struct zdx_section *s)
+/* Which owners a section's sub-sections have: bit per enum zdx_owner. */
+static unsigned section_owners(const struct zdx_model *m, const struct zdx_section *s)
 {
 	const struct zdx_layout *l = m->l;
 	uint64_t pfn = zdx_section_nr_to_pfn(l, s->nr), step = zdx_pages_per_subsection(l);
 	uint64_t end = pfn + zdx_pages_per_section(l), p;
-	int ram = 0, dev = 0, pg;
+	unsigned seen = 0;
+	int pg;
 
-	for (p = pfn; p < end && !(ram && dev); p += step) {
-		enum zdx_owner o = owner_of(m, s, p, &pg);
+	for (p = pfn; p < end; p += step)
+		seen |= 1U << zdx_model_owner(m, s, p, &pg);
+	return seen;
+}
 
-		ram |= o == ZDX_OWN_RAM;
-		dev |= o == ZDX_OWN_DEVICE;
-	}
-	return ram && dev;
+/* A section is mixed when some of its pfns are RAM and some device. */
+static int section_mixed(const struct zdx_model *m, const struct zdx_section *s)
+{
+	unsigned seen = section_owners(m, s);
+
+	return (seen >> ZDX_OWN_RAM & 1) && (seen >> ZDX_OWN_DEVICE & 1);
+}
+
+const char *zdx_model_section_owner(const struct zdx_model *m, const struct zdx_section *s)
+{
+	unsigned seen = section_owners(m, s);
+	int ram = seen >> ZDX_OWN_RAM & 1, dev = seen >> ZDX_OWN_DEVICE & 1;
+
+	return ram && dev ? "mixed" : ram ? "ram" : dev ? "device" : "hole";
 }
 
 /* pfn_to_online_page(): 5.12+ semantics when `fixed`, else the 4.13–5.11
@@ -112,7 +125,7 @@ void zdx_model_pfn_facts(const struct zdx_model *m, uint64_t pfn, struct zdx_pfn
 	f->sec = zdx_model_section(m, zdx_pfn_to_section_nr(l, pfn));
 	f->subsection = zdx_subsection_idx(l, pfn);
 	f->zone = NULL;
-	f->owner = owner_of(m, f->sec, pfn, &f->pgmap);
+	f->owner = zdx_model_owner(m, f->sec, pfn, &f->pgmap);
 	if (f->sec) {
 		f->subsection_populated = l->has_subsection_map &&
 			f->sec->usage_state == ZDX_USAGE_MISSING ? -1 :
@@ -210,7 +223,7 @@ static void describe(const struct zdx_model *m, const struct zdx_section *s, uin
 
 	memset(x, 0, sizeof(*x));
 	x->node = x->zone = x->pgmap = -1;
-	x->owner = owner_of(m, s, pfn, &x->pgmap);
+	x->owner = zdx_model_owner(m, s, pfn, &x->pgmap);
 	x->mixed = mixed;
 	if (x->owner == ZDX_OWN_DEVICE) {
 		x->region = zdx_pgmap_region_of(m->l, &m->pgm[x->pgmap].pg, pfn);

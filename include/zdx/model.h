@@ -75,6 +75,12 @@ struct zdx_pfn_facts {
 	int mixed;                      /* section shared by RAM and device memory */
 };
 
+/* Owner of pfn in section s (NULL: no section); *pgmap set for DEVICE. */
+enum zdx_owner zdx_model_owner(const struct zdx_model *m, const struct zdx_section *s,
+			       uint64_t pfn, int *pgmap);
+/* "ram", "device", "mixed" (RAM and device memory share it) or "hole". */
+const char *zdx_model_section_owner(const struct zdx_model *m, const struct zdx_section *s);
+
 void zdx_model_pfn_facts(const struct zdx_model *m, uint64_t pfn, struct zdx_pfn_facts *f);
 
 /* One run of the owner map: pfns [start, end) with one owner description. */

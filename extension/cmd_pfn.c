@@ -1,0 +1,278 @@
+/*
+ * zdx pfn: everything about one pfn, and whether its struct page can be
+ * trusted — with the reason zdx believes so.  "Not in this dump" and
+ * "never initialised" are different answers.
+ */
+#include "defs.h"
+#include <string.h>
+#include "zdx/crash_glue.h"
+#include "zdx/commands.h"
+#include "zdx/json.h"
+#include "zdx/page.h"
+
+enum pfn_input { IN_GUESS, IN_PHYS, IN_PAGE };
+
+struct page_view {
+	uint64_t vaddr, paddr;
+	int mapped;                     /* vmemmap address translates */
+	int in_dump;                    /* its bytes are readable */
+	struct zdx_page page;
+	const char *verdict;            /* initialised? in words */
+	const char *why;
+};
+
+static uint64_t max_pfn(const struct zdx_model *m)
+{
+	return m->nsec ? zdx_section_nr_to_pfn(m->l, m->sec[m->nsec - 1].nr + 1) : 0;
+}
+
+/* Resolve the argument to a pfn; says how it was read. */
+static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint64_t *pfn,
+		  const char **how)
+{
+	const struct zdx_layout *l = m->l;
+
+	if (in == IN_PAGE || (in == IN_GUESS && v >= max_pfn(m) && l->vmemmap_base &&
+			      v >= l->vmemmap_base)) {
+		if (!l->vmemmap_base || v < l->vmemmap_base ||
+		    (v - l->vmemmap_base) / l->sz_page >= max_pfn(m)) {
+			error(INFO, "zdx pfn: %llx is not a struct page address in the vmemmap "
+			      "(base %llx)\n", (unsigned long long)v, (unsigned long long)l->vmemmap_base);
+			return -1;
+		}
+		*pfn = (v - l->vmemmap_base) / l->sz_page;
+		*how = "struct page address";
+		return 0;
+	}
+	if (in == IN_PHYS || (in == IN_GUESS && v >= max_pfn(m))) {
+		if ((v >> l->page_shift) >= max_pfn(m)) {
+			error(INFO, "zdx pfn: %llx is beyond the last section (highest pfn %llx): "
+			      "not a pfn, physical address or struct page of this machine\n",
+			      (unsigned long long)v, (unsigned long long)max_pfn(m) - 1);
+			return -1;
+		}
+		*pfn = v >> l->page_shift;
+		*how = "physical address";
+		return 0;
+	}
+	*pfn = v;
+	*how = "pfn";
+	return 0;
+}
+
+/* Judge the struct page from where it sits and what it holds. */
+static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f, struct page_view *pv)
+{
+	const struct zdx_layout *l = m->l;
+	const struct zdx_page *p = &pv->page;
+
+	if (!pv->mapped) {
+		pv->verdict = "no struct page";
+		pv->why = "the vmemmap address is not mapped: no memmap for this sub-section";
+		return;
+	}
+	if (!pv->in_dump) {
+		pv->verdict = "unknown: not in this dump";
+		pv->why = "the page holding this struct page is not in the dump (kdump filtering, "
+			  "or a memmap on device memory outside the dump's ranges)";
+		return;
+	}
+	if (f->owner == ZDX_OWN_DEVICE && f->region == ZDX_REGION_RESERVE) {
+		pv->verdict = "NEVER INITIALISED";
+		pv->why = p->state == ZDX_PAGE_PLAUSIBLE
+			? "altmap reserve (info block): memmap_init_zone_device() starts at pfn_first; "
+			  "the bytes only look plausible by chance"
+			: "altmap reserve (info block): memmap_init_zone_device() starts at pfn_first, "
+			  "and the bytes confirm it";
+		return;
+	}
+	if (p->state != ZDX_PAGE_PLAUSIBLE) {
+		pv->verdict = "not initialised";
+		pv->why = zdx_page_state_name(p->state);
+		return;
+	}
+	if (f->owner == ZDX_OWN_DEVICE) {
+		int zone_ok = p->zone == l->zone_device;
+		int pg_ok = p->pgmap_word == m->pgm[f->pgmap].pg.addr || p->tail;
+
+		if (f->region == ZDX_REGION_MEMMAP) {
+			pv->verdict = zone_ok && p->reserved ? "initialised, no pgmap" : "inconsistent";
+			pv->why = "altmap memmap storage: initialised by memmap_init_range() as a "
+				  "reserved ZONE_DEVICE page; page->pgmap is not a dev_pagemap";
+		} else {
+			pv->verdict = zone_ok && pg_ok ? "initialised" : "inconsistent";
+			pv->why = zone_ok && pg_ok ? "zone is ZONE_DEVICE and page->pgmap points back to its pgmap"
+				  : "a data page should be ZONE_DEVICE with page->pgmap == its pgmap";
+		}
+		return;
+	}
+	if (f->owner == ZDX_OWN_RAM && f->zone) {
+		int ok = p->zone == f->zone->zone && p->node == f->zone->node;
+
+		pv->verdict = ok ? "initialised" : "inconsistent";
+		pv->why = ok ? "page->flags zone/node match the zone span holding it"
+			     : "page->flags zone/node differ from the zone span holding it";
+		return;
+	}
+	pv->verdict = "unknown";
+	pv->why = f->owner == ZDX_OWN_RAM ? "RAM outside every zone span (offline or never onlined): "
+		  "its memmap is initialised only when onlined" : "no owner to check against";
+}
+
+static void read_page_view(const struct zdx_model *m, const struct zdx_pfn_facts *f, struct page_view *pv)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned char buf[512];
+
+	memset(pv, 0, sizeof(*pv));
+	if (!f->sec || !zdx_section_has_memmap(l, f->sec) || l->sz_page > (long)sizeof(buf)) {
+		pv->verdict = "no struct page";
+		pv->why = "the section has no memmap";
+		return;
+	}
+	pv->vaddr = zdx_section_page_addr(l, f->sec, f->pfn);
+	pv->mapped = zdx_kvtop(pv->vaddr, &pv->paddr) == 0;
+	pv->in_dump = pv->mapped && zdx_kread(pv->vaddr, buf, l->sz_page) == 0;
+	if (pv->in_dump)
+		zdx_page_decode(l, buf, &pv->page);
+	judge_page(m, f, pv);
+}
+
+static const char *yes_no(int v)
+{
+	return v < 0 ? "unknown (not in this dump)" : v ? "yes" : "no";
+}
+
+static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
+			const struct page_view *pv, const char *how)
+{
+	const struct zdx_layout *l = m->l;
+	char flags[16] = "-", home[80];
+
+	if (f->sec)
+		zdx_section_flag_letters(l, f->sec->flags, flags);
+	fprintf(fp, "PFN %llx  PHYS %llx  (argument read as a %s)\n", (unsigned long long)f->pfn,
+		(unsigned long long)(f->pfn << l->page_shift), how);
+	if (f->sec)
+		fprintf(fp, "  section %lu [%s]  sub-section %u: %s\n", f->sec->nr, flags, f->subsection,
+			f->subsection_populated < 0 ? "unknown (usage map not in dump)"
+			: f->subsection_populated ? "populated" : "not populated");
+	else
+		fprintf(fp, "  section %lu: not initialised (no memory here)\n",
+			zdx_pfn_to_section_nr(l, f->pfn));
+	fprintf(fp, "  pfn_valid()                 %s\n", yes_no(f->pfn_valid));
+	fprintf(fp, "  pfn_to_online_page()        %s (this kernel%s), %s (with 1f90a3477df3)\n",
+		f->online_page_this_kernel < 0 ? "unknown" : f->online_page_this_kernel ? "page" : "NULL",
+		l->has_pfn_to_online_page_fn ? ", has the fix" : ", LACKS the ZONE_DEVICE fix",
+		f->online_page_fixed < 0 ? "unknown" : f->online_page_fixed ? "page" : "NULL");
+	if (f->pgmap >= 0) {
+		const struct zdx_pgmap_info *pi = &m->pgm[f->pgmap];
+
+		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid ? "yes" : "no");
+		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s\n",
+			(unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
+			pi->owner[0] ? pi->owner : "-", zdx_region_name(f->region));
+	} else if (f->owner == ZDX_OWN_RAM) {
+		fprintf(fp, "  owner   RAM: %s %s, node %d zone %s\n",
+			zdx_section_early(l, f->sec) ? "early" : "hot-plugged",
+			zdx_section_online(l, f->sec) ? "online" : "offline",
+			f->zone ? f->zone->node : -1, f->zone ? f->zone->name : "none");
+	} else {
+		fprintf(fp, "  owner   hole\n");
+	}
+	if (f->mixed)
+		fprintf(fp, "  section shared by System RAM and device memory\n");
+	if (pv->vaddr)
+		fprintf(fp, "  struct page %llx  phys %s  %s\n", (unsigned long long)pv->vaddr,
+			pv->mapped ? (snprintf(home, sizeof(home), "%llx", (unsigned long long)pv->paddr), home)
+				   : "unmapped",
+			pv->mapped ? zdx_memmap_home_of(pv->vaddr, home + 40, sizeof(home) - 40) : "");
+	if (pv->in_dump)
+		fprintf(fp, "  page->flags %llx (zone %d %s, node %d%s)  pgmap/compound_head %llx  "
+			"_refcount %d\n", (unsigned long long)pv->page.flags, pv->page.zone,
+			pv->page.zone < l->nr_zone_types ? l->zone_name[pv->page.zone] : "invalid",
+			pv->page.node, pv->page.reserved ? ", PG_reserved" : "",
+			(unsigned long long)pv->page.pgmap_word, pv->page.refcount);
+	fprintf(fp, "  struct page: %s — %s\n", pv->verdict, pv->why);
+}
+
+static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
+		       const struct page_view *pv, const char *how)
+{
+	const struct zdx_layout *l = m->l;
+	struct zdx_json j;
+
+	zj_init(&j, fp);
+	zj_obj(&j, NULL);
+	zj_hex(&j, "pfn", f->pfn);
+	zj_str(&j, "argument_read_as", how);
+	zj_int(&j, "section", (long long)zdx_pfn_to_section_nr(l, f->pfn));
+	zj_bool(&j, "section_initialised", f->sec != NULL);
+	if (f->sec)
+		zj_hex(&j, "section_flags", f->sec->flags);
+	zj_int(&j, "subsection", f->subsection);
+	zj_tri(&j, "subsection_populated", f->sec ? f->subsection_populated : 0);
+	zj_tri(&j, "pfn_valid", f->pfn_valid);
+	zj_tri(&j, "pfn_to_online_page", f->online_page_this_kernel);
+	zj_tri(&j, "pfn_to_online_page_fixed", f->online_page_fixed);
+	zj_bool(&j, "kernel_has_online_page_fix", l->has_pfn_to_online_page_fn);
+	zj_str(&j, "owner", zdx_owner_name(f->owner));
+	zj_bool(&j, "mixed_section", f->mixed);
+	if (f->pgmap >= 0) {
+		zj_hex(&j, "pgmap", m->pgm[f->pgmap].pg.addr);
+		zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[f->pgmap].pg));
+		zj_str(&j, "device", m->pgm[f->pgmap].owner[0] ? m->pgm[f->pgmap].owner : NULL);
+		zj_str(&j, "region", zdx_region_name(f->region));
+		zj_bool(&j, "pgmap_pfn_valid", f->pgmap_pfn_valid);
+	}
+	if (f->zone) {
+		zj_int(&j, "node", f->zone->node);
+		zj_str(&j, "zone", f->zone->name);
+	}
+	if (f->sec && f->owner == ZDX_OWN_RAM) {
+		zj_bool(&j, "online", zdx_section_online(l, f->sec));
+		zj_bool(&j, "early", zdx_section_early(l, f->sec));
+	}
+	zj_hex(&j, "struct_page", pv->vaddr);
+	zj_bool(&j, "struct_page_mapped", pv->mapped);
+	if (pv->mapped)
+		zj_hex(&j, "struct_page_phys", pv->paddr);
+	zj_bool(&j, "struct_page_in_dump", pv->in_dump);
+	if (pv->in_dump) {
+		zj_hex(&j, "page_flags", pv->page.flags);
+		zj_int(&j, "page_zone", pv->page.zone);
+		zj_int(&j, "page_node", pv->page.node);
+		zj_str(&j, "page_state", zdx_page_state_name(pv->page.state));
+	}
+	zj_str(&j, "struct_page_verdict", pv->verdict);
+	zj_str(&j, "why", pv->why);
+	zj_end_obj(&j);
+	zj_done(&j);
+}
+
+void zdx_cmd_pfn(int argc, char **argv)
+{
+	const struct zdx_model *m = zdx_model();
+	int json = zdx_take_flag(&argc, argv, "-j");
+	enum pfn_input in = zdx_take_flag(&argc, argv, "-p") ? IN_PHYS
+			    : zdx_take_flag(&argc, argv, "-s") ? IN_PAGE : IN_GUESS;
+	struct zdx_pfn_facts f;
+	struct page_view pv;
+	const char *how;
+	uint64_t v, pfn;
+
+	if (!m)
+		return;
+	if (argc < 2 || zdx_parse_u64(argv[1], &v)) {
+		error(INFO, "zdx pfn: give a pfn, a physical address (-p) or a struct page address (-s)\n");
+		return;
+	}
+	if (to_pfn(m, v, in, &pfn, &how))
+		return;
+	zdx_model_pfn_facts(m, pfn, &f);
+	read_page_view(m, &f, &pv);
+	if (json)
+		json_facts(m, &f, &pv, how);
+	else
+		print_facts(m, &f, &pv, how);
+}

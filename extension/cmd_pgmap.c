@@ -1,0 +1,225 @@
+/*
+ * zdx pgmap: every dev_pagemap in pgmap_array with its altmap regions.
+ */
+#include "defs.h"
+#include <string.h>
+#include "zdx/crash_glue.h"
+#include "zdx/commands.h"
+#include "zdx/format.h"
+#include "zdx/json.h"
+
+struct region_span {
+	enum zdx_pgmap_region region;
+	uint64_t first, end;            /* pfns [first, end) */
+	const char *struct_pages;       /* what the kernel did to their struct pages */
+};
+
+/* The altmap regions of range 0, clipped to the range, in device order. */
+static int pgmap_regions(const struct zdx_layout *l, const struct zdx_pgmap *pg,
+			 struct region_span *r)
+{
+	uint64_t first = zdx_pgmap_range_first_pfn(l, pg, 0), end = zdx_pgmap_range_end_pfn(l, pg, 0);
+	uint64_t res_end = pg->altmap.base_pfn + pg->altmap.reserve;
+	uint64_t data = zdx_pgmap_pfn_first(l, pg, 0);
+	int n = 0;
+
+	if (pg->altmap.valid) {
+		if (res_end > first)
+			r[n++] = (struct region_span){ ZDX_REGION_RESERVE, first, res_end < end ? res_end : end,
+				"never initialised (info-block reserve)" };
+		if (data > res_end)
+			r[n++] = (struct region_span){ ZDX_REGION_MEMMAP, res_end > first ? res_end : first,
+				data < end ? data : end, "reserved ZONE_DEVICE, no pgmap" };
+	}
+	if (data < end)
+		r[n++] = (struct region_span){ ZDX_REGION_DATA, data, end,
+			"initialised, page->pgmap set" };
+	return n;
+}
+
+static const char *home_text(const struct zdx_model *m, const struct zdx_pgmap_info *pi,
+			     char *buf, unsigned long n)
+{
+	switch (pi->memmap_home) {
+	case ZDX_HOME_RAM:
+		snprintf(buf, n, "System RAM");
+		break;
+	case ZDX_HOME_DEVICE:
+		snprintf(buf, n, "device memory of pgmap %llx (%s)%s",
+			 (unsigned long long)m->pgm[pi->memmap_pgmap].pg.addr,
+			 m->pgm[pi->memmap_pgmap].owner[0] ? m->pgm[pi->memmap_pgmap].owner : "?",
+			 pi->memmap_pgmap == pi - m->pgm ? ", its own altmap" : ", another device's altmap");
+		break;
+	default:
+		snprintf(buf, n, "unknown (the vmemmap address does not translate in this dump)");
+	}
+	return buf;
+}
+
+static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_layout *l = m->l;
+	const struct zdx_pgmap *pg = &pi->pg;
+	struct region_span r[3];
+	char b1[32], home[160];
+	int i, n;
+
+	fprintf(fp, "PGMAP %llx  %s (%s)  owner %s\n", (unsigned long long)pg->addr, pg->type_name,
+		zdx_pgmap_type_word(pg), pi->owner[0] ? pi->owner : "(no iomem resource)");
+	for (i = 0; i < pg->nr_range; i++)
+		fprintf(fp, "  range %d  phys %llx-%llx  pfn %llx-%llx  %s\n", i,
+			(unsigned long long)pg->range[i].start, (unsigned long long)pg->range[i].end,
+			(unsigned long long)zdx_pgmap_range_first_pfn(l, pg, i),
+			(unsigned long long)zdx_pgmap_range_end_pfn(l, pg, i) - 1,
+			zdx_fmt_bytes(pg->range[i].end - pg->range[i].start + 1, b1, sizeof(b1)));
+	fprintf(fp, "  flags %#x  vmemmap_shift %llu  ref %llx  ops %llx  owner-ptr %llx  "
+		"pgmap_array runs %llu\n", pg->flags, (unsigned long long)pg->vmemmap_shift,
+		(unsigned long long)pg->ref, (unsigned long long)pg->ops,
+		(unsigned long long)pg->owner, (unsigned long long)pi->xa_entries);
+	if (pg->altmap.valid)
+		fprintf(fp, "  altmap base_pfn %llx%s%llx  reserve %#llx  free %#llx  align %#llx  "
+			"alloc %#llx\n", (unsigned long long)pg->altmap.base_pfn,
+			pg->altmap.has_end_pfn ? "  end_pfn " : "",
+			(unsigned long long)(pg->altmap.has_end_pfn ? pg->altmap.end_pfn : 0),
+			(unsigned long long)pg->altmap.reserve, (unsigned long long)pg->altmap.free,
+			(unsigned long long)pg->altmap.align, (unsigned long long)pg->altmap.alloc);
+	else
+		fprintf(fp, "  altmap none (memmap in System RAM)\n");
+	fprintf(fp, "  %-15s  %-23s  %10s  %10s  %s\n", "REGION", "PFNS", "PAGES", "SIZE",
+		"STRUCT PAGES");
+	n = pgmap_regions(l, pg, r);
+	for (i = 0; i < n; i++) {
+		char pfns[48];
+
+		snprintf(pfns, sizeof(pfns), "%llx-%llx", (unsigned long long)r[i].first,
+			 (unsigned long long)r[i].end - 1);
+		fprintf(fp, "  %-15s  %-23s  %10llu  %10s  %s\n", zdx_region_name(r[i].region), pfns,
+			(unsigned long long)(r[i].end - r[i].first),
+			zdx_fmt_bytes((r[i].end - r[i].first) << l->page_shift, b1, sizeof(b1)),
+			r[i].struct_pages);
+	}
+	fprintf(fp, "  memmap of pfn_first at phys %llx: %s; %s in this dump\n",
+		(unsigned long long)pi->memmap_phys, home_text(m, pi, home, sizeof(home)),
+		pi->memmap_readable ? "present" : "NOT present");
+}
+
+static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_layout *l = m->l;
+	const struct zdx_pgmap *pg = &pi->pg;
+	struct region_span r[3];
+	char home[160];
+	int i, n;
+
+	zj_obj(j, NULL);
+	zj_hex(j, "addr", pg->addr);
+	zj_int(j, "type", pg->type);
+	zj_str(j, "type_name", pg->type_name);
+	zj_str(j, "kind", zdx_pgmap_type_word(pg));
+	zj_str(j, "owner", pi->owner[0] ? pi->owner : NULL);
+	zj_hex(j, "flags", pg->flags);
+	zj_int(j, "vmemmap_shift", (long long)pg->vmemmap_shift);
+	zj_hex(j, "ref", pg->ref);
+	zj_hex(j, "ops", pg->ops);
+	zj_int(j, "pgmap_array_runs", (long long)pi->xa_entries);
+	zj_arr(j, "ranges");
+	for (i = 0; i < pg->nr_range; i++) {
+		zj_obj(j, NULL);
+		zj_hex(j, "start", pg->range[i].start);
+		zj_hex(j, "end", pg->range[i].end);
+		zj_end_obj(j);
+	}
+	zj_end_arr(j);
+	if (pg->altmap.valid) {
+		zj_obj(j, "altmap");
+		zj_hex(j, "base_pfn", pg->altmap.base_pfn);
+		if (pg->altmap.has_end_pfn)
+			zj_hex(j, "end_pfn", pg->altmap.end_pfn);
+		zj_hex(j, "reserve", pg->altmap.reserve);
+		zj_hex(j, "free", pg->altmap.free);
+		zj_hex(j, "align", pg->altmap.align);
+		zj_hex(j, "alloc", pg->altmap.alloc);
+		zj_end_obj(j);
+	} else {
+		zj_str(j, "altmap", NULL);
+	}
+	zj_hex(j, "pfn_first", zdx_pgmap_pfn_first(l, pg, 0));
+	zj_arr(j, "regions");
+	n = pgmap_regions(l, pg, r);
+	for (i = 0; i < n; i++) {
+		zj_obj(j, NULL);
+		zj_str(j, "region", zdx_region_name(r[i].region));
+		zj_hex(j, "first_pfn", r[i].first);
+		zj_hex(j, "end_pfn", r[i].end);
+		zj_int(j, "bytes", (long long)((r[i].end - r[i].first) << l->page_shift));
+		zj_str(j, "struct_pages", r[i].struct_pages);
+		zj_end_obj(j);
+	}
+	zj_end_arr(j);
+	zj_hex(j, "memmap_phys", pi->memmap_phys);
+	zj_str(j, "memmap_home", pi->memmap_home == ZDX_HOME_RAM ? "ram" :
+	       pi->memmap_home == ZDX_HOME_DEVICE ? "device" : NULL);
+	zj_str(j, "memmap_home_text", home_text(m, pi, home, sizeof(home)));
+	if (pi->memmap_home == ZDX_HOME_DEVICE)
+		zj_hex(j, "memmap_pgmap", m->pgm[pi->memmap_pgmap].pg.addr);
+	zj_bool(j, "memmap_in_dump", pi->memmap_readable);
+	zj_end_obj(j);
+}
+
+/* ADDR selects a pgmap by address, a smaller value selects the one holding that pfn. */
+static int select_pgmap(const struct zdx_model *m, const char *arg)
+{
+	uint64_t v;
+	int i;
+
+	if (zdx_parse_u64(arg, &v)) {
+		error(INFO, "zdx pgmap: \"%s\" is not an address or pfn\n", arg);
+		return -2;
+	}
+	for (i = 0; i < m->npgm; i++)
+		if (m->pgm[i].pg.addr == v)
+			return i;
+	if ((i = zdx_model_pgmap_of(m, v)) >= 0)
+		return i;
+	error(INFO, "zdx pgmap: %s is neither a dev_pagemap in pgmap_array nor a pfn of one\n", arg);
+	return -2;
+}
+
+void zdx_cmd_pgmap(int argc, char **argv)
+{
+	const struct zdx_model *m = zdx_model();
+	int json = zdx_take_flag(&argc, argv, "-j"), only = -1, i;
+	struct zdx_json j;
+
+	if (!m)
+		return;
+	if (!m->l->pgmap_container) {
+		error(INFO, "zdx pgmap: this kernel has no pgmap_array or pgmap_radix "
+		      "(built without CONFIG_ZONE_DEVICE?)\n");
+		return;
+	}
+	if (argc > 1 && (only = select_pgmap(m, argv[1])) < -1)
+		return;
+	if (json) {
+		zj_init(&j, fp);
+		zj_obj(&j, NULL);
+		zj_arr(&j, "pgmaps");
+	} else if (!m->npgm) {
+		fprintf(fp, "no dev_pagemap in pgmap_array: this dump has no ZONE_DEVICE memory\n");
+	}
+	for (i = 0; i < m->npgm; i++) {
+		if (only >= 0 && i != only)
+			continue;
+		if (json)
+			json_pgmap(&j, m, &m->pgm[i]);
+		else
+			print_pgmap(m, &m->pgm[i]);
+		if (!json && i + 1 < m->npgm && only < 0)
+			fprintf(fp, "\n");
+	}
+	if (json) {
+		zj_end_arr(&j);
+		zj_end_obj(&j);
+		zj_done(&j);
+	}
+}

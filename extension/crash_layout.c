@@ -1,0 +1,341 @@
+/*
+ * The layout module: the one place that knows how kernels differ.  Every
+ * offset, size, enum value and flag bit comes from the dump's debuginfo
+ * (through crash's gdb) or its VMCOREINFO; features are detected from what
+ * the kernel contains, never from its version string.
+ */
+#include "defs.h"
+#include <string.h>
+#include "zdx/crash_glue.h"
+#include "zdx/enumparse.h"
+
+static struct zdx_layout layout;
+static int layout_state;          /* 0 unread, 1 ok, -1 unusable */
+
+static long off(const char *s, const char *m)
+{
+	long o = MEMBER_OFFSET((char *)s, (char *)m);
+
+	if (o < 0)
+		o = ANON_MEMBER_OFFSET((char *)s, (char *)m);
+	return o < 0 ? ZDX_ABSENT : o;
+}
+
+static long msize(const char *s, const char *m)
+{
+	long n = MEMBER_SIZE((char *)s, (char *)m);
+
+	return n < 0 ? ZDX_ABSENT : n;
+}
+
+static long ssize(const char *s)
+{
+	long n = STRUCT_SIZE((char *)s);
+
+	return n < 0 ? ZDX_ABSENT : n;
+}
+
+static long enumval(const char *name)
+{
+	long v;
+
+	return enumerator_value((char *)name, &v) ? v : ZDX_ABSENT;
+}
+
+/* VMCOREINFO number, or dflt when this kernel does not export it. */
+static long vmcoreinfo_num(const char *key, long dflt)
+{
+	char *s = pc->read_vmcoreinfo ? pc->read_vmcoreinfo(key) : NULL;
+	long v = dflt;
+
+	if (s) {
+		v = strtol(s, NULL, 0);
+		free(s);
+	}
+	return v;
+}
+
+static int log2_exact(unsigned long v)
+{
+	int n = 0;
+
+	while (v > 1) {
+		v >>= 1;
+		n++;
+	}
+	return n;
+}
+
+static uint64_t read_ptr_sym(const char *sym)
+{
+	uint64_t v = 0;
+
+	if (!kernel_symbol_exists((char *)sym) ||
+	    zdx_kread(symbol_value((char *)sym), &v, sizeof(v)))
+		return 0;
+	return v;
+}
+
+/* Names of an enum type, indexed by value, via gdb's ptype. */
+static int enum_names(const char *type, char *names, int namesz, int max)
+{
+	char cmd[128], text[4096];
+	size_t n;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "ptype enum %s", type);
+	open_tmpfile();
+	if (!gdb_pass_through(cmd, pc->tmpfile, GNU_RETURN_ON_ERROR)) {
+		close_tmpfile();
+		return -1;
+	}
+	rewind(pc->tmpfile);
+	n = fread(text, 1, sizeof(text) - 1, pc->tmpfile);
+	text[n] = 0;
+	close_tmpfile();
+	rc = zdx_enum_parse(text, names, namesz, max);
+	return rc;
+}
+
+static void read_geometry(struct zdx_layout *l)
+{
+	l->page_shift = (unsigned)log2_exact(PAGESIZE());
+	l->section_size_bits = (unsigned)vmcoreinfo_num("NUMBER(SECTION_SIZE_BITS)",
+							machdep->section_size_bits);
+	l->max_physmem_bits = (unsigned)vmcoreinfo_num("NUMBER(MAX_PHYSMEM_BITS)",
+						       machdep->max_physmem_bits);
+	/* SUBSECTION_SHIFT is a generic constant (include/linux/mmzone.h) on
+	 * every arch, not in debuginfo; the subsection_map length confirms it. */
+	l->subsection_shift = 21;
+	l->subsections_per_section = l->section_size_bits > l->subsection_shift
+		? 1U << (l->section_size_bits - l->subsection_shift) : 1;
+	l->sparsemem_extreme = (vt->flags & SPARSEMEM_EX) != 0;
+	/* vmemmap_populate() exists only with CONFIG_SPARSEMEM_VMEMMAP. */
+	l->sparsemem_vmemmap = (vt->flags & SPARSEMEM) && kernel_symbol_exists("vmemmap_populate");
+	l->sz_mem_section = ssize("mem_section");
+	l->sections_per_root = l->sparsemem_extreme && l->sz_mem_section > 0
+		? PAGESIZE() / l->sz_mem_section : 1;
+	l->nr_section_roots = vmcoreinfo_num("LENGTH(mem_section)",
+		(long)((zdx_nr_mem_sections(l) + l->sections_per_root - 1) / l->sections_per_root));
+	l->mem_section_roots = l->sparsemem_extreme ? read_ptr_sym("mem_section")
+			       : (kernel_symbol_exists("mem_section") ? symbol_value("mem_section") : 0);
+	l->vmemmap_base = read_ptr_sym("vmemmap_base");
+}
+
+static void read_section_flags(struct zdx_layout *l)
+{
+	static const struct { const char *name; char letter; } def[ZDX_SF_NR] = {
+		{ "SECTION_MARKED_PRESENT", 'P' }, { "SECTION_HAS_MEM_MAP", 'M' },
+		{ "SECTION_IS_ONLINE", 'O' }, { "SECTION_IS_EARLY", 'E' },
+		{ "SECTION_TAINT_ZONE_DEVICE", 'D' },
+	};
+	long last = enumval("SECTION_MAP_LAST_BIT");
+	int f;
+
+	for (f = 0; f < ZDX_SF_NR; f++) {
+		char bitname[64];
+
+		snprintf(bitname, sizeof(bitname), "%s_BIT", def[f].name);
+		l->sflag[f].name = def[f].name;
+		l->sflag[f].letter = def[f].letter;
+		l->sflag[f].bit = last >= 0 ? (int)enumval(bitname) : -1;
+	}
+	l->sflags_from_enum = last >= 0;
+	if (l->sflags_from_enum) {
+		l->section_map_last_bit = (unsigned)last;
+		return;
+	}
+	/* Before ed7802dd48f7 (6.0) the bits are macros, absent from DWARF.
+	 * PRESENT/HAS_MEM_MAP/ONLINE are bits 0-2 since 2d070eab2e82 (4.13);
+	 * EARLY (bit 3) came with the usage struct in 5.3 (326e1b8f83a4,
+	 * f1eca35a0dc7); TAINT (bit 4) came with the out-of-line
+	 * pfn_to_online_page() series (9f605f260594, 1f90a3477df3).  The mask
+	 * takes the low 6 bits, free on every arch (struct page alignment). */
+	l->sflag[ZDX_SF_PRESENT].bit = 0;
+	l->sflag[ZDX_SF_HAS_MEM_MAP].bit = 1;
+	l->sflag[ZDX_SF_ONLINE].bit = 2;
+	l->sflag[ZDX_SF_EARLY].bit = l->off_ms_usage >= 0 ? 3 : -1;
+	l->sflag[ZDX_SF_TAINT_ZONE_DEVICE].bit = l->has_pfn_to_online_page_fn ? 4 : -1;
+	l->section_map_last_bit = 6;
+}
+
+static void read_sections(struct zdx_layout *l)
+{
+	l->off_ms_section_mem_map = off("mem_section", "section_mem_map");
+	l->off_ms_usage = off("mem_section", "usage");
+	l->off_usage_subsection_map = off("mem_section_usage", "subsection_map");
+	l->sz_usage_subsection_map = msize("mem_section_usage", "subsection_map");
+	l->has_subsection_map = l->off_usage_subsection_map >= 0;
+	l->section_nid_shift = (int)l->section_map_last_bit;
+}
+
+static void read_page(struct zdx_layout *l)
+{
+	long zones = enumval("__MAX_NR_ZONES");
+	int zone_shift, nodes;
+
+	l->sz_page = ssize("page");
+	l->off_page_flags = off("page", "flags");
+	l->off_page_compound_head = off("page", "compound_head");
+	l->off_page_pgmap = off("page", "pgmap");
+	l->off_page_refcount = off("page", "_refcount");
+	l->off_page_mapping = off("page", "mapping");
+	l->pg_reserved = (int)enumval("PG_reserved");
+	l->pg_head = (int)enumval("PG_head");
+
+	l->nr_zone_types = zones > 0 && zones <= ZDX_MAX_ZONES ? (int)zones : 0;
+	l->zone_device = (int)enumval("ZONE_DEVICE");
+	l->zone_movable = (int)enumval("ZONE_MOVABLE");
+	{
+		char names[ZDX_MAX_ZONES][32];
+		int z;
+
+		if (enum_names("zone_type", &names[0][0], 32, ZDX_MAX_ZONES) > 0)
+			for (z = 0; z < ZDX_MAX_ZONES; z++)
+				snprintf(l->zone_name[z], sizeof(l->zone_name[z]), "%.15s",
+					 strncmp(names[z], "ZONE_", 5) ? names[z] : names[z] + 5);
+	}
+	/* ZONES_SHIFT per include/linux/page-flags-layout.h; NODES_SHIFT from
+	 * MAX_NUMNODES = the length of node_data[]. SECTIONS_WIDTH is 0 with
+	 * VMEMMAP; everything else (LAST_CPUPID, KASAN tag, LRU gen) sits
+	 * below the zone field.  Verified later on real pages. */
+	zone_shift = zones <= 1 ? 0 : zones <= 2 ? 1 : zones <= 4 ? 2 : 3;
+	nodes = kernel_symbol_exists("node_data") ? get_array_length("node_data", NULL, 0) : 1;
+	l->max_numnodes = nodes > 0 ? nodes : 1;
+	l->nodes_width = log2_exact(l->max_numnodes);
+	l->zones_width = zone_shift;
+	l->nodes_pgshift = 64 - (l->sparsemem_vmemmap ? 0 : (int)(l->max_physmem_bits -
+			       l->section_size_bits)) - l->nodes_width;
+	l->zones_pgshift = l->nodes_pgshift - l->zones_width;
+}
+
+static void read_zones(struct zdx_layout *l)
+{
+	l->node_data_is_array = kernel_symbol_exists("node_data");
+	l->node_data_addr = l->node_data_is_array ? symbol_value("node_data")
+			    : (kernel_symbol_exists("contig_page_data") ? symbol_value("contig_page_data") : 0);
+	l->sz_pglist_data = ssize("pglist_data");
+	l->off_pgdat_node_zones = off("pglist_data", "node_zones");
+	l->off_pgdat_nr_zones = off("pglist_data", "nr_zones");
+	l->off_pgdat_node_id = off("pglist_data", "node_id");
+	l->off_pgdat_node_start_pfn = off("pglist_data", "node_start_pfn");
+	l->off_pgdat_node_present_pages = off("pglist_data", "node_present_pages");
+	l->off_pgdat_node_spanned_pages = off("pglist_data", "node_spanned_pages");
+	l->sz_zone = ssize("zone");
+	l->off_zone_start_pfn = off("zone", "zone_start_pfn");
+	l->off_zone_spanned_pages = off("zone", "spanned_pages");
+	l->off_zone_present_pages = off("zone", "present_pages");
+	l->off_zone_managed_pages = off("zone", "managed_pages");
+	l->off_zone_name = off("zone", "name");
+}
+
+static void read_pgmap(struct zdx_layout *l)
+{
+	char names[ZDX_MAX_MEMTYPES][32];
+	long ref_size;
+	int t;
+
+	l->pgmap_container_is_xarray = kernel_symbol_exists("pgmap_array") &&
+				       ssize("xa_node") > 0;
+	l->pgmap_container = kernel_symbol_exists("pgmap_array") ? symbol_value("pgmap_array")
+			     : kernel_symbol_exists("pgmap_radix") ? symbol_value("pgmap_radix") : 0;
+	l->off_xa_head = off("xarray", "xa_head");
+	l->off_xa_node_shift = off("xa_node", "shift");
+	l->off_xa_node_slots = off("xa_node", "slots");
+	l->xa_chunk_shift = msize("xa_node", "slots") > 0 ? log2_exact(msize("xa_node", "slots") / 8) : 0;
+
+	l->sz_dev_pagemap = ssize("dev_pagemap");
+	l->off_pgmap_altmap = off("dev_pagemap", "altmap");
+	l->off_altmap_base_pfn = off("vmem_altmap", "base_pfn");
+	l->off_altmap_end_pfn = off("vmem_altmap", "end_pfn");
+	l->off_altmap_reserve = off("vmem_altmap", "reserve");
+	l->off_altmap_free = off("vmem_altmap", "free");
+	l->off_altmap_align = off("vmem_altmap", "align");
+	l->off_altmap_alloc = off("vmem_altmap", "alloc");
+	/* ref became an embedded percpu_ref in 5.17; a pointer before. */
+	l->off_pgmap_ref = off("dev_pagemap", "ref");
+	ref_size = msize("dev_pagemap", "ref");
+	l->pgmap_ref_is_pointer = ref_size == (long)sizeof(void *) && ssize("percpu_ref") != ref_size;
+	l->off_pgmap_type = off("dev_pagemap", "type");
+	l->off_pgmap_flags = off("dev_pagemap", "flags");
+	l->off_pgmap_vmemmap_shift = off("dev_pagemap", "vmemmap_shift");
+	l->off_pgmap_ops = off("dev_pagemap", "ops");
+	l->off_pgmap_owner = off("dev_pagemap", "owner");
+	l->off_pgmap_nr_range = off("dev_pagemap", "nr_range");
+	l->off_pgmap_range = off("dev_pagemap", "range");
+	l->pgmap_has_ranges = l->off_pgmap_range >= 0 && l->off_pgmap_nr_range >= 0;
+	if (l->pgmap_has_ranges) {
+		l->sz_range = ssize("range");
+		l->off_range_start = off("range", "start");
+		l->off_range_end = off("range", "end");
+	} else {       /* ≤5.9: one struct resource res */
+		l->off_pgmap_range = off("dev_pagemap", "res");
+		l->sz_range = ssize("resource");
+		l->off_range_start = off("resource", "start");
+		l->off_range_end = off("resource", "end");
+	}
+	l->nr_memtypes = enum_names("memory_type", &names[0][0], 32, ZDX_MAX_MEMTYPES) > 0
+			 ? ZDX_MAX_MEMTYPES : 0;
+	for (t = 0; t < l->nr_memtypes; t++)
+		snprintf(l->memtype_name[t], sizeof(l->memtype_name[t]), "%s", names[t]);
+
+	l->iomem_resource = kernel_symbol_exists("iomem_resource") ? symbol_value("iomem_resource") : 0;
+	l->off_res_start = off("resource", "start");
+	l->off_res_end = off("resource", "end");
+	l->off_res_name = off("resource", "name");
+	l->off_res_child = off("resource", "child");
+	l->off_res_sibling = off("resource", "sibling");
+}
+
+static void read_features(struct zdx_layout *l)
+{
+	/* 9f605f260594 moved pfn_to_online_page() out of line in the same
+	 * series that taught it sub-sections and ZONE_DEVICE collisions. */
+	l->has_pfn_to_online_page_fn = kernel_symbol_exists("pfn_to_online_page");
+	l->has_pgmap_pfn_valid = kernel_symbol_exists("pgmap_pfn_valid");
+}
+
+static int layout_usable(const struct zdx_layout *l)
+{
+	if (!(vt->flags & SPARSEMEM)) {
+		error(INFO, "zdx: this kernel is not SPARSEMEM: there are no mem_sections to decode\n");
+		return 0;
+	}
+	if (l->off_ms_section_mem_map < 0 || l->sz_mem_section <= 0 || l->sz_page <= 0 ||
+	    !l->mem_section_roots) {
+		error(INFO, "zdx: the debuginfo lacks struct mem_section/struct page or the "
+		      "mem_section symbol: is this the vmlinux of the dumped kernel?\n");
+		return 0;
+	}
+	return 1;
+}
+
+const struct zdx_layout *zdx_layout(void)
+{
+	if (layout_state)
+		return layout_state > 0 ? &layout : NULL;
+	memset(&layout, 0, sizeof(layout));
+	read_features(&layout);
+	read_geometry(&layout);
+	read_sections(&layout);
+	read_section_flags(&layout);
+	read_page(&layout);
+	read_zones(&layout);
+	read_pgmap(&layout);
+	layout_state = layout_usable(&layout) ? 1 : -1;
+	return layout_state > 0 ? &layout : NULL;
+}
+
+void zdx_layout_forget(void)
+{
+	layout_state = 0;
+}
+
+int zdx_need(long val, const char *what, const char *func, const char *file, int line)
+{
+	if (val >= 0)
+		return 1;
+	error(INFO, "zdx: this kernel's debuginfo has no %s, which %s() needs (%s:%d)\n",
+	      what, func, file, line);
+	return 0;
+}

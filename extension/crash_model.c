@@ -1,0 +1,325 @@
+/*
+ * Build the model of this dump once per crash session: the mem_section
+ * roots (each root page read once), each usage block, each dev_pagemap in
+ * pgmap_array, and each node's zones.  Nothing is read twice.
+ */
+#include "defs.h"
+#include <string.h>
+#include "zdx/crash_glue.h"
+#include "zdx/xarray.h"
+
+static struct zdx_model model;
+static int model_state;           /* 0 unbuilt, 1 built, -1 unusable */
+
+/* --- sections --- */
+
+static int add_section(struct zdx_model *m, size_t *cap, const struct zdx_section *s)
+{
+	if (m->nsec == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct zdx_section *v = realloc(m->sec, ncap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		m->sec = v;
+		*cap = ncap;
+	}
+	m->sec[m->nsec++] = *s;
+	return 0;
+}
+
+static void read_usage(const struct zdx_layout *l, struct zdx_section *s)
+{
+	unsigned char buf[256];
+	unsigned long len = l->off_usage_subsection_map + l->sz_usage_subsection_map;
+
+	if (!s->usage || !l->has_subsection_map || len > sizeof(buf))
+		return;
+	if (zdx_kread(s->usage, buf, len))
+		s->usage_state = ZDX_USAGE_MISSING;
+	else
+		zdx_section_set_usage(l, s, buf);
+}
+
+static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint64_t addr,
+		     unsigned char *buf)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned long i, spr = l->sections_per_root;
+
+	if (zdx_kread(addr, buf, spr * l->sz_mem_section)) {
+		m->roots_unreadable++;
+		return 0;
+	}
+	for (i = 0; i < spr; i++) {
+		struct zdx_section s;
+
+		zdx_section_decode(l, root * spr + i, buf + i * l->sz_mem_section, &s);
+		if (!s.coded)
+			continue;
+		read_usage(l, &s);
+		if (add_section(m, cap, &s))
+			return -1;
+	}
+	return 0;
+}
+
+static int read_sections(struct zdx_model *m)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned long nroots = l->nr_section_roots, r;
+	uint64_t *roots = calloc(nroots, sizeof(*roots));
+	unsigned char *buf = malloc(l->sections_per_root * l->sz_mem_section);
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!roots || !buf) {
+		rc = -1;
+		goto out;
+	}
+	if (!l->sparsemem_extreme) {
+		rc = read_root(m, &cap, 0, l->mem_section_roots, buf);
+		goto out;
+	}
+	if (zdx_kread(l->mem_section_roots, roots, nroots * sizeof(*roots))) {
+		error(INFO, "zdx: the mem_section root array at %llx (%lu roots) is not in this dump\n",
+		      (unsigned long long)l->mem_section_roots, nroots);
+		rc = -1;
+		goto out;
+	}
+	for (r = 0; r < nroots && rc == 0; r++)
+		if (roots[r])
+			rc = read_root(m, &cap, r, roots[r], buf);
+out:
+	free(roots);
+	free(buf);
+	return rc;
+}
+
+/* --- pgmaps --- */
+
+struct pgmap_collect {
+	struct zdx_model *m;
+	uint64_t *addr;
+	uint64_t *runs;
+	int n, cap;
+};
+
+static void collect_entry(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+{
+	struct pgmap_collect *c = arg;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->addr[i] == entry) {
+			c->runs[i]++;
+			return;
+		}
+	if (c->n == c->cap) {
+		int ncap = c->cap ? c->cap * 2 : 16;
+		uint64_t *a = realloc(c->addr, ncap * sizeof(*a));
+		uint64_t *r = a ? realloc(c->runs, ncap * sizeof(*r)) : NULL;
+
+		if (a)
+			c->addr = a;
+		if (!r)
+			return;
+		c->runs = r;
+		c->cap = ncap;
+	}
+	c->addr[c->n] = entry;
+	c->runs[c->n++] = 1;
+}
+
+static int read_pgmap(const struct zdx_layout *l, uint64_t addr, struct zdx_pgmap *pg)
+{
+	unsigned char buf[4096];
+	unsigned long len = l->sz_dev_pagemap;
+	int nr = 1;
+
+	if (len > sizeof(buf) || zdx_kread(addr, buf, len))
+		return -1;
+	if (l->pgmap_has_ranges) {
+		memcpy(&nr, buf + l->off_pgmap_nr_range, sizeof(nr));
+		if (nr > 1 && nr <= ZDX_PGMAP_MAX_RANGES) {
+			len = zdx_pgmap_size(l, nr);
+			if (len > sizeof(buf) || zdx_kread(addr, buf, len))
+				return -1;
+		}
+	}
+	return zdx_pgmap_decode(l, addr, buf, len, pg);
+}
+
+/* Where the memmap of pg's first data pfn physically lives. */
+static void locate_memmap(struct zdx_model *m, struct zdx_pgmap_info *pi)
+{
+	const struct zdx_layout *l = m->l;
+	uint64_t pfn = zdx_pgmap_pfn_first(l, &pi->pg, 0), vaddr, paddr, ppfn;
+	const struct zdx_section *s = zdx_model_section(m, zdx_pfn_to_section_nr(l, pfn));
+	unsigned char page[512];
+	int i;
+
+	pi->memmap_home = ZDX_HOME_UNKNOWN;
+	pi->memmap_pgmap = -1;
+	if (!s || !zdx_section_has_memmap(l, s))
+		return;
+	vaddr = zdx_section_page_addr(l, s, pfn);
+	if (zdx_kvtop(vaddr, &paddr))
+		return;
+	pi->memmap_phys = paddr;
+	pi->memmap_readable = l->sz_page <= (long)sizeof(page) &&
+			      zdx_kread(vaddr, page, l->sz_page) == 0;
+	ppfn = paddr >> l->page_shift;
+	pi->memmap_home = ZDX_HOME_RAM;
+	for (i = 0; i < m->npgm; i++)
+		if (zdx_pgmap_region_of(l, &m->pgm[i].pg, ppfn) != ZDX_REGION_NONE) {
+			pi->memmap_home = ZDX_HOME_DEVICE;
+			pi->memmap_pgmap = i;
+		}
+}
+
+static int pgmap_cmp(const void *a, const void *b)
+{
+	const struct zdx_pgmap_info *x = a, *y = b;
+
+	return x->pg.range[0].start < y->pg.range[0].start ? -1 :
+	       x->pg.range[0].start > y->pg.range[0].start;
+}
+
+static int read_pgmaps(struct zdx_model *m)
+{
+	const struct zdx_layout *l = m->l;
+	struct pgmap_collect c = { m, NULL, NULL, 0, 0 };
+	uint64_t bad = 0;
+	int i, rc;
+
+	if (!l->pgmap_container || !l->pgmap_container_is_xarray || l->sz_dev_pagemap <= 0)
+		return 0;   /* no ZONE_DEVICE support: nothing to find */
+	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, collect_entry, &c, &bad);
+	if (rc)
+		error(INFO, "zdx: pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
+		      (unsigned long long)bad, rc == ZDX_XA_UNREADABLE ? "not in this dump" : "corrupt");
+	m->pgm = calloc(c.n ? c.n : 1, sizeof(*m->pgm));
+	if (!m->pgm)
+		goto out;
+	for (i = 0; i < c.n; i++) {
+		struct zdx_pgmap_info *pi = &m->pgm[m->npgm];
+
+		if (read_pgmap(l, c.addr[i], &pi->pg)) {
+			error(INFO, "zdx: dev_pagemap %llx (in pgmap_array) is not in this dump or "
+			      "corrupt; skipped\n", (unsigned long long)c.addr[i]);
+			continue;
+		}
+		pi->xa_entries = c.runs[i];
+		zdx_iomem_owner(pi->pg.range[0].start, pi->pg.range[0].end, pi->owner,
+				sizeof(pi->owner));
+		m->npgm++;
+	}
+	qsort(m->pgm, m->npgm, sizeof(*m->pgm), pgmap_cmp);
+	for (i = 0; i < m->npgm; i++)
+		locate_memmap(m, &m->pgm[i]);
+out:
+	free(c.addr);
+	free(c.runs);
+	return 0;
+}
+
+/* --- zones --- */
+
+static uint64_t rd_ul(const unsigned char *buf, long o)
+{
+	uint64_t v = 0;
+
+	if (o >= 0)
+		memcpy(&v, buf + o, 8);
+	return v;
+}
+
+static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *cap)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned char *buf = malloc(l->sz_zone);
+	int z;
+
+	if (!buf)
+		return;
+	for (z = 0; z < l->nr_zone_types; z++) {
+		uint64_t zaddr = pgdat + l->off_pgdat_node_zones + (uint64_t)z * l->sz_zone;
+		struct zdx_zone *zi;
+
+		if (zdx_kread(zaddr, buf, l->sz_zone))
+			continue;
+		if (m->nzones == *cap) {
+			int ncap = *cap ? *cap * 2 : 16;
+			struct zdx_zone *v = realloc(m->zones, ncap * sizeof(*v));
+
+			if (!v)
+				break;
+			m->zones = v;
+			*cap = ncap;
+		}
+		zi = &m->zones[m->nzones++];
+		memset(zi, 0, sizeof(*zi));
+		zi->node = node;
+		zi->zone = z;
+		snprintf(zi->name, sizeof(zi->name), "%s", l->zone_name[z]);
+		zi->start_pfn = rd_ul(buf, l->off_zone_start_pfn);
+		zi->spanned = rd_ul(buf, l->off_zone_spanned_pages);
+		zi->present = rd_ul(buf, l->off_zone_present_pages);
+		zi->managed = rd_ul(buf, l->off_zone_managed_pages);
+	}
+	free(buf);
+}
+
+static void read_zones(struct zdx_model *m)
+{
+	const struct zdx_layout *l = m->l;
+	int node, cap = 0;
+
+	if (l->sz_zone <= 0 || l->off_pgdat_node_zones < 0 || !l->node_data_addr)
+		return;
+	if (!l->node_data_is_array) {
+		read_node_zones(m, 0, l->node_data_addr, &cap);
+		return;
+	}
+	for (node = 0; node < l->max_numnodes; node++) {
+		uint64_t pgdat;
+
+		if (zdx_kread(l->node_data_addr + 8ULL * node, &pgdat, 8) || !pgdat)
+			continue;
+		read_node_zones(m, node, pgdat, &cap);
+	}
+}
+
+/* --- the model --- */
+
+const struct zdx_model *zdx_model(void)
+{
+	const struct zdx_layout *l;
+
+	if (model_state)
+		return model_state > 0 ? &model : NULL;
+	if (!(l = zdx_layout())) {
+		model_state = -1;
+		return NULL;
+	}
+	memset(&model, 0, sizeof(model));
+	model.l = l;
+	if (read_sections(&model)) {
+		model_state = -1;
+		return NULL;
+	}
+	read_zones(&model);
+	read_pgmaps(&model);
+	model_state = 1;
+	return &model;
+}
+
+void zdx_model_forget(void)
+{
+	free(model.sec);
+	free(model.pgm);
+	free(model.zones);
+	memset(&model, 0, sizeof(model));
+	model_state = 0;
+}

@@ -1,0 +1,151 @@
+/*
+ * zdx: ZONE_DEVICE post-mortem analysis for crash.
+ * This file registers the `zdx` command, dispatches its subcommands, and
+ * holds crash's help text for it.
+ */
+#include "defs.h"
+#include <string.h>
+#include "zdx/crash_glue.h"
+#include "zdx/commands.h"
+
+static void cmd_zdx(void);
+
+static char *help_zdx[] = {
+	"zdx",
+	"ZONE_DEVICE and persistent-memory analysis",
+	"sections [-a] [-j] [NR|NR-NR]\n"
+	"       zdx pgmap [-j] [ADDR|PFN]\n"
+	"       zdx zones [-j]\n"
+	"       zdx map [-j]\n"
+	"       zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE",
+	"  zdx rebuilds, from the dump alone, who owns every pfn and which struct",
+	"  pages can be trusted on machines with ZONE_DEVICE memory (fsdax/devdax",
+	"  pmem, device-private, p2pdma).  Offsets, enum values and flag bits come",
+	"  from this kernel's debuginfo and VMCOREINFO.",
+	"",
+	"  sections  every present mem_section (-a: every initialised one): number,",
+	"            pfn range, flags (P present, M has memmap, O online, E early,",
+	"            D ZONE_DEVICE taint, as this kernel defines them), the mem_map",
+	"            address, where that memmap lives (ram, or dev:<owner> when an",
+	"            altmap put it on the device), the sub-section map (# populated,",
+	"            . empty, ? not in the dump) and the owner (ram/device/mixed/hole).",
+	"  pgmap     every dev_pagemap in pgmap_array (or the one at ADDR, or the one",
+	"            holding PFN): type, ranges, flags, owner device, reference,",
+	"            vmemmap_shift, and its vmem_altmap split into the info-block",
+	"            reserve (struct pages never initialised), the memmap storage",
+	"            (reserved ZONE_DEVICE pages without a pgmap) and data.",
+	"  zones     per node and zone: span, present and managed pages, and the",
+	"            pfn ranges the zone really owns once ZONE_DEVICE is taken out.",
+	"  map       the whole physical address space in owner runs: holes, RAM",
+	"            (early or hot-plugged, online or not, node and zone), device",
+	"            memory (pgmap, type, altmap region), and mixed sections.",
+	"  pfn       everything about one pfn: section, sub-section, pfn_valid(),",
+	"            pfn_to_online_page() (this kernel, and with 1f90a3477df3),",
+	"            pgmap_pfn_valid(), owner, and whether its struct page is in",
+	"            the dump and initialised.  A value below the highest pfn is a",
+	"            pfn; -p reads it as a physical address, -s as a struct page.",
+	"",
+	"  -j  print JSON instead of a table.",
+	"",
+	"EXAMPLES",
+	"  Show the pgmaps of a pmem machine:",
+	"    %s> zdx pgmap",
+	"  Is pfn 0x60001 safe to touch?",
+	"    %s> zdx pfn 0x60001",
+	"",
+	"  See docs/ in the zdx sources for real output of every command.",
+	NULL
+};
+
+static struct command_table_entry command_table[] = {
+	{ "zdx", cmd_zdx, help_zdx, 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct {
+	const char *name;
+	void (*fn)(int argc, char **argv);
+} subcommands[] = {
+	{ "sections", zdx_cmd_sections },
+	{ "pgmap", zdx_cmd_pgmap },
+	{ "zones", zdx_cmd_zones },
+	{ "map", zdx_cmd_map },
+	{ "pfn", zdx_cmd_pfn },
+};
+
+static void cmd_zdx(void)
+{
+	size_t i;
+
+	if (argcnt < 2) {
+		cmd_usage(pc->curcmd, SYNOPSIS);
+		return;
+	}
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(args[1], subcommands[i].name)) {
+			subcommands[i].fn(argcnt - 1, args + 1);
+			return;
+		}
+	error(INFO, "zdx: unknown subcommand \"%s\"\n", args[1]);
+	cmd_usage(pc->curcmd, SYNOPSIS);
+}
+
+void __attribute__((constructor)) zdx_init(void)
+{
+	register_extension(command_table);
+}
+
+/* `extend -u`: drop everything read from the dump. */
+void __attribute__((destructor)) zdx_fini(void)
+{
+	zdx_model_forget();
+	zdx_layout_forget();
+}
+
+int zdx_take_flag(int *argc, char **argv, const char *flag)
+{
+	int i, found = 0;
+
+	for (i = 1; i < *argc; ) {
+		if (!strcmp(argv[i], flag)) {
+			memmove(&argv[i], &argv[i + 1], (*argc - i) * sizeof(*argv));
+			(*argc)--;
+			found = 1;
+		} else {
+			i++;
+		}
+	}
+	return found;
+}
+
+int zdx_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	*v = strtoull(s, &end, 0);
+	if (*end == 0)
+		return 0;
+	/* crash users type bare hex addresses: ffffea0001800000 */
+	*v = strtoull(s, &end, 16);
+	return *end ? -1 : 0;
+}
+
+const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n)
+{
+	const struct zdx_model *m = zdx_model();
+	uint64_t paddr;
+	int pg;
+
+	if (!m || zdx_kvtop(vaddr, &paddr)) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	pg = zdx_model_pgmap_of(m, paddr >> m->l->page_shift);
+	if (pg < 0)
+		snprintf(buf, n, "ram");
+	else
+		snprintf(buf, n, "dev:%s", m->pgm[pg].owner[0] ? m->pgm[pg].owner : "pgmap");
+	return buf;
+}

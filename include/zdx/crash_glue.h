@@ -1,0 +1,37 @@
+/*
+ * The crash-side half of zdx: the only headers that include crash's defs.h.
+ */
+#ifndef ZDX_CRASH_GLUE_H
+#define ZDX_CRASH_GLUE_H
+
+#include <stdint.h>
+#include "zdx/layout.h"
+#include "zdx/model.h"
+
+/* The layout of the running dump's kernel, read once; NULL + message if
+ * this kernel lacks what zdx needs at all (e.g. no SPARSEMEM). */
+const struct zdx_layout *zdx_layout(void);
+void zdx_layout_forget(void);
+
+/* Refuse clearly when a command needs a field the kernel lacks: prints
+ * which field, which command needs it, and where; returns 0 then. */
+#define ZDX_NEED(val, what) zdx_need((long)(val), what, __func__, __FILE__, __LINE__)
+int zdx_need(long val, const char *what, const char *func, const char *file, int line);
+
+/* Reads; 0 on success, -1 when the dump does not hold the bytes. */
+int zdx_kread(uint64_t addr, void *buf, unsigned long len);
+int zdx_pread(uint64_t paddr, void *buf, unsigned long len);
+int zdx_kread_cb(void *ctx, uint64_t addr, void *buf, unsigned long len);
+/* Virtual → physical through the dump's page tables; 0 on success. */
+int zdx_kvtop(uint64_t vaddr, uint64_t *paddr);
+/* Read a NUL-terminated kernel string (at most n-1 chars). */
+int zdx_kread_str(uint64_t addr, char *buf, unsigned long n);
+
+/* The model of this dump, built on first use and kept for the session. */
+const struct zdx_model *zdx_model(void);
+void zdx_model_forget(void);
+
+/* Name of the innermost iomem resource holding [start, end], "" if none. */
+void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n);
+
+#endif
