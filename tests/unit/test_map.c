@@ -1,0 +1,98 @@
+/* The owner map and pfn facts on a hand-built model: 1.5 GiB of early RAM,
+ * pmem from 1540 MiB (inside section 12, so it is shared with RAM) to
+ * 2 GiB with an altmap, and a hot-plugged offline section 20. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "layout_fixture.h"
+#include "zdx/model.h"
+
+static struct zdx_section sec[32];
+static int nsec;
+
+static void add_section(const struct zdx_layout *l, unsigned long nr, unsigned long flags,
+			uint64_t submap)
+{
+	struct zdx_section *s = &sec[nsec++];
+
+	memset(s, 0, sizeof(*s));
+	s->nr = nr;
+	s->flags = flags;
+	s->map_base = l->vmemmap_base;
+	s->coded = s->map_base | flags;
+	s->usage = 0xffff888000001000ULL + nr;
+	s->usage_state = ZDX_USAGE_OK;
+	s->subsection_map[0] = submap;
+}
+
+int main(void)
+{
+	struct zdx_layout l;
+	struct zdx_model m = { 0 };
+	struct zdx_pgmap_info pgm[1];
+	struct zdx_zone zones[3] = {
+		{ 0, 1, "DMA32", 0x1000, 0x5f000, 0, 0 },
+		{ 0, 4, "Device", 0x60400, 0x1fc00, 0, 0 },
+		{ 0, 3, "Movable", 0xa0000, 0x8000, 0, 0 },
+	};
+	struct zdx_run *runs;
+	struct zdx_pfn_facts f;
+	long n, i;
+	unsigned long nr;
+	int found_mixed = 0, found_reserve = 0;
+
+	fixture_layout_61(&l);
+	for (nr = 0; nr < 12; nr++)
+		add_section(&l, nr, 0xf, ~0ULL);              /* PMOE */
+	add_section(&l, 12, 0x1f, ~0ULL);                     /* PMOED: RAM + pmem */
+	for (nr = 13; nr < 16; nr++)
+		add_section(&l, nr, 0x3, ~0ULL);              /* PM: pmem only */
+	add_section(&l, 20, 0x3, ~0ULL);                      /* hot-plugged, offline */
+	memset(pgm, 0, sizeof(pgm));
+	pgm[0].pg.nr_range = 1;
+	pgm[0].pg.range[0].start = 0x60400000;
+	pgm[0].pg.range[0].end = 0x7fffffff;
+	pgm[0].pg.type_name = "MEMORY_DEVICE_FS_DAX";
+	pgm[0].pg.altmap = (struct zdx_altmap){ 1, 0x60400, 0x7ffff, 2, 0x9f0, 0x1fe, 0x800, 1 };
+	strcpy(pgm[0].owner, "namespace0.0");
+	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3 };
+
+	zdx_model_pfn_facts(&m, 0x60000, &f);
+	ok(f.owner == ZDX_OWN_RAM && f.mixed, "section 12 start: RAM in a mixed section");
+	ok(f.online_page_this_kernel == 1, "RAM pfn in a mixed section is an online page");
+	zdx_model_pfn_facts(&m, 0x60401, &f);
+	ok(f.owner == ZDX_OWN_DEVICE && f.region == ZDX_REGION_RESERVE, "0x60401: altmap reserve");
+	ok(f.pfn_valid == 1, "pfn_valid() is true for altmap metadata");
+	ok(f.online_page_fixed == 0, "fixed pfn_to_online_page() rejects device pfn in an online section");
+	l.has_pfn_to_online_page_fn = 0;
+	zdx_model_pfn_facts(&m, 0x60401, &f);
+	ok(f.online_page_this_kernel == 1, "an unfixed kernel calls it online: the 1f90a3477df3 bug");
+	l.has_pfn_to_online_page_fn = 1;
+	zdx_model_pfn_facts(&m, 0x70000, &f);
+	ok(f.owner == ZDX_OWN_DEVICE && f.region == ZDX_REGION_DATA && f.pgmap_pfn_valid, "data pfn");
+	ok(f.online_page_fixed == 0 && !f.mixed, "pmem-only section: never online, not mixed");
+	zdx_model_pfn_facts(&m, 0xa0000, &f);
+	ok(f.owner == ZDX_OWN_RAM && f.online_page_fixed == 0 && f.zone && f.zone->zone == 3,
+	   "offline hot-plugged RAM: not an online page, zone from span");
+	zdx_model_pfn_facts(&m, 0x80000, &f);
+	ok(f.owner == ZDX_OWN_HOLE && !f.sec, "section 16: hole");
+
+	n = zdx_map_build(&m, &runs);
+	ok(n > 0, "map built (%ld runs)", n);
+	for (i = 0; i < n; i++) {
+		ok(i == 0 || runs[i].start == runs[i - 1].end, "run %ld contiguous", i);
+		if (runs[i].mixed && runs[i].owner == ZDX_OWN_RAM)
+			found_mixed = runs[i].start == 0x60000 && runs[i].end == 0x60400;
+		if (runs[i].region == ZDX_REGION_RESERVE)
+			found_reserve = runs[i].start == 0x60400 && runs[i].end == 0x60402;
+	}
+	ok(found_mixed, "RAM run 0x60000-0x603ff marked mixed");
+	ok(found_reserve, "reserve run 0x60400-0x60401");
+	ok(runs[0].owner == ZDX_OWN_RAM && runs[0].start == 0 && runs[0].zone == -1,
+	   "pfn 0 is RAM outside any zone span (no DMA zone in this model)");
+	ok(runs[n - 1].end == 21UL << 15 && runs[n - 1].owner == ZDX_OWN_RAM && !runs[n - 1].online,
+	   "last run: offline hot-plugged section 20");
+	free(runs);
+	return tap_done();
+}

@@ -1,0 +1,82 @@
+/* dev_pagemap / vmem_altmap decoding and the altmap regions, with the
+ * geometry PIPELINE.md recorded for a 512 MiB fsdax --map=dev namespace at
+ * 0x60000000 on 6.1: base 0x60000, reserve 2, free 0x9fe, align 0x1fe,
+ * alloc 0x800. */
+#include <stdint.h>
+#include <string.h>
+#include "tap.h"
+#include "layout_fixture.h"
+#include "zdx/pgmap.h"
+
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+
+static void build(unsigned char *raw, uint64_t start, uint64_t end, int altmap, int type)
+{
+	memset(raw, 0, 152);
+	if (altmap) {
+		put64(raw + 0, start >> 12);
+		put64(raw + 8, end >> 12);
+		put64(raw + 16, 2);
+		put64(raw + 24, 0x9fe);
+		put64(raw + 32, 0x1fe);
+		put64(raw + 40, 0x800);
+	}
+	put32(raw + 96, type);
+	put32(raw + 100, altmap);
+	put32(raw + 128, 1);
+	put64(raw + 136, start);
+	put64(raw + 144, end);
+}
+
+int main(void)
+{
+	struct zdx_layout l;
+	struct zdx_pgmap pg;
+	unsigned char raw[152];
+
+	fixture_layout_61(&l);
+	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	ok(zdx_pgmap_decode(&l, 0xffff888012340000ULL, raw, sizeof(raw), &pg) == 0, "decodes");
+	ok(!strcmp(pg.type_name, "MEMORY_DEVICE_FS_DAX"), "type name from the enum: %s", pg.type_name);
+	ok(!strcmp(zdx_pgmap_type_word(&pg), "fsdax"), "type word");
+	ok(pg.altmap.valid, "altmap geometry accepted");
+	is_u64(zdx_altmap_offset(&pg), 0xa00, "vmem_altmap_offset = reserve + free");
+	is_u64(zdx_pgmap_pfn_first(&l, &pg, 0), 0x60a00, "pfn_first");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x60000) == ZDX_REGION_RESERVE, "first pfn: reserve");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x60001) == ZDX_REGION_RESERVE, "second pfn: reserve");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x60002) == ZDX_REGION_MEMMAP, "base+reserve: memmap storage");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x609ff) == ZDX_REGION_MEMMAP, "last metadata pfn");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x60a00) == ZDX_REGION_DATA, "pfn_first: data");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x7ffff) == ZDX_REGION_DATA, "last pfn: data");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x80000) == ZDX_REGION_NONE, "past the end: none");
+	ok(!zdx_pgmap_pfn_valid(&l, &pg, 0x60001) && zdx_pgmap_pfn_valid(&l, &pg, 0x60a00),
+	   "pgmap_pfn_valid() rejects metadata");
+
+	/* devdax --map=mem: no altmap, all data. */
+	build(raw, 0x60000000, 0x7fffffff, 0, 4);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!pg.altmap.valid && !strcmp(zdx_pgmap_type_word(&pg), "devdax"), "no altmap, devdax");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x60000) == ZDX_REGION_DATA, "first pfn is data without altmap");
+
+	/* Inconsistent altmap (base far from the range) is not trusted. */
+	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	put64(raw + 0, 0x10000);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!pg.altmap.valid, "altmap whose base is outside the range rejected");
+
+	/* Corrupt nr_range and a truncated buffer are refused, not read past. */
+	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	put32(raw + 128, 1000);
+	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == -1, "nr_range 1000 refused");
+	put32(raw + 128, 2);
+	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == -1, "two ranges need more bytes than given");
+	put32(raw + 128, 1);
+	put64(raw + 144, 0x100);
+	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == -1, "end before start refused");
+	/* Unknown enum value names itself as unknown. */
+	build(raw, 0x60000000, 0x7fffffff, 0, 7);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!strcmp(pg.type_name, "unknown"), "type outside the enum: unknown");
+	return tap_done();
+}

@@ -1,0 +1,87 @@
+/* pgmap_array lookups: multi-index entries with sibling slots, as
+ * xa_store_range() leaves them, and damaged trees. */
+#include <stdint.h>
+#include <string.h>
+#include "tap.h"
+#include "fake_mem.h"
+#include "layout_fixture.h"
+#include "zdx/xarray.h"
+
+#define XA    0xffffffff82000000ULL
+#define ROOT  0xffff888004000000ULL
+#define LEAF  0xffff888004001000ULL
+#define PGMAP 0xffff888010000000ULL
+
+struct node { unsigned char shift, offset, count, nr_values; uint32_t pad;
+	      uint64_t parent, array, l1, l2; uint64_t slots[64]; uint64_t marks[3]; };
+
+struct visit { uint64_t first[8], last[8], entry[8]; int n; };
+
+static void collect(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+{
+	struct visit *v = arg;
+
+	if (v->n < 8) {
+		v->first[v->n] = first;
+		v->last[v->n] = last;
+		v->entry[v->n++] = entry;
+	}
+}
+
+int main(void)
+{
+	struct zdx_layout l;
+	struct fake_mem mem = { .n = 0 };
+	uint64_t xa[2] = { 0, ROOT | 2 }, e = 0, bad = 0;
+	static struct node root, leaf;
+	struct visit v = { .n = 0 };
+	int i;
+
+	fixture_layout_61(&l);
+	/* pfns 0x60000-0x7ffff → a shift-18 root, slot 1 → a shift-12 node
+	 * whose slots 0x20..0x3f hold one multi-index entry. */
+	root.shift = 18;
+	root.slots[1] = LEAF | 2;
+	leaf.shift = 12;
+	leaf.slots[0x20] = PGMAP;
+	for (i = 0x21; i < 0x40; i++)
+		leaf.slots[i] = (0x20 << 2) | 2;      /* sibling of slot 0x20 */
+	fake_add(&mem, XA, xa, sizeof(xa));
+	fake_add(&mem, ROOT, &root, sizeof(root));
+	fake_add(&mem, LEAF, &leaf, sizeof(leaf));
+
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x60000, &e, &bad) == 0 && e == PGMAP,
+	   "first pfn finds the pgmap");
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x7ffff, &e, &bad) == 0 && e == PGMAP,
+	   "last pfn resolves through a sibling slot");
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x5ffff, &e, &bad) == 0 && e == 0,
+	   "pfn below the range: no entry");
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x1000000, &e, &bad) == 0 && e == 0,
+	   "index beyond the tree's reach: no entry");
+
+	ok(zdx_xa_for_each(&l, fake_read, &mem, XA, collect, &v, &bad) == 0, "walk succeeds");
+	ok(v.n == 1, "siblings fold into one run (got %d)", v.n);
+	is_u64(v.first[0], 0x60000, "run starts at the range start");
+	is_u64(v.last[0], 0x7ffff, "run ends at the range end");
+	is_u64(v.entry[0], PGMAP, "run entry is the pgmap");
+
+	/* A leaf missing from the dump: reported with its address. */
+	mem.n = 2;
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x60000, &e, &bad) == ZDX_XA_UNREADABLE && bad == LEAF,
+	   "unreadable node reported");
+	/* A node pointer at shift 0 that claims children: corrupt, and no loop. */
+	fake_add(&mem, LEAF, &leaf, sizeof(leaf));
+	leaf.shift = 0;
+	leaf.slots[0x20] = LEAF | 2;
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x60000 >> 6 << 6 | 0x20, &e, &bad) != ZDX_XA_UNREADABLE,
+	   "self-referencing leaf does not hang");
+	leaf.shift = 7;     /* not a multiple of the chunk shift */
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x60000, &e, &bad) == ZDX_XA_CORRUPT,
+	   "impossible shift rejected as corrupt");
+
+	/* A single entry at index 0 stored in the head. */
+	xa[1] = PGMAP;
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0, &e, &bad) == 0 && e == PGMAP, "head entry at 0");
+	ok(zdx_xa_load(&l, fake_read, &mem, XA, 1, &e, &bad) == 0 && e == 0, "head entry only at 0");
+	return tap_done();
+}
