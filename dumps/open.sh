@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Open a factory dump in crash with zdx loaded.
+#   dumps/open.sh [-f FILE] KERNEL SCENARIO            interactive
+#   dumps/open.sh [-f FILE] KERNEL SCENARIO CMD...     run CMDs and exit
+# FILE is the dump file in the scenario directory (default vmcore.kdump).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+file=vmcore.kdump
+if [ "${1:-}" = -f ]; then file=$2; shift 2; fi
+[ $# -ge 2 ] || { echo "usage: $0 [-f FILE] KERNEL SCENARIO [CRASH-COMMAND...]" >&2; exit 2; }
+kernel=$1 scenario=$2; shift 2
+dir="$ZDX_CACHE/dumps/$kernel/$scenario"
+vmlinux="$ZDX_CACHE/kernels/$kernel/vmlinux"
+[ -f "$dir/$file" ] || die "no dump $dir/$file: build it with 'make dumps KERNEL=$kernel SCENARIO=$scenario'"
+crash=crash
+[ -x "$here/crash-for.sh" ] && crash=$("$here/crash-for.sh" "$kernel")
+so=${ZDX_SO:-$here/../extension/zdx.so}
+[ -f "$so" ] || die "no $so: run 'make' first"
+so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
+
+if [ $# -eq 0 ]; then
+    exec "$crash" -s "$vmlinux" "$dir/$file" -i <(echo "extend $so")
+fi
+cmds=$(mktemp)
+trap 'rm -f "$cmds"' EXIT
+{ echo "extend $so"; for c in "$@"; do echo "$c"; done; echo exit; } >"$cmds"
+timeout "${ZDX_CRASH_TIMEOUT:-300}" "$crash" -s "$vmlinux" "$dir/$file" -i "$cmds" </dev/null
