@@ -54,3 +54,16 @@ install: extension/zdx.so
 clean:
 	rm -f extension/*.o extension/zdx.so
 	$(MAKE) -s -f tests/tests.mk clean-tests 2>/dev/null || true
+
+# demo: from a fresh machine to zdx output on a real dump.
+DEMO_KERNEL   ?= 6.1
+DEMO_SCENARIO ?= fsdax-dev
+demo:
+	@echo "[demo 1/4] Debian packages"; $(MAKE) -s deps
+	@echo "[demo 2/4] building zdx.so"; $(MAKE) -s all
+	@echo "[demo 3/4] scenario dump $(DEMO_SCENARIO) on kernel $(DEMO_KERNEL) (cached after the first run)"
+	@dumps/factory.sh --kernel $(DEMO_KERNEL) --scenario $(DEMO_SCENARIO)
+	@echo "[demo 4/4] zdx map and zdx pgmap"
+	@dumps/open.sh $(DEMO_KERNEL) $(DEMO_SCENARIO) "zdx map" "zdx pgmap"
+	@echo; echo "Open the same dump interactively with:"; \
+	 echo "  dumps/open.sh $(DEMO_KERNEL) $(DEMO_SCENARIO)"
