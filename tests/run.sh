@@ -5,11 +5,14 @@
 # A program that exits non-zero without reporting a failure counts as one
 # failure, so a crashed test can never pass silently.
 set -u
+# Debian's python3 carries python3-drgn; a pyenv python3 earlier in PATH does not.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 pass=0 fail=0
 for t in "$@"; do
     echo "# --- $t"
     out=$(mktemp)
-    if [[ $t == *.py ]]; then python3 "$t" >"$out" 2>&1; else "$t" >"$out" 2>&1; fi
+    if [[ $t == *.py ]]; then "$PY" "$t" >"$out" 2>&1; else "$t" >"$out" 2>&1; fi
     rc=$?
     cat "$out"
     p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
