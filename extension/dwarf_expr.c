@@ -713,7 +713,7 @@ static void run_piece(struct ev *e)
 		const struct zdx_dwarf_op *op = &e->ops[e->pc];
 
 		if (op->atom == DW_OP_piece || op->atom == DW_OP_bit_piece)
-			return;
+			break;
 		if (++e->steps > STEP_MAX) {
 			fail(e, ZDX_VAL_MALFORMED, "more than %d steps", STEP_MAX);
 			return;
@@ -836,6 +836,11 @@ struct piece_tally {
 	unsigned bad_off, bad_len;
 	enum zdx_val_status bad_st;
 	char bad_why[160];
+	int first_real;			/* first piece failing for a reason
+					 * other than "optimized out" */
+	unsigned real_off, real_len;
+	enum zdx_val_status real_st;
+	char real_why[160];
 };
 
 static void tally(struct piece_tally *t, struct ev *e, unsigned off, unsigned n)
@@ -843,8 +848,14 @@ static void tally(struct piece_tally *t, struct ev *e, unsigned off, unsigned n)
 	if (e->st_fail == ZDX_VAL_OK) {
 		t->nknown++;
 	} else {
-		if (e->st_fail != ZDX_VAL_OPTIMIZED_OUT)
+		if (e->st_fail != ZDX_VAL_OPTIMIZED_OUT && t->first_real < 0) {
 			t->all_optout = false;
+			t->first_real = (int)t->npieces;
+			t->real_off = off;
+			t->real_len = n;
+			t->real_st = e->st_fail;
+			snprintf(t->real_why, sizeof(t->real_why), "%s", e->why);
+		}
 		if (t->first_bad < 0) {
 			t->first_bad = (int)t->npieces;
 			t->bad_off = off;
@@ -874,10 +885,12 @@ static void finish(struct zdx_val *out, struct piece_tally *t, bool composite)
 		set_reason(out, t->bad_st, "%s", t->bad_why);
 		return;
 	}
-	if (t->nknown == 0)
-		set_reason(out, t->all_optout ? ZDX_VAL_OPTIMIZED_OUT : t->bad_st,
-			   "piece %d (bytes %u..%u): %s", t->first_bad + 1,
-			   t->bad_off, t->bad_off + t->bad_len, t->bad_why);
+	if (t->nknown == 0 && t->all_optout)
+		set_reason(out, ZDX_VAL_OPTIMIZED_OUT, "all pieces optimized out");
+	else if (t->nknown == 0)	/* the informative failure */
+		set_reason(out, t->real_st, "piece %d (bytes %u..%u): %s",
+			   t->first_real + 1, t->real_off,
+			   t->real_off + t->real_len, t->real_why);
 	else
 		set_reason(out, ZDX_VAL_PARTIAL,
 			   "piece %d (bytes %u..%u) missing: %s", t->first_bad + 1,
@@ -903,7 +916,8 @@ void zdx_dwarf_expr_eval(const struct zdx_dwarf_op *ops, size_t nops,
 			 struct zdx_val *out)
 {
 	struct ev e = { .env = env, .ops = ops, .nops = nops };
-	struct piece_tally t = { .all_optout = true, .first_bad = -1 };
+	struct piece_tally t = { .all_optout = true, .first_bad = -1,
+				  .first_real = -1 };
 	bool composite = false;
 	unsigned off = 0;
 

@@ -1,0 +1,1037 @@
+/* Unit tests for zdx's DWARF variable recovery (extension/dwarf_*.c).
+ *
+ * Part 1 feeds hand-assembled DW_OP byte sequences to the decoder and the
+ * evaluator, with a synthetic register set and fake memory, including
+ * truncated and malformed ones.
+ *
+ * Part 2 compiles tests/unit/dwarf_fixtures/fx_walk.c with gcc -g into a
+ * temp dir (at -O2 and -O0; .debug_frame like the kernel, or .eh_frame;
+ * DWARF 5 or 4), loads the shared object, runs its functions -- which
+ * snapshot their real registers and stack -- and checks that the values
+ * recovered from the debuginfo (of the .so, and of the relocatable .o
+ * placed at the run-time .text address, as a module would be) are the
+ * values the code really had. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dwarf.h>
+
+#include "tap.h"
+#include "zdx/dwarf.h"
+
+/* ===== part 1: hand-assembled expressions ============================= */
+
+/* Fake memory: one window of bytes at a base address. */
+struct fakemem {
+	uint64_t base;
+	const uint8_t *buf;
+	size_t len;
+};
+
+static int fake_read(void *ctx, uint64_t addr, void *out, size_t len)
+{
+	const struct fakemem *m = ctx;
+
+	if (addr < m->base || addr - m->base > m->len ||
+	    len > m->len - (addr - m->base))
+		return -1;
+	memcpy(out, m->buf + (addr - m->base), len);
+	return 0;
+}
+
+#define STACK_BASE 0xffffc90000a0f000ULL
+
+static uint8_t stack_bytes[256];
+static struct fakemem stack_mem = { STACK_BASE, stack_bytes, sizeof(stack_bytes) };
+static struct zdx_regs regs;
+
+static void put64(uint64_t addr, uint64_t v)
+{
+	memcpy(stack_bytes + (addr - STACK_BASE), &v, 8);
+}
+
+static void setup_regs(void)
+{
+	memset(&regs, 0, sizeof(regs));
+	for (int i = 0; i < ZDX_NREGS; i++)	/* distinct, recognisable */
+		zdx_regs_set(&regs, i, 0x1000000000000000ULL + 0x1111ULL * (i + 1));
+	zdx_regs_set(&regs, ZDX_RBX, 0xffffea0001812340ULL);	/* a page */
+	zdx_regs_set(&regs, ZDX_R12, 0x60048dULL);		/* a pfn */
+	zdx_regs_set(&regs, ZDX_RSP, STACK_BASE + 0x40);
+	put64(STACK_BASE + 0x58, 0xffffea0000400000ULL);	/* [rsp+0x18] */
+	put64(STACK_BASE + 0x48, STACK_BASE + 0x80);		/* [rsp+8] */
+	put64(STACK_BASE + 0x90, 0x1234);			/* [[rsp+8]+0x10] */
+}
+
+static struct zdx_dwarf_env env_basic(void)
+{
+	struct zdx_dwarf_env env = {
+		.regs = &regs, .read_mem = fake_read, .ctx = &stack_mem,
+		.have_fb = true, .fb = STACK_BASE + 0xa0, .fb_why = "test fb",
+		.have_cfa = true, .cfa = STACK_BASE + 0x70, .cfa_why = "test cfa",
+	};
+	return env;
+}
+
+/* Decode bytes and evaluate them for an object of `size` bytes. */
+static int eval_bytes(const uint8_t *b, size_t len, const struct zdx_dwarf_env *env,
+		      unsigned size, struct zdx_val *v)
+{
+	struct zdx_dwarf_op ops[128];
+	size_t n;
+	int rc = zdx_dwarf_expr_decode(b, len, ops, 128, &n);
+
+	if (rc == 0)
+		zdx_dwarf_expr_eval(ops, n, env, size, v);
+	return rc;
+}
+
+#define EVAL(env, size, v, ...) ({                                       \
+	static const uint8_t b_[] = { __VA_ARGS__ };                     \
+	eval_bytes(b_, sizeof(b_), env, size, v);                        \
+})
+
+static void check_ok(const struct zdx_val *v, uint64_t want, const char *where,
+		     const char *what)
+{
+	is_u64(v->status, ZDX_VAL_OK, "%s: status ok (%s)", what, v->reason);
+	is_u64(v->value, want, "%s: value", what);
+	if (where)
+		ok(!strcmp(v->where, where), "%s: where '%s' == '%s'", what,
+		   v->where, where);
+}
+
+static void check_status(const struct zdx_val *v, enum zdx_val_status st,
+			 const char *reason_part, const char *what)
+{
+	ok(v->status == st, "%s: status %s (got %s: %s)", what,
+	   zdx_val_status_name(st), zdx_val_status_name(v->status), v->reason);
+	if (reason_part)
+		ok(strstr(v->reason, reason_part) != NULL,
+		   "%s: reason '%s' mentions '%s'", what, v->reason, reason_part);
+}
+
+static void test_simple_locations(void)
+{
+	struct zdx_dwarf_env env = env_basic();
+	struct zdx_val v;
+
+	EVAL(&env, 8, &v, DW_OP_reg3);
+	check_ok(&v, 0xffffea0001812340ULL, "rbx", "DW_OP_reg3");
+	EVAL(&env, 8, &v, DW_OP_regx, 12);
+	check_ok(&v, 0x60048d, "r12", "DW_OP_regx 12");
+	EVAL(&env, 8, &v, DW_OP_breg7, 0x18);
+	check_ok(&v, 0xffffea0000400000ULL, "[rsp+0x18] @0xffffc90000a0f058",
+		 "DW_OP_breg7 0x18 (memory)");
+	EVAL(&env, 8, &v, DW_OP_bregx, 7, 0x18);
+	check_ok(&v, 0xffffea0000400000ULL, NULL, "DW_OP_bregx 7 0x18");
+	/* fbreg -0x48: fb = base+0xa0 -> base+0x58 */
+	EVAL(&env, 8, &v, DW_OP_fbreg, 0xb8, 0x7f);
+	check_ok(&v, 0xffffea0000400000ULL, "[fb-0x48] @0xffffc90000a0f058",
+		 "DW_OP_fbreg -72");
+	/* cfa - 0x18 = base+0x58 */
+	EVAL(&env, 8, &v, DW_OP_call_frame_cfa, DW_OP_consts, 0x68, DW_OP_plus);
+	check_ok(&v, 0xffffea0000400000ULL, NULL, "call_frame_cfa; consts -24; plus");
+	/* rbx >> 12 as a computed value */
+	EVAL(&env, 8, &v, DW_OP_breg3, 0, DW_OP_lit12, DW_OP_shr, DW_OP_stack_value);
+	check_ok(&v, 0xffffea0001812340ULL >> 12, NULL, "breg3; lit12; shr; stack_value");
+	ok(strstr(v.where, "computed") != NULL, "stack_value where says computed: %s", v.where);
+	/* [[rsp+8]+0x10] */
+	EVAL(&env, 8, &v, DW_OP_breg7, 8, DW_OP_deref, DW_OP_plus_uconst, 0x10);
+	check_ok(&v, 0x1234, "[[rsp+0x8]+0x10] @0xffffc90000a0f090", "deref chain");
+	/* ((r12 << 6) | 0xf) & 0xffff, minus 1, constants of every width */
+	EVAL(&env, 8, &v, DW_OP_breg12, 0, DW_OP_lit6, DW_OP_shl, DW_OP_const1u, 0xf,
+	     DW_OP_or, DW_OP_const2u, 0xff, 0xff, DW_OP_and, DW_OP_lit1, DW_OP_minus,
+	     DW_OP_stack_value);
+	check_ok(&v, (((0x60048dULL << 6) | 0xf) & 0xffff) - 1, NULL, "arith");
+	EVAL(&env, 8, &v, DW_OP_const8u, 0x40, 0x23, 0x81, 0x01, 0x00, 0xea, 0xff, 0xff,
+	     DW_OP_const4s, 0xc0, 0xff, 0xff, 0xff, DW_OP_plus, DW_OP_stack_value);
+	check_ok(&v, 0xffffea0001812340ULL - 0x40, NULL, "const8u + const4s(-64)");
+	EVAL(&env, 8, &v, DW_OP_addr, 0x00, 0x10, 0x00, 0x81, 0xff, 0xff, 0xff, 0xff,
+	     DW_OP_stack_value);
+	check_ok(&v, 0xffffffff81001000ULL, NULL, "DW_OP_addr (identity map)");
+	EVAL(&env, 8, &v, DW_OP_implicit_value, 8, 0x40, 0x23, 0x81, 0x01, 0x00, 0xea,
+	     0xff, 0xff);
+	check_ok(&v, 0xffffea0001812340ULL, "implicit value", "implicit_value");
+	/* bra: taken skips lit2, not taken does not */
+	EVAL(&env, 8, &v, DW_OP_lit0, DW_OP_lit1, DW_OP_bra, 1, 0, DW_OP_lit2,
+	     DW_OP_stack_value);
+	check_ok(&v, 0, NULL, "bra taken");
+	EVAL(&env, 8, &v, DW_OP_lit0, DW_OP_lit0, DW_OP_bra, 1, 0, DW_OP_lit2,
+	     DW_OP_stack_value);
+	check_ok(&v, 2, NULL, "bra not taken");
+	/* swap/over/rot/pick: (7, 5) -> over -> (7,5,7) -> rot -> (7,7,5)
+	 * -> minus -> (7, 2) -> pick 1 -> (7,2,7) -> mul -> (7,14) -> swap
+	 * -> (14,7) -> drop -> 14 */
+	EVAL(&env, 8, &v, DW_OP_lit7, DW_OP_lit5, DW_OP_over, DW_OP_rot, DW_OP_minus,
+	     DW_OP_pick, 1, DW_OP_mul, DW_OP_swap, DW_OP_drop, DW_OP_stack_value);
+	check_ok(&v, 14, NULL, "stack ops");
+	/* 4-byte object in a register: low bytes only */
+	EVAL(&env, 4, &v, DW_OP_reg3);
+	check_ok(&v, 0x01812340, NULL, "4-byte object in rbx");
+}
+
+static void test_pieces(void)
+{
+	struct zdx_dwarf_env env = env_basic();
+	struct zdx_regs partial;
+	struct zdx_val v;
+
+	EVAL(&env, 16, &v, DW_OP_reg3, DW_OP_piece, 8, DW_OP_reg12, DW_OP_piece, 8);
+	is_u64(v.status, ZDX_VAL_OK, "rbx|r12 pieces: ok (%s)", v.reason);
+	is_u64(v.value, 0xffffea0001812340ULL, "pieces: first 8 bytes from rbx");
+	{
+		uint64_t hi;
+
+		memcpy(&hi, v.bytes + 8, 8);
+		is_u64(hi, 0x60048d, "pieces: bytes 8..16 from r12");
+	}
+	ok(!strcmp(v.where, "rbx[0..8] + r12[8..16]"), "pieces where: %s", v.where);
+	/* a u64 split into two 4-byte halves: low of rbx, low of r12 */
+	EVAL(&env, 8, &v, DW_OP_reg3, DW_OP_piece, 4, DW_OP_reg12, DW_OP_piece, 4);
+	check_ok(&v, 0x0060048d01812340ULL, NULL, "u64 from two 4-byte pieces");
+	/* memory piece + register piece */
+	EVAL(&env, 16, &v, DW_OP_breg7, 0x18, DW_OP_piece, 8, DW_OP_reg3, DW_OP_piece, 8);
+	is_u64(v.value, 0xffffea0000400000ULL, "memory piece first");
+	is_u64(v.status, ZDX_VAL_OK, "memory+register pieces ok");
+	/* first piece optimized out */
+	EVAL(&env, 16, &v, DW_OP_piece, 8, DW_OP_reg3, DW_OP_piece, 8);
+	check_status(&v, ZDX_VAL_PARTIAL, "piece 1 (bytes 0..8) missing", "empty first piece");
+	is_u64(v.known, 0xff00, "only bytes 8..16 known");
+	/* second piece in a register this frame does not know */
+	partial = regs;
+	partial.valid &= ~(1u << ZDX_R12);
+	env.regs = &partial;
+	EVAL(&env, 16, &v, DW_OP_reg3, DW_OP_piece, 8, DW_OP_reg12, DW_OP_piece, 8);
+	check_status(&v, ZDX_VAL_PARTIAL, "piece 2 (bytes 8..16) missing: r12 unknown",
+		     "unknown register piece");
+	is_u64(v.value, 0xffffea0001812340ULL, "known piece still assembled");
+	/* both pieces missing, for different reasons */
+	EVAL(&env, 16, &v, DW_OP_piece, 8, DW_OP_reg12, DW_OP_piece, 8);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "piece 2", "no piece known");
+	EVAL(&env, 16, &v, DW_OP_piece, 8, DW_OP_piece, 8);
+	check_status(&v, ZDX_VAL_OPTIMIZED_OUT, NULL, "all pieces empty");
+	env.regs = &regs;
+	/* pieces that cover less than the object */
+	EVAL(&env, 16, &v, DW_OP_reg3, DW_OP_piece, 8);
+	check_status(&v, ZDX_VAL_PARTIAL, NULL, "pieces shorter than object");
+	/* an entry value inside one piece does not spoil the other */
+	EVAL(&env, 16, &v, DW_OP_reg3, DW_OP_piece, 8, DW_OP_entry_value, 1, DW_OP_reg4,
+	     DW_OP_stack_value, DW_OP_piece, 8);
+	check_status(&v, ZDX_VAL_PARTIAL, "function entry", "entry value piece");
+	is_u64(v.value, 0xffffea0001812340ULL, "piece beside entry value known");
+}
+
+static void test_unrecoverable(void)
+{
+	struct zdx_dwarf_env env = env_basic();
+	struct zdx_regs none = { .valid = 0 };
+	struct zdx_val v;
+
+	EVAL(&env, 8, &v, DW_OP_entry_value, 1, DW_OP_reg5, DW_OP_stack_value);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "DW_OP_entry_value", "entry_value");
+	EVAL(&env, 8, &v, DW_OP_GNU_entry_value, 2, DW_OP_breg5, 0, DW_OP_stack_value);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "DW_OP_GNU_entry_value", "GNU_entry_value");
+	EVAL(&env, 8, &v, DW_OP_GNU_parameter_ref, 0x2a, 0, 0, 0, DW_OP_stack_value);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "call site", "GNU_parameter_ref");
+	EVAL(&env, 8, &v, DW_OP_implicit_pointer, 0x10, 0, 0, 0, 0);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "optimized-out object", "implicit_pointer");
+	v.status = ZDX_VAL_OK;
+	zdx_dwarf_expr_eval(NULL, 0, &env, 8, &v);
+	check_status(&v, ZDX_VAL_OPTIMIZED_OUT, "empty", "empty expression");
+	env.regs = &none;
+	EVAL(&env, 8, &v, DW_OP_reg3);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "rbx unknown in this frame", "unknown rbx");
+	EVAL(&env, 8, &v, DW_OP_breg7, 8);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "rsp unknown", "unknown rsp");
+	env = env_basic();
+	EVAL(&env, 8, &v, DW_OP_regx, 17);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "not a general register", "xmm0");
+	env.have_fb = false;
+	env.fb_why = "no CFI covers pc";
+	EVAL(&env, 8, &v, DW_OP_fbreg, 0x10);
+	check_status(&v, ZDX_VAL_NOT_RECOVERABLE, "no CFI covers pc", "fbreg without frame base");
+	env = env_basic();
+	EVAL(&env, 8, &v, DW_OP_breg7, 0x80, 0x20);	/* rsp+0x1000: off the map */
+	check_status(&v, ZDX_VAL_MEM_ERROR, "0xffffc90000a10040", "unreadable memory");
+	ok(strstr(v.where, "[rsp+0x1000]") != NULL, "unreadable: where still says it: %s", v.where);
+	EVAL(&env, 8, &v, DW_OP_convert, 0x30, DW_OP_stack_value);
+	check_status(&v, ZDX_VAL_UNSUPPORTED, "DW_OP_convert", "typed op unsupported");
+}
+
+static void test_malformed(void)
+{
+	struct zdx_dwarf_env env = env_basic();
+	struct zdx_dwarf_op ops[8];
+	struct zdx_val v;
+	size_t n;
+	static const uint8_t trunc_breg[] = { DW_OP_breg0 };
+	static const uint8_t trunc_c8[] = { DW_OP_const8u, 1, 2, 3 };
+	static const uint8_t endless_leb[] = { DW_OP_constu, 0x80, 0x80, 0x80 };
+	static const uint8_t bad_op[] = { DW_OP_lit1, 0x01 };
+	static const uint8_t trunc_block[] = { DW_OP_implicit_value, 8, 1, 2 };
+	static const uint8_t many[] = { DW_OP_lit0, DW_OP_lit0, DW_OP_lit0,
+					DW_OP_lit0, DW_OP_lit0 };
+	uint8_t overflow[70];
+
+	is_u64(zdx_dwarf_expr_decode(trunc_breg, 1, ops, 8, &n), (uint64_t)ZDX_DW_EBADDWARF,
+	       "truncated breg operand rejected");
+	is_u64(zdx_dwarf_expr_decode(trunc_c8, 4, ops, 8, &n), (uint64_t)ZDX_DW_EBADDWARF,
+	       "truncated const8u rejected");
+	is_u64(zdx_dwarf_expr_decode(endless_leb, 4, ops, 8, &n), (uint64_t)ZDX_DW_EBADDWARF,
+	       "unterminated LEB128 rejected");
+	is_u64(zdx_dwarf_expr_decode(bad_op, 2, ops, 8, &n), (uint64_t)ZDX_DW_EBADDWARF,
+	       "unknown opcode rejected");
+	is_u64(n, 1, "ops before the bad one counted");
+	is_u64(zdx_dwarf_expr_decode(trunc_block, 4, ops, 8, &n), (uint64_t)ZDX_DW_EBADDWARF,
+	       "implicit_value block past the end rejected");
+	is_u64(zdx_dwarf_expr_decode(many, 5, ops, 4, &n), (uint64_t)ZDX_DW_ENOMEM,
+	       "more ops than room reported");
+
+	EVAL(&env, 8, &v, DW_OP_plus);
+	check_status(&v, ZDX_VAL_MALFORMED, "underflow", "plus on empty stack");
+	EVAL(&env, 8, &v, DW_OP_deref);
+	check_status(&v, ZDX_VAL_MALFORMED, "underflow", "deref on empty stack");
+	EVAL(&env, 8, &v, DW_OP_reg3, DW_OP_lit1);
+	check_status(&v, ZDX_VAL_MALFORMED, "not followed by a piece", "reg then more ops");
+	EVAL(&env, 8, &v, DW_OP_skip, 0xfd, 0xff);	/* jumps to itself */
+	check_status(&v, ZDX_VAL_MALFORMED, "steps", "endless loop bounded");
+	EVAL(&env, 8, &v, DW_OP_lit1, DW_OP_bra, 0x01, 0x00, DW_OP_const2u, 1, 2,
+	     DW_OP_stack_value);			/* into const2u's operand */
+	check_status(&v, ZDX_VAL_MALFORMED, "not an op", "branch into an operand");
+	EVAL(&env, 8, &v, DW_OP_lit1, DW_OP_lit0, DW_OP_div, DW_OP_stack_value);
+	check_status(&v, ZDX_VAL_MALFORMED, "division by zero", "div by zero");
+	EVAL(&env, 8, &v, DW_OP_reg3, DW_OP_piece, 8, DW_OP_lit1);
+	check_status(&v, ZDX_VAL_MALFORMED, "after the last piece", "ops after last piece");
+	EVAL(&env, 8, &v, DW_OP_lit1, DW_OP_deref_size, 9);
+	check_status(&v, ZDX_VAL_MALFORMED, "deref size", "deref_size 9");
+	memset(overflow, DW_OP_lit1, sizeof(overflow));
+	eval_bytes(overflow, sizeof(overflow), &env, 8, &v);
+	check_status(&v, ZDX_VAL_MALFORMED, "overflow", "stack overflow");
+	EVAL(&env, 64, &v, DW_OP_reg3);
+	check_status(&v, ZDX_VAL_UNSUPPORTED, "64 bytes", "object too large");
+}
+
+static void test_expr_value(void)
+{
+	struct zdx_dwarf_env env = env_basic();
+	struct zdx_dwarf_op ops[4];
+	uint64_t val = 0;
+	size_t n;
+	char why[160];
+	static const uint8_t cfa_rule[] = { DW_OP_bregx, 7, 0x20 };
+	static const uint8_t reg_rule[] = { DW_OP_reg6 };
+
+	zdx_dwarf_expr_decode(cfa_rule, sizeof(cfa_rule), ops, 4, &n);
+	is_u64(zdx_dwarf_expr_value(ops, n, &env, &val, why, sizeof(why)), 0,
+	       "CFA rule evaluates");
+	is_u64(val, STACK_BASE + 0x60, "CFA = rsp+0x20");
+	ok(!strcmp(why, "rsp+0x20 = 0xffffc90000a0f060"), "CFA in words: %s", why);
+	zdx_dwarf_expr_decode(reg_rule, 1, ops, 4, &n);
+	zdx_dwarf_expr_value(ops, n, &env, &val, why, sizeof(why));
+	is_u64(val, regs.r[ZDX_RBP], "register frame base yields its content");
+	ok(!strcmp(zdx_reg_name(ZDX_R12), "r12") && zdx_reg_name(17) == NULL,
+	   "register names");
+	ok(!strcmp(zdx_dwarf_op_name(DW_OP_fbreg), "DW_OP_fbreg"), "op names");
+}
+
+/* ===== part 2: compiled, executed fixtures ============================= */
+
+#define FX_NSNAP 4
+#define FX_STACK 2048
+struct fx_snap {
+	uint64_t regs[17];
+	unsigned char stack[FX_STACK];
+};
+struct fx_state {
+	int n;
+	struct fx_snap snap[FX_NSNAP];
+};
+
+struct fixture {
+	const char *tag;		/* "O2", "O0", ... */
+	const char *cflags;
+	bool optimized;
+	bool eh_only;			/* no .debug_frame: skip the ET_REL load */
+	char obj[512], so[512];
+	void *dl;
+	uint64_t l_addr;
+	struct fx_state *(*get_state)(void);
+	void (*reset)(void);
+};
+
+static char tmpdir[256];
+static char fixture_src[512];
+
+static int snap_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	const struct fx_snap *s = ctx;
+	uint64_t sp = s->regs[ZDX_RSP];
+
+	if (addr < sp || addr - sp > FX_STACK || len > FX_STACK - (addr - sp))
+		return -1;
+	memcpy(buf, s->stack + (addr - sp), len);
+	return 0;
+}
+
+static struct zdx_regs snap_regs(const struct fx_snap *s)
+{
+	struct zdx_regs r = { .valid = 0 };
+
+	for (int i = 0; i < ZDX_NREGS; i++)
+		zdx_regs_set(&r, i, s->regs[i]);
+	return r;
+}
+
+static bool find_fixture_source(void)
+{
+	char exe[512];
+	const char *env = getenv("ZDX_DWARF_FIXTURES");
+	ssize_t n;
+
+	if (env) {
+		snprintf(fixture_src, sizeof(fixture_src), "%s/fx_walk.c", env);
+		return access(fixture_src, R_OK) == 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		snprintf(fixture_src, sizeof(fixture_src),
+			 "%s/dwarf_fixtures/fx_walk.c", dirname(exe));
+		if (access(fixture_src, R_OK) == 0)
+			return true;
+	}
+	snprintf(fixture_src, sizeof(fixture_src), "tests/unit/dwarf_fixtures/fx_walk.c");
+	return access(fixture_src, R_OK) == 0;
+}
+
+static bool build_fixture(struct fixture *f)
+{
+	const char *cc = getenv("CC") ? getenv("CC") : "gcc";
+	char cmd[2048];
+	struct link_map *lm;
+
+	snprintf(f->obj, sizeof(f->obj), "%s/fx_%s.o", tmpdir, f->tag);
+	snprintf(f->so, sizeof(f->so), "%s/fx_%s.so", tmpdir, f->tag);
+	snprintf(cmd, sizeof(cmd),
+		 "%s %s -g -fPIC -mno-red-zone -ffreestanding "
+		 "-fno-tree-loop-distribute-patterns -c '%s' -o '%s' && "
+		 "%s -shared -nostdlib -o '%s' '%s'",
+		 cc, f->cflags, fixture_src, f->obj, cc, f->so, f->obj);
+	if (system(cmd) != 0)
+		return false;
+	f->dl = dlopen(f->so, RTLD_NOW | RTLD_LOCAL);
+	if (!f->dl || dlinfo(f->dl, RTLD_DI_LINKMAP, &lm) != 0)
+		return false;
+	f->l_addr = lm->l_addr;
+	f->get_state = (struct fx_state *(*)(void))dlsym(f->dl, "fx_get_state");
+	f->reset = (void (*)(void))dlsym(f->dl, "fx_reset");
+	return f->get_state && f->reset;
+}
+
+/* st_value of a symbol in an ELF file (its offset in .text for a .o). */
+static bool elf_sym(const char *path, const char *name, uint64_t *val)
+{
+	int fd = open(path, O_RDONLY);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	bool found = false;
+
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	while (elf && !found && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym s;
+			const char *n;
+
+			if (!gelf_getsym(d, (int)i, &s))
+				continue;
+			n = elf_strptr(elf, sh.sh_link, s.st_name);
+			if (n && !strcmp(n, name)) {
+				*val = s.st_value;
+				found = true;
+				break;
+			}
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
+/* Line of the fixture source carrying a marker comment. */
+static unsigned marker_line(const char *marker)
+{
+	FILE *fp = fopen(fixture_src, "r");
+	char line[512];
+	unsigned n = 0;
+
+	while (fp && fgets(line, sizeof(line), fp)) {
+		n++;
+		if (strstr(line, marker)) {
+			fclose(fp);
+			return n;
+		}
+	}
+	if (fp)
+		fclose(fp);
+	return 0;
+}
+
+static const struct zdx_dwarf_var *find_var(const struct zdx_dwarf_frame_vars *fv,
+					    const char *name, unsigned scope)
+{
+	for (size_t i = 0; i < fv->nvars; i++)
+		if (!strcmp(fv->vars[i].name, name) && fv->vars[i].scope == scope)
+			return &fv->vars[i];
+	return NULL;
+}
+
+/* Assert variable `name` (in scope `scope`) is known and equals want. */
+static void expect_var(const struct zdx_dwarf_frame_vars *fv, const char *name,
+		       unsigned scope, uint64_t want, const char *ctx)
+{
+	const struct zdx_dwarf_var *v = find_var(fv, name, scope);
+
+	ok(v != NULL, "%s: variable '%s' reported", ctx, name);
+	if (!v)
+		return;
+	ok(v->val.status == ZDX_VAL_OK, "%s: %s recovered (%s: %s) at %s", ctx, name,
+	   zdx_val_status_name(v->val.status), v->val.reason, v->val.where);
+	is_u64(v->val.value, want, "%s: %s value (%s)", ctx, name, v->val.where);
+}
+
+static bool by_name(const struct zdx_dwarf_typeinfo *ti, void *arg)
+{
+	return ti->var_name && !strcmp(ti->var_name, arg);
+}
+
+/* Alignment of the test's own stack must leave FX_STACK bytes above every
+ * capture; a deep caller frame guarantees it. */
+typedef void (*runner)(const struct fixture *, void *);
+static __attribute__((noinline)) void with_stack(runner r, const struct fixture *f,
+						 void *arg)
+{
+	volatile char pad[3 * FX_STACK];
+
+	pad[0] = 0;
+	r(f, arg);
+	pad[sizeof(pad) - 1] = 0;
+}
+
+#define PAGE_A 0xffffea0001812340ULL	/* a struct page (64-byte aligned) */
+#define PFN_A ((PAGE_A - 0xffffea0000000000ULL) / 64)
+
+/* A source: the .so (ET_DYN, bias) or the .o (ET_REL, .text placed). */
+struct src_kind {
+	const char *name;
+	struct zdx_dwarf *src;
+};
+
+static void open_sources(const struct fixture *f, struct src_kind *k)
+{
+	struct zdx_dwarf_load so_load = { .bias = f->l_addr };
+	struct zdx_dwarf_section text = { ".text", 0 };
+	struct zdx_dwarf_load o_load = { .sections = &text, .nsections = 1 };
+	uint64_t off;
+	void *fn = dlsym(f->dl, "fx_reg");
+
+	k[0].name = "so";
+	is_u64(zdx_dwarf_open(f->so, &so_load, &k[0].src), 0, "%s: open %s", f->tag, f->so);
+	k[1].name = "ko-like .o";
+	k[1].src = NULL;
+	if (f->eh_only)		/* see test_no_cfi */
+		return;
+	if (!fn || !elf_sym(f->obj, "fx_reg", &off)) {
+		ok(0, "%s: fx_reg located", f->tag);
+		return;
+	}
+	text.addr = (uint64_t)(uintptr_t)fn - off;
+	is_u64(zdx_dwarf_open(f->obj, &o_load, &k[1].src), 0, "%s: open %s (.text at 0x%"
+	       PRIx64 ")", f->tag, f->obj, text.addr);
+}
+
+/* ZDX_DWARF_VERBOSE=1 prints what was recovered, as TAP comments. */
+static void dump_vars(uint64_t pc, const struct zdx_dwarf_frame_vars *fv)
+{
+	if (!getenv("ZDX_DWARF_VERBOSE"))
+		return;
+	printf("# pc 0x%" PRIx64 " %s:%u, frame base: %s\n", pc, fv->file, fv->line,
+	       fv->frame_base);
+	for (size_t i = 0; i < fv->nscopes; i++)
+		printf("#   scope %zu: %s%s %s:%u\n", i, fv->scopes[i].name,
+		       fv->scopes[i].inlined ? " (inlined from)" : "",
+		       fv->scopes[i].call_file, fv->scopes[i].call_line);
+	for (size_t i = 0; i < fv->nvars; i++) {
+		const struct zdx_dwarf_var *v = &fv->vars[i];
+
+		printf("#   [%u] %s %s %s = 0x%" PRIx64 " (%s) %s%s\n", v->scope,
+		       v->kind == ZDX_VAR_PARAM ? "param" : "local", v->type, v->name,
+		       v->val.value, v->val.where, zdx_val_status_name(v->val.status),
+		       v->val.reason[0] ? ": " : "");
+		if (v->val.reason[0])
+			printf("#       %s\n", v->val.reason);
+	}
+}
+
+static int vars_at_pc(struct zdx_dwarf *src, uint64_t pc, const struct zdx_regs *r,
+		      const struct fx_snap *s, const struct zdx_dwarf_filter *flt,
+		      struct zdx_dwarf_frame_vars *fv)
+{
+	int rc = zdx_dwarf_vars_at(src, pc, r, snap_read, (void *)s, flt, fv);
+
+	if (rc == 0)
+		dump_vars(pc, fv);
+	return rc;
+}
+
+static int vars_at_snap(struct zdx_dwarf *src, const struct fx_snap *s,
+			const struct zdx_dwarf_filter *flt,
+			struct zdx_dwarf_frame_vars *fv)
+{
+	struct zdx_regs r = snap_regs(s);
+
+	return vars_at_pc(src, s->regs[ZDX_RIP], &r, s, flt, fv);
+}
+
+static void run_reg(const struct fixture *f, void *arg)
+{
+	unsigned long (*fn)(uint64_t) = dlsym(f->dl, "fx_reg");
+
+	(void)arg;
+	f->reset();
+	fn(PAGE_A);
+}
+
+static void check_reg(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	struct zdx_dwarf_frame_vars fv;
+	const struct zdx_dwarf_var *v;
+	char ctx[64];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_reg", f->tag, sk);
+	is_u64(st->n, 1, "%s: one snapshot", ctx);
+	if (st->n < 1)
+		return;
+	is_u64(vars_at_snap(src, &st->snap[0], NULL, &fv), 0, "%s: vars_at", ctx);
+	ok(fv.nscopes == 1 && !strcmp(fv.scopes[0].name, "fx_reg") &&
+	   !fv.scopes[0].inlined, "%s: scope is fx_reg", ctx);
+	expect_var(&fv, "page", 0, PAGE_A, ctx);
+	expect_var(&fv, "pfn", 0, PFN_A, ctx);
+	v = find_var(&fv, "page", 0);
+	if (v && f->optimized)
+		ok(!strcmp(v->val.where, "rbx"), "%s: page where = rbx (%s)", ctx, v->val.where);
+	else if (v)
+		ok(!strncmp(v->val.where, "[fb-", 4), "%s: -O0 page in frame (%s)", ctx,
+		   v->val.where);
+	if (v)
+		ok(!strcmp(v->type, "struct page *") && v->kind == ZDX_VAR_PARAM,
+		   "%s: page is a struct page * param (%s)", ctx, v->type);
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+static const struct zdx_dwarf_filter page_filter = { zdx_dwarf_filter_pages, NULL };
+
+static void run_inline(const struct fixture *f, void *arg)
+{
+	unsigned long (*fn)(uint64_t, unsigned long) = dlsym(f->dl, "fx_inline");
+
+	f->reset();
+	fn((uint64_t)(uintptr_t)arg, 1);
+}
+
+static void check_inline(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	struct zdx_dwarf_frame_vars fv;
+	unsigned line = marker_line("FX-INLINE-CALL");
+	char ctx[64];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_inline", f->tag, sk);
+	if (st->n < 1 || vars_at_snap(src, &st->snap[0], &page_filter, &fv) != 0) {
+		ok(0, "%s: snapshot and vars_at", ctx);
+		return;
+	}
+	is_u64(fv.nscopes, 2, "%s: two scopes (inlined helper, function)", ctx);
+	if (fv.nscopes == 2) {
+		ok(!strcmp(fv.scopes[0].name, "fx_pfn_of") && fv.scopes[0].inlined,
+		   "%s: innermost scope is inlined fx_pfn_of (%s)", ctx, fv.scopes[0].name);
+		is_u64(fv.scopes[0].call_line, line, "%s: inlined from the marked line", ctx);
+		ok(strstr(fv.scopes[0].call_file, "fx_walk.c") != NULL,
+		   "%s: call file %s", ctx, fv.scopes[0].call_file);
+		ok(!strcmp(fv.scopes[1].name, "fx_inline") && !fv.scopes[1].inlined,
+		   "%s: outer scope fx_inline", ctx);
+	}
+	/* The default filter keeps pages and pfns, drops n, sum and i. */
+	expect_var(&fv, "pg", 0, PAGE_A, ctx);
+	expect_var(&fv, "pfn", 0, PFN_A, ctx);
+	ok(fv.nvars >= 1 && fv.vars[0].scope == 0, "%s: innermost scope's vars first", ctx);
+	ok(!find_var(&fv, "sum", 1) && !find_var(&fv, "n", 1),
+	   "%s: filter dropped unrelated locals", ctx);
+	{
+		const struct zdx_dwarf_var *folio = find_var(&fv, "folio", 1);
+
+		ok(folio && !strcmp(folio->type, "struct folio *"),
+		   "%s: folio param reported", ctx);
+		/* When recovered, it must be right; at -O2 it may not be. */
+		ok(!folio || folio->val.status != ZDX_VAL_OK || folio->val.value == PAGE_A,
+		   "%s: folio value, if any, is right (%s)", ctx, folio ? folio->val.where : "-");
+	}
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+static void run_slot(const struct fixture *f, void *arg)
+{
+	unsigned long (*fn)(uint64_t) = dlsym(f->dl, "fx_slot");
+
+	(void)arg;
+	f->reset();
+	fn(PAGE_A);
+}
+
+static void check_slot(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	struct zdx_dwarf_frame_vars fv;
+	const struct zdx_dwarf_var *v;
+	char ctx[64];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_slot", f->tag, sk);
+	if (st->n < 1 || vars_at_snap(src, &st->snap[0], NULL, &fv) != 0) {
+		ok(0, "%s: snapshot and vars_at", ctx);
+		return;
+	}
+	expect_var(&fv, "pfn", 0, PFN_A, ctx);
+	v = find_var(&fv, "pfn", 0);
+	ok(v && !strncmp(v->val.where, "[fb-", 4), "%s: pfn read at a frame-base offset (%s)",
+	   ctx, v ? v->val.where : "-");
+	ok(!strncmp(fv.frame_base, "fb: cfa = 0x", 12) && strstr(fv.frame_base, "; cfa = r"),
+	   "%s: frame base from CFA (%s)", ctx,
+	   fv.frame_base);
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+static void run_pieces(const struct fixture *f, void *arg)
+{
+	unsigned long (*fn)(unsigned long, unsigned long) = dlsym(f->dl, arg);
+
+	f->reset();
+	fn(0x12345678000ULL, 0x9abcdef0000ULL);
+}
+
+static void check_pieces(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	struct zdx_dwarf_filter flt = { by_name, "range" };
+	struct zdx_dwarf_frame_vars fv;
+	const struct zdx_dwarf_var *v;
+	uint64_t lo, hi;
+	char ctx[64];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_pieces", f->tag, sk);
+	if (st->n < 1 || vars_at_snap(src, &st->snap[0], &flt, &fv) != 0) {
+		ok(0, "%s: snapshot and vars_at", ctx);
+		return;
+	}
+	is_u64(fv.nvars, 1, "%s: custom filter keeps only 'range'", ctx);
+	v = find_var(&fv, "range", 0);
+	if (v) {
+		is_u64(v->val.status, ZDX_VAL_OK, "%s: range recovered (%s) %s", ctx,
+		       v->val.reason, v->val.where);
+		memcpy(&lo, v->val.bytes, 8);
+		memcpy(&hi, v->val.bytes + 8, 8);
+		is_u64(lo, 0x12345678ULL, "%s: range.start_pfn", ctx);
+		is_u64(hi, 0x9abcdef0ULL, "%s: range.end_pfn", ctx);
+		is_u64(v->val.size, 16, "%s: 16-byte struct", ctx);
+		if (f->optimized)
+			ok(strstr(v->val.where, "[0..8] + ") != NULL,
+			   "%s: assembled from pieces (%s)", ctx, v->val.where);
+	}
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+static void check_half(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	struct zdx_dwarf_filter flt = { by_name, "range" };
+	struct zdx_dwarf_frame_vars fv;
+	const struct zdx_dwarf_var *v;
+	char ctx[64];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_half", f->tag, sk);
+	if (st->n < 1 || vars_at_snap(src, &st->snap[0], &flt, &fv) != 0) {
+		ok(0, "%s: snapshot and vars_at", ctx);
+		return;
+	}
+	v = find_var(&fv, "range", 0);
+	ok(v != NULL, "%s: range reported", ctx);
+	if (v && f->optimized) {
+		is_u64(v->val.status, ZDX_VAL_PARTIAL, "%s: partially known (%s)", ctx,
+		       v->val.reason);
+		ok(strstr(v->val.reason, "piece 2 (bytes 8..16)") != NULL,
+		   "%s: names the missing piece: %s", ctx, v->val.reason);
+		is_u64(v->val.value, 0x12345678ULL, "%s: known piece start_pfn", ctx);
+		is_u64(v->val.known, 0xff, "%s: bytes 0..8 known", ctx);
+	} else if (v) {
+		uint64_t hi;
+
+		memcpy(&hi, v->val.bytes + 8, 8);
+		is_u64(v->val.status, ZDX_VAL_OK, "%s: -O0 keeps the whole struct", ctx);
+		is_u64(hi, 0x9abcdef0ULL, "%s: -O0 end_pfn", ctx);
+	}
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+static void run_entry(const struct fixture *f, void *arg)
+{
+	void (*fn)(uint64_t, unsigned long) = dlsym(f->dl, "fx_entry");
+
+	(void)arg;
+	f->reset();
+	fn(PAGE_A, PFN_A);
+}
+
+static void check_entry(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	struct zdx_dwarf_frame_vars fv;
+	const char *names[] = { "page", "pfn" };
+	char ctx[64];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_entry", f->tag, sk);
+	if (st->n < 1 || vars_at_snap(src, &st->snap[0], NULL, &fv) != 0) {
+		ok(0, "%s: snapshot and vars_at", ctx);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		const struct zdx_dwarf_var *v = find_var(&fv, names[i], 0);
+
+		ok(v != NULL, "%s: %s reported", ctx, names[i]);
+		if (v && f->optimized && i == 1) {
+			/* pfn survived the first call in a callee-saved
+			 * register: known and right, or honestly not. */
+			ok(v->val.status == ZDX_VAL_NOT_RECOVERABLE ||
+			   (v->val.status == ZDX_VAL_OK && v->val.value == PFN_A),
+			   "%s: pfn right or not recoverable (%s %s)", ctx,
+			   zdx_val_status_name(v->val.status), v->val.where);
+		} else if (v && f->optimized) {
+			is_u64(v->val.status, ZDX_VAL_NOT_RECOVERABLE,
+			       "%s: %s not recoverable (%s)", ctx, names[i], v->val.reason);
+			ok(strstr(v->val.reason, "entry") != NULL,
+			   "%s: %s says entry value: %s", ctx, names[i], v->val.reason);
+		} else if (v) {
+			is_u64(v->val.value, i ? PFN_A : PAGE_A, "%s: -O0 %s in frame", ctx,
+			       names[i]);
+		}
+	}
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+static void run_outer(const struct fixture *f, void *arg)
+{
+	unsigned long (*fn)(uint64_t) = dlsym(f->dl, "fx_outer");
+
+	(void)arg;
+	f->reset();
+	fn(PAGE_A);
+}
+
+/* Unwind from fx_leaf's snapshot to fx_outer and read fx_outer's page and
+ * pfn there; the second snapshot (taken in fx_outer after the call) gives
+ * the truth for rsp. */
+static void check_outer(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
+{
+	const struct fx_state *st = f->get_state();
+	const struct fx_snap *leaf = &st->snap[0], *outer = &st->snap[1];
+	struct zdx_regs r, caller;
+	struct zdx_dwarf_frame_vars fv;
+	char why[160], ctx[64];
+	unsigned line = marker_line("FX-OUTER-CALL");
+
+	snprintf(ctx, sizeof(ctx), "%s/%s fx_outer", f->tag, sk);
+	if (st->n < 2) {
+		ok(0, "%s: two snapshots", ctx);
+		return;
+	}
+	r = snap_regs(leaf);
+	is_u64(zdx_dwarf_unwind(src, leaf->regs[ZDX_RIP], &r, snap_read, (void *)leaf,
+				&caller, why, sizeof(why)), 0, "%s: unwind (%s)", ctx, why);
+	is_u64(caller.r[ZDX_RSP], outer->regs[ZDX_RSP], "%s: caller rsp = CFA", ctx);
+	ok(caller.valid & (1u << ZDX_RIP), "%s: return address recovered", ctx);
+	ok(caller.r[ZDX_RIP] < outer->regs[ZDX_RIP] &&
+	   outer->regs[ZDX_RIP] - caller.r[ZDX_RIP] < 64,
+	   "%s: return address just before fx_outer's own capture", ctx);
+	ok(!(caller.valid & (1u << ZDX_RAX)) && !(caller.valid & (1u << ZDX_RDI)),
+	   "%s: caller-saved registers left unknown", ctx);
+	if (vars_at_pc(src, caller.r[ZDX_RIP] - 1, &caller, leaf, NULL, &fv) != 0) {
+		ok(0, "%s: vars_at caller", ctx);
+		return;
+	}
+	is_u64(fv.line, line, "%s: caller pc-1 is on the call line", ctx);
+	ok(fv.nscopes >= 1 && !strcmp(fv.scopes[fv.nscopes - 1].name, "fx_outer"),
+	   "%s: caller function is fx_outer", ctx);
+	expect_var(&fv, "page", fv.nscopes - 1, PAGE_A, ctx);
+	expect_var(&fv, "pfn", fv.nscopes - 1, PFN_A, ctx);
+	zdx_dwarf_frame_vars_free(&fv);
+}
+
+struct scenario {
+	const char *fn;
+	runner run;
+	void *arg;
+	void (*check)(const struct fixture *, struct zdx_dwarf *, const char *);
+};
+
+static void run_fixture(struct fixture *f)
+{
+	static const struct scenario sc[] = {
+		{ "fx_reg", run_reg, NULL, check_reg },
+		{ "fx_inline", run_inline, (void *)(uintptr_t)PAGE_A, check_inline },
+		{ "fx_slot", run_slot, NULL, check_slot },
+		{ "fx_pieces", run_pieces, "fx_pieces", check_pieces },
+		{ "fx_half", run_pieces, "fx_half", check_half },
+		{ "fx_entry", run_entry, NULL, check_entry },
+		{ "fx_outer", run_outer, NULL, check_outer },
+	};
+	struct src_kind k[2] = { { 0 } };
+
+	if (!build_fixture(f)) {
+		ok(0, "%s: fixture built and loaded (%s)", f->tag, dlerror());
+		return;
+	}
+	open_sources(f, k);
+	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++) {
+		with_stack(sc[i].run, f, sc[i].arg);
+		for (int j = 0; j < 2; j++)
+			if (k[j].src)
+				sc[i].check(f, k[j].src, k[j].name);
+	}
+	zdx_dwarf_close(k[0].src);
+	zdx_dwarf_close(k[1].src);
+}
+
+static void test_api_errors(const struct fixture *f)
+{
+	struct zdx_dwarf *src = NULL;
+	struct zdx_dwarf_frame_vars fv;
+	struct zdx_regs r = { .valid = 0 };
+	char why[128];
+	uint64_t cfa;
+
+	is_u64(zdx_dwarf_open("/nonexistent/vmlinux", NULL, &src), (uint64_t)ZDX_DW_EOPEN,
+	       "open of a missing file fails cleanly");
+	ok(src == NULL, "no source on failure");
+	is_u64(zdx_dwarf_open(fixture_src, NULL, &src), (uint64_t)ZDX_DW_EOPEN,
+	       "open of a non-ELF file fails cleanly");
+	if (zdx_dwarf_open(f->so, NULL, &src) != 0) {
+		ok(0, "reopen fixture");
+		return;
+	}
+	is_u64(zdx_dwarf_vars_at(src, 0x10, &r, NULL, NULL, NULL, &fv),
+	       (uint64_t)ZDX_DW_ENOPC, "pc outside any function: ENOPC");
+	is_u64(fv.nvars, 0, "no vars on error");
+	is_u64(zdx_dwarf_cfa(src, 0x10, &r, NULL, NULL, &cfa, why, sizeof(why)),
+	       (uint64_t)ZDX_DW_ENOCFI, "no CFI outside the code (%s)", why);
+	zdx_dwarf_close(src);
+	ok(!strcmp(zdx_dwarf_strerror(ZDX_DW_ENOPC), "no debuginfo covers this pc"),
+	   "strerror");
+}
+
+/* Without CFI (an ET_REL file whose only CFI is .eh_frame, which libdwfl
+ * does not relocate), frame-base variables must say so, not guess. */
+static void test_no_cfi(struct fixture *f)
+{
+	struct zdx_dwarf_section text = { ".text", 0 };
+	struct zdx_dwarf_load load = { .sections = &text, .nsections = 1 };
+	struct zdx_dwarf_frame_vars fv;
+	struct zdx_dwarf *src;
+	const struct zdx_dwarf_var *v;
+	uint64_t off;
+	void *fn = dlsym(f->dl, "fx_slot");
+
+	if (!fn || !elf_sym(f->obj, "fx_slot", &off) ||
+	    (text.addr = (uint64_t)(uintptr_t)fn - off,
+	     zdx_dwarf_open(f->obj, &load, &src) != 0)) {
+		ok(0, "no-CFI object opened");
+		return;
+	}
+	with_stack(run_slot, f, NULL);
+	if (vars_at_snap(src, &f->get_state()->snap[0], NULL, &fv) != 0) {
+		ok(0, "no-CFI vars_at");
+		zdx_dwarf_close(src);
+		return;
+	}
+	v = find_var(&fv, "pfn", 0);
+	ok(v && v->val.status == ZDX_VAL_NOT_RECOVERABLE &&
+	   strstr(v->val.reason, "no CFI") != NULL,
+	   "fbreg without CFI: not recoverable (%s)", v ? v->val.reason : "-");
+	zdx_dwarf_frame_vars_free(&fv);
+	zdx_dwarf_close(src);
+}
+
+static void cleanup(struct fixture *fx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fx[i].dl)
+			dlclose(fx[i].dl);
+		unlink(fx[i].obj);
+		unlink(fx[i].so);
+	}
+	rmdir(tmpdir);
+}
+
+int main(void)
+{
+	struct fixture fx[] = {
+		{ .tag = "O2", .optimized = true,
+		  .cflags = "-O2 -fno-asynchronous-unwind-tables" },
+		{ .tag = "O0", .cflags = "-O0 -fno-asynchronous-unwind-tables" },
+		{ .tag = "O2-dwarf4-eh", .optimized = true, .eh_only = true,
+		  .cflags = "-O2 -gdwarf-4" },
+	};
+	size_t nfx = sizeof(fx) / sizeof(fx[0]);
+
+	setup_regs();
+	test_simple_locations();
+	test_pieces();
+	test_unrecoverable();
+	test_malformed();
+	test_expr_value();
+
+	if (!find_fixture_source()) {
+		ok(0, "fixture source found (%s)", fixture_src);
+		return tap_done();
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/zdx-dwarf-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		ok(0, "temp dir");
+		return tap_done();
+	}
+	for (size_t i = 0; i < nfx; i++)
+		run_fixture(&fx[i]);
+	if (fx[0].dl)
+		test_api_errors(&fx[0]);
+	if (fx[2].dl)
+		test_no_cfi(&fx[2]);
+	cleanup(fx, nfx);
+	return tap_done();
+}
