@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Conformance check for truth.json files: dumps/truth.schema.json plus the
+cross-field rules a schema cannot say.  Usage: check_truth.py FILE...
+Exit 0 when all conform; prints one "FILE: problem" line per violation.
+
+Uses the jsonschema package when present; otherwise a small validator for
+the subset of JSON Schema that truth.schema.json uses (so the check works
+with Debian's bare python3 too).
+"""
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = os.path.join(HERE, "truth.schema.json")
+TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def is_type(v, t):
+    if t == "integer":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if t == "number":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return isinstance(v, TYPES[t])
+
+
+def mini_validate(v, s, root, path, errs):
+    if "$ref" in s:
+        s = root["$defs"][s["$ref"].split("/")[-1]]
+    if "oneOf" in s:
+        ok = [sub for sub in s["oneOf"] if not _errs(v, sub, root)]
+        if len(ok) != 1:
+            errs.append("%s: matches %d of oneOf" % (path, len(ok)))
+        return
+    t = s.get("type")
+    if t is not None and not any(is_type(v, x) for x in (t if isinstance(t, list) else [t])):
+        errs.append("%s: %r is not of type %s" % (path, v, t))
+        return
+    if "const" in s and v != s["const"]:
+        errs.append("%s: %r != %r" % (path, v, s["const"]))
+    if "enum" in s and v not in s["enum"]:
+        errs.append("%s: %r not in %s" % (path, v, s["enum"]))
+    if isinstance(v, str):
+        if "pattern" in s and not re.search(s["pattern"], v):
+            errs.append("%s: %r does not match %s" % (path, v, s["pattern"]))
+        if len(v) < s.get("minLength", 0):
+            errs.append("%s: too short" % path)
+    if isinstance(v, int) and not isinstance(v, bool):
+        if "minimum" in s and v < s["minimum"]:
+            errs.append("%s: %d < %d" % (path, v, s["minimum"]))
+        if "maximum" in s and v > s["maximum"]:
+            errs.append("%s: %d > %d" % (path, v, s["maximum"]))
+    if isinstance(v, dict):
+        for k in s.get("required", []):
+            if k not in v:
+                errs.append("%s: missing key %r" % (path, k))
+        for k, sub in s.get("properties", {}).items():
+            if k in v:
+                mini_validate(v[k], sub, root, path + "." + k, errs)
+        if isinstance(s.get("additionalProperties"), dict):
+            for k in v:
+                if k not in s.get("properties", {}):
+                    mini_validate(v[k], s["additionalProperties"], root, path + "." + k, errs)
+    if isinstance(v, list):
+        if len(v) < s.get("minItems", 0):
+            errs.append("%s: fewer than %d items" % (path, s["minItems"]))
+        if "items" in s:
+            for i, x in enumerate(v):
+                mini_validate(x, s["items"], root, "%s[%d]" % (path, i), errs)
+
+
+def _errs(v, s, root):
+    e = []
+    mini_validate(v, s, root, "$", e)
+    return e
+
+
+def schema_errors(doc, schema):
+    try:
+        import jsonschema
+    except ImportError:
+        return _errs(doc, schema, schema)
+    v = jsonschema.Draft202012Validator(schema)
+    return ["%s: %s" % ("$" + "".join("[%r]" % p for p in e.path), e.message) for e in v.iter_errors(doc)]
+
+
+def semantic_errors(doc, path):
+    """Rules across fields: files exist, walker iff walker trigger, ranges sane."""
+    errs = []
+    d = os.path.dirname(os.path.abspath(path))
+    for x in doc.get("dumps", []):
+        p = os.path.join(d, x["file"])
+        if not os.path.exists(p):
+            errs.append("dumps: %s listed but missing" % x["file"])
+        elif os.path.getsize(p) != x["bytes"]:
+            errs.append("dumps: %s is %d bytes, truth says %d" % (x["file"], os.path.getsize(p), x["bytes"]))
+    if not any(x["filtered"] for x in doc.get("dumps", [])) or all(x["filtered"] for x in doc.get("dumps", [])):
+        errs.append("dumps: need at least one full and one filtered dump")
+    is_walker = doc.get("panic", {}).get("trigger") == "walker"
+    if is_walker != (doc.get("walker") is not None):
+        errs.append("walker: present iff panic.trigger is 'walker'")
+    if doc.get("machine", {}).get("pmem") != "none" and not doc.get("namespaces"):
+        errs.append("namespaces: pmem configured but no namespace recorded")
+    for n in doc.get("namespaces", []):
+        a, b = int(n["start"], 16), int(n["start"], 16) + n["size"]
+        ds = int(n["data_start"], 16)
+        if not (a <= ds < b and ds + n["data_size"] <= b):
+            errs.append("namespaces: %s data range outside its namespace" % n["dev"])
+    return errs
+
+
+def check(path, schema):
+    with open(path) as f:
+        doc = json.load(f)
+    return schema_errors(doc, schema) + semantic_errors(doc, path)
+
+
+def main(paths):
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    bad = 0
+    for p in paths:
+        for e in check(p, schema):
+            print("%s: %s" % (p, e))
+            bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: check_truth.py truth.json...")
+    sys.exit(main(sys.argv[1:]))

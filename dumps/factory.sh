@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# zdx dump factory: build the vmcore corpus described by dumps/scenarios/*.scn.
+#   dumps/factory.sh [--kernel K] [--scenario S] [--force] [--list]
+# For every (kernel, scenario) pair whose inputs changed (see stamp()), boot a
+# guest, capture its dumps and write $ZDX_CACHE/dumps/K/S/{vmcore.*,truth.json,
+# console.log}.  docs/dumps.md describes scenarios, truth and layout.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+VERDICTS="altmap-metadata zone-device-page mixed-section no-memmap offline-memory unrelated"
+
+usage() { echo "usage: $0 [--kernel K] [--scenario S] [--force] [--list]" >&2; exit 2; }
+
+# ---- scenario files ---------------------------------------------------------
+# load_scn FILE: reset every scenario variable to its default, then source FILE.
+load_scn() {
+    DESCRIPTION="" KERNELS="6.1" MEM=2560M SMP=2 SLOTS="" MAXMEM="" CMDLINE="" PMEM=none
+    NVDIMMS="" NVDIMM_LABEL=128K NVDIMM_BACKING=ram QEMU_EXTRA="" KASLR=no
+    HOTPLUG="" HOTPLUG_BLOCKS=0 FORMATS="kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
+    TRIGGER=sysrq SYS_PANIC="sysrq triggered crash" WALKER_MODE="" EXPECT_VERDICT="" EXPECT_OWNER=""
+    GUEST_SETUP=":" GUEST_AFTER_HOTPLUG=":" GUEST_PREPARE=":" GUEST_TRIGGER="" GUEST_TRUTH_EXTRA=""
+    KDUMP=no CRASHKERNEL=256M
+    # shellcheck disable=SC1090
+    . "$1"
+    [ -n "$DESCRIPTION" ] || die "$1: DESCRIPTION is empty"
+    case "$PMEM" in none|legacy|nfit) ;; *) die "$1: PMEM must be none|legacy|nfit, not '$PMEM'";; esac
+    case "$TRIGGER" in sysrq|walker|kdump) ;; *) die "$1: TRIGGER must be sysrq|walker|kdump";; esac
+    if [ "$TRIGGER" = walker ]; then
+        [[ " $VERDICTS " == *" $EXPECT_VERDICT "* ]] || die "$1: EXPECT_VERDICT '$EXPECT_VERDICT' is not one of: $VERDICTS"
+    fi
+    return 0
+}
+
+scn_names() { for f in "$here"/scenarios/*.scn; do basename "$f" .scn; done; }
+
+# ---- accelerator ------------------------------------------------------------
+# KVM is used only if a real guest boots under it (a /dev/kvm that exists but
+# cannot run a stock kernel is known here); the answer is cached per host
+# kernel and QEMU version.
+accel() {
+    local key f
+    key="$(uname -r)-$(qemu-system-x86_64 --version | head -n 1 | awk '{print $4}')"
+    f="$ZDX_CACHE/accel-$key"
+    [ -f "$f" ] && { cat "$f"; return; }
+    local a=tcg
+    if [ -w /dev/kvm ]; then
+        step "probing KVM with a real boot (30 s limit; result cached in $f)"
+        local t; t=$(mktemp -d)
+        printf '#!/bin/busybox sh\n/bin/busybox echo ZDX-KVM-BOOTED >/dev/console\n/bin/busybox poweroff -f\n' >"$t/init"
+        chmod +x "$t/init"; mkdir -p "$t/bin"; cp /bin/busybox "$t/bin/"
+        ( cd "$t" && printf 'init\nbin\nbin/busybox\n' | cpio -o -H newc --quiet ) >"$t/i.cpio"
+        timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 512M -nodefaults -display none -no-reboot \
+            -kernel "$ZDX_CACHE/kernels/$1/vmlinuz" -initrd "$t/i.cpio" -append "console=ttyS0 panic=-1" \
+            -serial file:"$t/console" >/dev/null 2>&1 || true
+        grep -q ZDX-KVM-BOOTED "$t/console" 2>/dev/null && a=kvm
+        rm -rf "$t"
+    fi
+    echo "$a" >"$f"; echo "$a"
+}
+accel_args() {
+    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"
+    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"; fi
+}
+
+# ---- stamp ------------------------------------------------------------------
+# Hash of everything a dump depends on: the scenario file, the factory's own
+# scripts and guest /init, the pinned kernel, and (walker scenarios only) the
+# walker module's source.  Same stamp -> the dump is not rebuilt.
+stamp() {
+    local k=$1 s=$2
+    {
+        cat "$here/scenarios/$s.scn"
+        cat "$here"/*.sh "$here"/*.py "$here"/guest/*
+        manifest_line "$k"
+        cat "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
+        [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
+        true
+    } | sha256sum | cut -c1-16
+}
+
+# ---- guest pieces -----------------------------------------------------------
+base_initramfs() {
+    local k=$1 f="$ZDX_CACHE/initramfs/$1/base.cpio.gz" st
+    st=$(cat "$here/initramfs.sh" "$here/guest/init" "$ZDX_CACHE/kernels/$k/version" | sha256sum | cut -c1-16)
+    if [ ! -f "$f" ] || [ "$(cat "$f.stamp" 2>/dev/null)" != "$st" ]; then
+        step "$k: building base initramfs"
+        "$here/initramfs.sh" "$k" || die "initramfs for $k failed"
+        echo "$st" >"$f.stamp"
+    fi
+    echo "$f"
+}
+
+# scenario_cpio K WORK: the guest's /scenario.sh (and files it needs) as a
+# second cpio.  Only guest-side code goes in; expectations stay on the host.
+scenario_cpio() {
+    local k=$1 w=$2 r="$2/scn-root"
+    mkdir -p "$r"
+    {
+        echo "ZDX_HOTPLUG=$([ -n "$HOTPLUG" ] && echo 1 || echo 0)"
+        echo "ZDX_HOTPLUG_BLOCKS=$HOTPLUG_BLOCKS"
+        echo "ZDX_WALKER_MODE='$WALKER_MODE'"
+        printf 'zdx_setup() {\n%s\n}\n' "$GUEST_SETUP"
+        printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
+        printf 'zdx_prepare() {\n%s\n}\n' "$GUEST_PREPARE"
+        [ -n "$GUEST_TRUTH_EXTRA" ] && printf 'zdx_truth_extra() {\n%s\n}\n' "$GUEST_TRUTH_EXTRA"
+        printf 'zdx_trigger() {\n%s\n}\n' "${GUEST_TRIGGER:-echo c >/proc/sysrq-trigger}"
+    } >"$r/scenario.sh"
+    local v
+    for v in $VERDICTS; do
+        grep -qi -- "$v" "$r/scenario.sh" && die "guest code of this scenario contains the verdict word '$v': keep verdicts on the host"
+    done
+    if [ "$TRIGGER" = walker ]; then
+        local ko="$ZDX_CACHE/kmod/$k/zdx_walker.ko"
+        if [ ! -f "$ko" ] || [ -n "$(find "$here/kmod" -newer "$ko" -type f 2>/dev/null | head -n 1)" ]; then
+            [ -x "$here/kmod/build.sh" ] || die "walker scenario needs dumps/kmod/build.sh (not there yet)"
+            step "$k: building zdx_walker.ko"
+            "$here/kmod/build.sh" "$k" >"$w/kmod-build.log" 2>&1 || { tail -n 20 "$w/kmod-build.log" >&2; die "dumps/kmod/build.sh $k failed"; }
+        fi
+        cp "$ko" "$r/zdx_walker.ko"
+    fi
+    if [ "$KDUMP" = yes ]; then
+        # The capture kernel reuses the base initramfs: its /init sees /proc/vmcore.
+        mkdir -p "$r/kdump"
+        cp "$ZDX_CACHE/kernels/$k/vmlinuz" "$r/kdump/vmlinuz"
+        cp "$(base_initramfs "$k")" "$r/kdump/initrd.img"
+    fi
+    ( cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 ) >"$w/scenario.cpio.gz"
+    rm -rf "$r"
+}
+
+cmdline() {
+    local c="console=ttyS0,115200 oops=panic panic=0 rdinit=/init"
+    [ "$KASLR" = yes ] && c="$c kaslr" || c="$c nokaslr"
+    [ "$KDUMP" = yes ] && c="$c crashkernel=$CRASHKERNEL crash_kexec_post_notifiers"
+    [ -n "$HOTPLUG" ] && c="$c memhp_default_state=offline"
+    echo "$c $CMDLINE"
+}
+
+# qemu_argv K WORK ACCEL: one argument per line (the runner reads them).
+qemu_argv() {
+    local k=$1 w=$2 machine=pc mem=$MEM
+    [ "$PMEM" = nfit ] && machine="pc,nvdimm=on"
+    [ -n "$SLOTS" ] && mem="$mem,slots=$SLOTS,maxmem=$MAXMEM"
+    printf '%s\n' qemu-system-x86_64 $(accel_args "$3") -machine "$machine" -m "$mem" -smp "$SMP" \
+        -nodefaults -display none -no-reboot \
+        -kernel "$ZDX_CACHE/kernels/$k/vmlinuz" -initrd "$w/initrd.img" -append "$(cmdline)" \
+        -device pvpanic -device vmcoreinfo -action panic=pause \
+        -serial "file:$w/console.log" -serial "file:$w/truth.txt" -qmp "unix:$w/qmp.sock,server=on,wait=off"
+    local d id size
+    for d in $NVDIMMS; do
+        id=${d%%:*}; size=${d#*:}
+        if [ "$NVDIMM_BACKING" = file ]; then
+            # Sparse: QEMU touches host memory lazily; only what the guest writes is allocated.
+            truncate -s "$size" "$w/$id.img"
+            printf '%s\n' -object "memory-backend-file,id=mem-$id,share=on,mem-path=$w/$id.img,size=$size"
+        else
+            printf '%s\n' -object "memory-backend-ram,id=mem-$id,size=$size"
+        fi
+        printf '%s\n' -device "nvdimm,memdev=mem-$id,id=$id,label-size=$NVDIMM_LABEL"
+    done
+    [ "$KDUMP" = yes ] && { truncate -s 1G "$w/kdump-disk.img"
+        printf '%s\n' -drive "file=$w/kdump-disk.img,format=raw,if=virtio"; }
+    local x; for x in $QEMU_EXTRA; do echo "$x"; done
+}
+
+# ---- one dump ---------------------------------------------------------------
+build_one() {
+    local k=$1 s=$2 dst="$ZDX_CACHE/dumps/$1/$2" w="$ZDX_CACHE/dumps/$1/.$2.work"
+    local st; st=$(stamp "$k" "$s")
+    if [ $force = 0 ] && [ -f "$dst/.stamp" ] && [ "$(cat "$dst/.stamp")" = "$st" ]; then
+        return 0
+    fi
+    local t0; t0=$(date +%s)
+    step "$k/$s: building ($DESCRIPTION)"
+    rm -rf "$w"; mkdir -p "$w"
+    cat "$(base_initramfs "$k")" >"$w/initrd.img"
+    scenario_cpio "$k" "$w"
+    cat "$w/scenario.cpio.gz" >>"$w/initrd.img"
+    local acc; acc=$(accel "$k")
+    qemu_argv "$k" "$w" "$acc" >"$w/qemu.argv"
+    local dumpargs=() f
+    for f in $FORMATS; do
+        case $f in
+            kdump-zlib) dumpargs+=(--dump "kdump-zlib:$w/vmcore.kdump") ;;
+            elf)        dumpargs+=(--dump "elf:$w/vmcore.elf") ;;
+            *) die "$s: unknown format $f" ;;
+        esac
+    done
+    local runargs=()
+    [ "$KDUMP" = yes ] && runargs+=(--until-exit --dump-then-cont)
+    step "$k/$s: booting ($acc, $MEM, pmem=$PMEM, trigger=$TRIGGER)"
+    mapfile -t qargs <"$w/qemu.argv"
+    python3 "$here/run_guest.py" --qmp "$w/qmp.sock" --console "$w/console.log" --truth "$w/truth.txt" \
+        --timeout "$TIMEOUT" --hotplug "$HOTPLUG" --info "$w/run.json" "${dumpargs[@]}" "${runargs[@]}" \
+        -- "${qargs[@]}" || die "$k/$s: guest run failed (work dir $w)"
+    rm -f "$w"/nv*.img "$w/qmp.sock"
+    derive "$k" "$s" "$w"
+    step "$k/$s: writing truth.json"
+    write_truth "$k" "$s" "$w" "$(( $(date +%s) - t0 ))"
+    rm -f "$w/initrd.img" "$w/scenario.cpio.gz" "$w/truth.txt.raw"
+    echo "$st" >"$w/.stamp"
+    rm -rf "$dst"; mv "$w" "$dst"
+    step "$k/$s: done in $(( $(date +%s) - t0 )) s: $(cd "$dst" && ls vmcore.* | tr '\n' ' ')"
+}
+
+# derive K S WORK: fix the ELF for makedumpfile, make the -d 31 dump, drop
+# what the scenario does not keep; unpack an in-guest kdump from its disk.
+derive() {
+    local k=$1 s=$2 w=$3
+    if [ -f "$w/vmcore.elf" ]; then
+        python3 "$here/elffix.py" "$w/vmcore.elf" || die "$k/$s: ELF fix-up failed"
+        step "$k/$s: makedumpfile -c -d 31 vmcore.elf"
+        makedumpfile -c -d 31 "$w/vmcore.elf" "$w/vmcore.d31" >"$w/makedumpfile.log" 2>&1 ||
+            { tail -n 20 "$w/makedumpfile.log" >&2; die "$k/$s: makedumpfile -d 31 failed"; }
+        [ "$KEEP_ELF" = yes ] || rm -f "$w/vmcore.elf"
+    elif [ -f "$w/vmcore.kdump" ]; then
+        # No ELF (large guests): refilter QEMU's kdump-compressed dump instead.
+        step "$k/$s: makedumpfile -c -d 31 vmcore.kdump (refilter)"
+        makedumpfile -c -d 31 "$w/vmcore.kdump" "$w/vmcore.d31" >"$w/makedumpfile.log" 2>&1 ||
+            { tail -n 20 "$w/makedumpfile.log" >&2; die "$k/$s: makedumpfile refilter failed"; }
+    fi
+    if [ "$KDUMP" = yes ]; then
+        step "$k/$s: makedumpfile -R (in-guest kdump from the virtio disk)"
+        makedumpfile -R "$w/vmcore.guest-d31" <"$w/kdump-disk.img" >>"$w/makedumpfile.log" 2>&1 ||
+            { tail -n 20 "$w/console.log" >&2; die "$k/$s: the in-guest kdump left no valid dump on its disk"; }
+        rm -f "$w/kdump-disk.img"
+    fi
+}
+
+write_truth() {
+    local k=$1 s=$2 w=$3 secs=$4
+    python3 "$here/truth.py" --scenario "$s" --description "$DESCRIPTION" --kernel "$k" \
+        --release "$(cat "$ZDX_CACHE/kernels/$k/release")" --package-version "$(cat "$ZDX_CACHE/kernels/$k/version")" \
+        --memory "$MEM" --pmem "$PMEM" --argv "$w/qemu.argv" --run "$w/run.json" \
+        --trigger "$TRIGGER" --sys-panic "$SYS_PANIC" --walker-mode "$WALKER_MODE" \
+        --verdict "$EXPECT_VERDICT" --owner "$EXPECT_OWNER" --build-seconds "$secs" \
+        --hotplug "$HOTPLUG" --raw "$w/truth.txt" --dir "$w" --out "$w/truth.json" ||
+        die "$k/$s: truth.json could not be made from the guest's truth.txt"
+    python3 "$here/check_truth.py" "$w/truth.json" || die "$k/$s: truth.json does not conform to dumps/truth.schema.json"
+}
+
+# ---- main -------------------------------------------------------------------
+main() {
+    local kernel="" scenario="" list=0
+    force=0
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --kernel) kernel=$2; shift 2 ;;
+            --scenario) scenario=$2; shift 2 ;;
+            --force) force=1; shift ;;
+            --list) list=1; shift ;;
+            *) usage ;;
+        esac
+    done
+    local scns; scns=${scenario:-$(scn_names)}
+    local s k n=0 t0; t0=$(date +%s)
+    for s in $scns; do
+        [ -f "$here/scenarios/$s.scn" ] || die "no scenario '$s' (dumps/scenarios/$s.scn)"
+        load_scn "$here/scenarios/$s.scn"
+        for k in $KERNELS; do
+            [ -n "$kernel" ] && [ "$k" != "$kernel" ] && continue
+            [ $list = 1 ] && { echo "$k $s"; continue; }
+            [ -f "$ZDX_CACHE/kernels/$k/.done" ] || "$here/kernel.sh" "$k"
+            build_one "$k" "$s"
+            n=$((n + 1))
+        done
+    done
+    [ $list = 1 ] || step "factory: $n dump(s) up to date in $(( $(date +%s) - t0 )) s ($ZDX_CACHE/dumps)"
+}
+main "$@"
