@@ -39,7 +39,7 @@ void zdx_cmd_map(int argc, char **argv)
 	if (!m)
 		return;
 	if ((n = zdx_map_build(m, &runs)) < 0) {
-		error(INFO, "zdx map: out of memory\n");
+		error(INFO, "map: out of memory\n");
 		return;
 	}
 	if (json) {

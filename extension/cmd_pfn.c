@@ -36,7 +36,7 @@ static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint
 			      v >= l->vmemmap_base)) {
 		if (!l->vmemmap_base || v < l->vmemmap_base ||
 		    (v - l->vmemmap_base) / l->sz_page >= max_pfn(m)) {
-			error(INFO, "zdx pfn: %llx is not a struct page address in the vmemmap "
+			error(INFO, "pfn: %llx is not a struct page address in the vmemmap "
 			      "(base %llx)\n", (unsigned long long)v, (unsigned long long)l->vmemmap_base);
 			return -1;
 		}
@@ -46,7 +46,7 @@ static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint
 	}
 	if (in == IN_PHYS || (in == IN_GUESS && v >= max_pfn(m))) {
 		if ((v >> l->page_shift) >= max_pfn(m)) {
-			error(INFO, "zdx pfn: %llx is beyond the last section (highest pfn %llx): "
+			error(INFO, "pfn: %llx is beyond the last section (highest pfn %llx): "
 			      "not a pfn, physical address or struct page of this machine\n",
 			      (unsigned long long)v, (unsigned long long)max_pfn(m) - 1);
 			return -1;
@@ -264,7 +264,7 @@ void zdx_cmd_pfn(int argc, char **argv)
 	if (!m)
 		return;
 	if (argc < 2 || zdx_parse_u64(argv[1], &v)) {
-		error(INFO, "zdx pfn: give a pfn, a physical address (-p) or a struct page address (-s)\n");
+		error(INFO, "pfn: give a pfn, a physical address (-p) or a struct page address (-s)\n");
 		return;
 	}
 	if (to_pfn(m, v, in, &pfn, &how))

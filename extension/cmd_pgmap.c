@@ -173,7 +173,7 @@ static int select_pgmap(const struct zdx_model *m, const char *arg)
 	int i;
 
 	if (zdx_parse_u64(arg, &v)) {
-		error(INFO, "zdx pgmap: \"%s\" is not an address or pfn\n", arg);
+		error(INFO, "pgmap: \"%s\" is not an address or pfn\n", arg);
 		return -2;
 	}
 	for (i = 0; i < m->npgm; i++)
@@ -181,7 +181,7 @@ static int select_pgmap(const struct zdx_model *m, const char *arg)
 			return i;
 	if ((i = zdx_model_pgmap_of(m, v)) >= 0)
 		return i;
-	error(INFO, "zdx pgmap: %s is neither a dev_pagemap in pgmap_array nor a pfn of one\n", arg);
+	error(INFO, "pgmap: %s is neither a dev_pagemap in pgmap_array nor a pfn of one\n", arg);
 	return -2;
 }
 
@@ -194,7 +194,7 @@ void zdx_cmd_pgmap(int argc, char **argv)
 	if (!m)
 		return;
 	if (!m->l->pgmap_container) {
-		error(INFO, "zdx pgmap: this kernel has no pgmap_array or pgmap_radix "
+		error(INFO, "pgmap: this kernel has no pgmap_array or pgmap_radix "
 		      "(built without CONFIG_ZONE_DEVICE?)\n");
 		return;
 	}

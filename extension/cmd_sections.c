@@ -102,7 +102,7 @@ void zdx_cmd_sections(int argc, char **argv)
 	if (!m)
 		return;
 	if (parse_range(argc, argv, &lo, &hi)) {
-		error(INFO, "zdx sections: \"%s\" is not a section number or NR-NR range\n", argv[1]);
+		error(INFO, "sections: \"%s\" is not a section number or NR-NR range\n", argv[1]);
 		return;
 	}
 	if (json) {

@@ -86,11 +86,11 @@ void zdx_cmd_zones(int argc, char **argv)
 	if (!m)
 		return;
 	if (!m->nzones) {
-		error(INFO, "zdx zones: no pglist_data could be read from this dump (node_data)\n");
+		error(INFO, "zones: no pglist_data could be read from this dump (node_data)\n");
 		return;
 	}
 	if ((nrun = zdx_map_build(m, &runs)) < 0) {
-		error(INFO, "zdx zones: out of memory\n");
+		error(INFO, "zones: out of memory\n");
 		return;
 	}
 	if (json) {

@@ -200,7 +200,8 @@ static void read_page(struct zdx_layout *l)
 	 * VMEMMAP; everything else (LAST_CPUPID, KASAN tag, LRU gen) sits
 	 * below the zone field.  Verified later on real pages. */
 	zone_shift = zones <= 1 ? 0 : zones <= 2 ? 1 : zones <= 4 ? 2 : 3;
-	nodes = kernel_symbol_exists("node_data") ? get_array_length("node_data", NULL, 0) : 1;
+	nodes = (int)vmcoreinfo_num("LENGTH(node_data)", kernel_symbol_exists("node_data")
+				    ? get_array_length("node_data", NULL, 0) : 1);
 	l->max_numnodes = nodes > 0 ? nodes : 1;
 	l->nodes_width = log2_exact(l->max_numnodes);
 	l->zones_width = zone_shift;
@@ -298,12 +299,12 @@ static void read_features(struct zdx_layout *l)
 static int layout_usable(const struct zdx_layout *l)
 {
 	if (!(vt->flags & SPARSEMEM)) {
-		error(INFO, "zdx: this kernel is not SPARSEMEM: there are no mem_sections to decode\n");
+		error(INFO, "this kernel is not SPARSEMEM: there are no mem_sections to decode\n");
 		return 0;
 	}
 	if (l->off_ms_section_mem_map < 0 || l->sz_mem_section <= 0 || l->sz_page <= 0 ||
 	    !l->mem_section_roots) {
-		error(INFO, "zdx: the debuginfo lacks struct mem_section/struct page or the "
+		error(INFO, "the debuginfo lacks struct mem_section/struct page or the "
 		      "mem_section symbol: is this the vmlinux of the dumped kernel?\n");
 		return 0;
 	}
@@ -335,7 +336,7 @@ int zdx_need(long val, const char *what, const char *func, const char *file, int
 {
 	if (val >= 0)
 		return 1;
-	error(INFO, "zdx: this kernel's debuginfo has no %s, which %s() needs (%s:%d)\n",
+	error(INFO, "this kernel's debuginfo has no %s, which %s() needs (%s:%d)\n",
 	      what, func, file, line);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "zdx/crash_glue.h"
 #include "zdx/xarray.h"
+#include "zdx/page.h"
 
 static struct zdx_model model;
 static int model_state;           /* 0 unbuilt, 1 built, -1 unusable */
@@ -82,7 +83,7 @@ static int read_sections(struct zdx_model *m)
 		goto out;
 	}
 	if (zdx_kread(l->mem_section_roots, roots, nroots * sizeof(*roots))) {
-		error(INFO, "zdx: the mem_section root array at %llx (%lu roots) is not in this dump\n",
+		error(INFO, "the mem_section root array at %llx (%lu roots) is not in this dump\n",
 		      (unsigned long long)l->mem_section_roots, nroots);
 		rc = -1;
 		goto out;
@@ -197,7 +198,7 @@ static int read_pgmaps(struct zdx_model *m)
 		return 0;   /* no ZONE_DEVICE support: nothing to find */
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, collect_entry, &c, &bad);
 	if (rc)
-		error(INFO, "zdx: pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
+		error(INFO, "pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
 		      (unsigned long long)bad, rc == ZDX_XA_UNREADABLE ? "not in this dump" : "corrupt");
 	m->pgm = calloc(c.n ? c.n : 1, sizeof(*m->pgm));
 	if (!m->pgm)
@@ -206,7 +207,7 @@ static int read_pgmaps(struct zdx_model *m)
 		struct zdx_pgmap_info *pi = &m->pgm[m->npgm];
 
 		if (read_pgmap(l, c.addr[i], &pi->pg)) {
-			error(INFO, "zdx: dev_pagemap %llx (in pgmap_array) is not in this dump or "
+			error(INFO, "dev_pagemap %llx (in pgmap_array) is not in this dump or "
 			      "corrupt; skipped\n", (unsigned long long)c.addr[i]);
 			continue;
 		}
@@ -291,6 +292,41 @@ static void read_zones(struct zdx_model *m)
 	}
 }
 
+/* --- page->flags zone/node shifts, checked on real pages --- */
+
+/* The shifts are computed, not exported (KERNEL_REFERENCE §7): confirm them
+ * on online RAM pages whose zone is known from the zone spans.  Returns the
+ * number of pages that agreed, or -1 when one disagreed. */
+static int check_page_flags(const struct zdx_model *m)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned char buf[512];
+	int i, agreed = 0;
+
+	if (l->sz_page > (long)sizeof(buf))
+		return 0;
+	for (i = 0; i < m->nzones; i++) {
+		const struct zdx_zone *z = &m->zones[i];
+		uint64_t pfn = z->start_pfn + z->spanned / 2;
+		struct zdx_pfn_facts f;
+		struct zdx_page p;
+
+		if (z->zone == l->zone_device || !z->present)
+			continue;
+		zdx_model_pfn_facts(m, pfn, &f);
+		if (f.owner != ZDX_OWN_RAM || f.online_page_fixed != 1 || f.zone != z ||
+		    zdx_kread(zdx_section_page_addr(l, f.sec, pfn), buf, l->sz_page))
+			continue;
+		zdx_page_decode(l, buf, &p);
+		if (p.state != ZDX_PAGE_PLAUSIBLE)
+			continue;
+		if (p.zone != z->zone || p.node != z->node)
+			return -1;
+		agreed++;
+	}
+	return agreed;
+}
+
 /* --- the model --- */
 
 const struct zdx_model *zdx_model(void)
@@ -311,6 +347,10 @@ const struct zdx_model *zdx_model(void)
 	}
 	read_zones(&model);
 	read_pgmaps(&model);
+	model.page_flags_agreed = check_page_flags(&model);
+	if (model.page_flags_agreed < 0)
+		error(INFO, "page->flags zone/node bits computed from this kernel's widths do not "
+		      "match its zone spans: zone and node of struct pages will not be trusted\n");
 	model_state = 1;
 	return &model;
 }

@@ -199,7 +199,26 @@ static uint64_t next_pgmap_cut(const struct zdx_model *m, uint64_t pfn, uint64_t
 	return limit;
 }
 
-/* Next pfn where the owner may change: a sub-section edge or a pgmap cut. */
+/* Next zone span edge after pfn (RAM zones name runs). */
+static uint64_t next_zone_cut(const struct zdx_model *m, uint64_t pfn, uint64_t limit)
+{
+	int i;
+
+	for (i = 0; i < m->nzones; i++) {
+		uint64_t a = m->zones[i].start_pfn, b = a + m->zones[i].spanned;
+
+		if (!m->zones[i].spanned)
+			continue;
+		if (a > pfn && a < limit)
+			limit = a;
+		if (b > pfn && b < limit)
+			limit = b;
+	}
+	return limit;
+}
+
+/* Next pfn where the owner may change: a sub-section edge, a zone edge or
+ * a pgmap cut. */
 static uint64_t next_cut(const struct zdx_model *m, const struct zdx_section *s, uint64_t pfn,
 			 uint64_t sec_end)
 {
@@ -213,7 +232,7 @@ static uint64_t next_cut(const struct zdx_model *m, const struct zdx_section *s,
 			p += step;
 		next = p;
 	}
-	return next_pgmap_cut(m, pfn, next);
+	return next_pgmap_cut(m, pfn, next_zone_cut(m, pfn, next));
 }
 
 static void describe(const struct zdx_model *m, const struct zdx_section *s, uint64_t pfn,

@@ -312,26 +312,32 @@ int zdx_dwarf_cfa(struct zdx_dwarf *src, uint64_t pc,
 /* The caller's value of register r as the CFI rule says; false if the
  * rule makes it unknowable (undefined, or saved where we cannot read). */
 static bool recover_reg(Dwarf_Frame *frame, int r, const struct zdx_dwarf_env *env,
-			uint64_t *v)
+			uint64_t *v, char *why, size_t whylen)
 {
 	struct zdx_dwarf_op ops[MAX_OPS];
 	Dwarf_Op mem[3], *dops;
 	struct zdx_val val;
 	size_t n;
 
-	if (dwarf_frame_register(frame, r, mem, &dops, &n))
+	if (dwarf_frame_register(frame, r, mem, &dops, &n)) {
+		snprintf(why, whylen, "CFI: %s", dwarf_errmsg(-1));
 		return false;
+	}
 	if (n == 0 && dops == NULL) {			/* same value */
+		snprintf(why, whylen, "unchanged, and unknown in this frame");
 		if (!(env->regs->valid & (1u << r)))
 			return false;
 		*v = env->regs->r[r];
 		return true;
 	}
-	if (n == 0)					/* undefined */
+	if (n == 0) {					/* undefined */
+		snprintf(why, whylen, "CFI says undefined");
 		return false;
+	}
 	n = convert_ops(NULL, dops, n, ops);
 	zdx_dwarf_expr_eval(ops, n, env, 8, &val);
 	*v = val.value;
+	snprintf(why, whylen, "%s", val.reason);
 	return val.status == ZDX_VAL_OK;
 }
 
@@ -346,6 +352,7 @@ int zdx_dwarf_unwind(struct zdx_dwarf *src, uint64_t pc,
 				     ZDX_R14, ZDX_R15 };
 	struct zdx_dwarf_env env = { .regs = regs, .read_mem = read_mem, .ctx = ctx };
 	Dwarf_Frame *frame = NULL;
+	char rwhy[160];
 	uint64_t ra;
 	int rc, ra_reg;
 
@@ -364,13 +371,15 @@ int zdx_dwarf_unwind(struct zdx_dwarf *src, uint64_t pc,
 	for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++) {
 		uint64_t v;
 
-		if (recover_reg(frame, saved[i], &env, &v))
+		if (recover_reg(frame, saved[i], &env, &v, rwhy, sizeof(rwhy)))
 			zdx_regs_set(caller, saved[i], v);
 	}
 	ra_reg = dwarf_frame_info(frame, NULL, NULL, NULL);
 	rc = 0;
-	if (ra_reg < 0 || !recover_reg(frame, ra_reg, &env, &ra)) {
-		snprintf(why, whylen, "return address not recoverable at 0x%" PRIx64, pc);
+	snprintf(rwhy, sizeof(rwhy), "no return address column");
+	if (ra_reg < 0 || !recover_reg(frame, ra_reg, &env, &ra, rwhy, sizeof(rwhy))) {
+		snprintf(why, whylen, "return address not recoverable at 0x%" PRIx64
+			 ": %.100s", pc, rwhy);
 		rc = ZDX_DW_ENOTREC;
 	} else if (ra == 0) {
 		snprintf(why, whylen, "return address 0: outermost frame");

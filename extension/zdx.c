@@ -86,7 +86,7 @@ static void cmd_zdx(void)
 			subcommands[i].fn(argcnt - 1, args + 1);
 			return;
 		}
-	error(INFO, "zdx: unknown subcommand \"%s\"\n", args[1]);
+	error(INFO, "unknown subcommand \"%s\"\n", args[1]);
 	cmd_usage(pc->curcmd, SYNOPSIS);
 }
 

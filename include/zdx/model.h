@@ -45,6 +45,7 @@ struct zdx_model {
 	int npgm;
 	struct zdx_zone *zones;
 	int nzones;
+	int page_flags_agreed;    /* pages confirming the zone/node shifts; -1 mismatch */
 };
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr);
