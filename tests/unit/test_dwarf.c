@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <dwarf.h>
@@ -343,6 +344,50 @@ static void test_expr_value(void)
 	ok(!strcmp(zdx_reg_name(ZDX_R12), "r12") && zdx_reg_name(17) == NULL,
 	   "register names");
 	ok(!strcmp(zdx_dwarf_op_name(DW_OP_fbreg), "DW_OP_fbreg"), "op names");
+}
+
+/* Random expressions (biased toward real opcodes) must never crash, hang
+ * or leave an unterminated string; every outcome is a status. */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static void test_fuzz(void)
+{
+	static const uint8_t common[] = {
+		DW_OP_reg3, DW_OP_breg7, DW_OP_fbreg, DW_OP_piece, DW_OP_stack_value,
+		DW_OP_lit1, DW_OP_plus, DW_OP_deref, DW_OP_bra, DW_OP_skip,
+		DW_OP_entry_value, DW_OP_implicit_value, DW_OP_call_frame_cfa,
+		DW_OP_pick, DW_OP_regx, DW_OP_bregx, DW_OP_const8u, DW_OP_dup,
+	};
+	struct zdx_dwarf_env env = env_basic();
+	unsigned decoded = 0, sane = 0, runs = 20000;
+
+	for (unsigned i = 0; i < runs; i++) {
+		uint8_t b[24];
+		size_t len = rnd() % sizeof(b);
+		struct zdx_val v;
+
+		for (size_t j = 0; j < len; j++)
+			b[j] = rnd() & 1 ? common[rnd() % sizeof(common)] : (uint8_t)rnd();
+		if (eval_bytes(b, len, &env, 1 + rnd() % 16, &v) != 0) {
+			sane++;
+			continue;
+		}
+		decoded++;
+		sane += v.status <= ZDX_VAL_MALFORMED &&
+			strlen(v.where) < sizeof(v.where) &&
+			strlen(v.reason) < sizeof(v.reason) &&
+			(v.status == ZDX_VAL_OK) == (v.reason[0] == 0);
+	}
+	is_u64(sane, runs, "%u random expressions (%u decodable): sane outcomes", runs,
+	       decoded);
 }
 
 /* ===== part 2: compiled, executed fixtures ============================= */
@@ -988,6 +1033,110 @@ static void test_no_cfi(struct fixture *f)
 	zdx_dwarf_close(src);
 }
 
+/* Offset and size of a section in an ELF file. */
+static bool elf_section(const char *path, const char *name, uint64_t *off,
+			uint64_t *size)
+{
+	int fd = open(path, O_RDONLY);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	bool found = false;
+
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && elf_getshdrstrndx(elf, &shstrndx) == 0)
+		while (!found && (scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr sh;
+			const char *n;
+
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			n = elf_strptr(elf, shstrndx, sh.sh_name);
+			if (n && !strcmp(n, name)) {
+				*off = sh.sh_offset;
+				*size = sh.sh_size;
+				found = true;
+			}
+		}
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
+static bool copy_file(const char *from, const char *to, uint64_t len)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[4096];
+	size_t n;
+	uint64_t done = 0;
+
+	while (in && out && done < len && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if (n > len - done)
+			n = (size_t)(len - done);
+		fwrite(buf, 1, n, out);
+		done += n;
+	}
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+	return in && out;
+}
+
+/* Truncated files and scribbled-over DWARF must give errors or honest
+ * statuses, never a crash.  The snapshot pc is inside fx_reg. */
+static void test_corrupt(const struct fixture *f)
+{
+	const struct fx_state *st;
+	struct zdx_dwarf_section text = { ".text", 0 };
+	struct zdx_dwarf_load load = { .sections = &text, .nsections = 1 };
+	char bad[600];
+	uint64_t off, size, dioff, disize;
+	void *fn = dlsym(f->dl, "fx_reg");
+	struct stat sb;
+	unsigned tries = 0, survived = 0;
+
+	if (!fn || !elf_sym(f->obj, "fx_reg", &off) || stat(f->obj, &sb) ||
+	    !elf_section(f->obj, ".debug_info", &dioff, &disize)) {
+		ok(0, "corrupt: fixture located");
+		return;
+	}
+	text.addr = (uint64_t)(uintptr_t)fn - off;
+	with_stack(run_reg, f, NULL);
+	st = f->get_state();
+	snprintf(bad, sizeof(bad), "%s/bad.o", tmpdir);
+	for (int i = 0; i < 40; i++) {
+		struct zdx_dwarf *src;
+		struct zdx_dwarf_frame_vars fv;
+		FILE *fp;
+
+		size = (uint64_t)sb.st_size;
+		if (i < 8) {		/* truncations */
+			copy_file(f->obj, bad, size * (uint64_t)(i + 1) / 9);
+		} else {		/* random bytes over .debug_info */
+			copy_file(f->obj, bad, size);
+			fp = fopen(bad, "r+b");
+			for (int j = 0; fp && j < 16; j++) {
+				fseek(fp, (long)(dioff + rnd() % disize), SEEK_SET);
+				fputc((int)(rnd() & 0xff), fp);
+			}
+			if (fp)
+				fclose(fp);
+		}
+		tries++;
+		if (zdx_dwarf_open(bad, &load, &src) == 0) {
+			if (vars_at_snap(src, &st->snap[0], NULL, &fv) == 0)
+				zdx_dwarf_frame_vars_free(&fv);
+			zdx_dwarf_close(src);
+		}
+		survived++;
+	}
+	unlink(bad);
+	is_u64(survived, tries, "%u truncated/corrupted objects handled", tries);
+}
+
 static void cleanup(struct fixture *fx, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -1016,6 +1165,7 @@ int main(void)
 	test_unrecoverable();
 	test_malformed();
 	test_expr_value();
+	test_fuzz();
 
 	if (!find_fixture_source()) {
 		ok(0, "fixture source found (%s)", fixture_src);
@@ -1028,8 +1178,10 @@ int main(void)
 	}
 	for (size_t i = 0; i < nfx; i++)
 		run_fixture(&fx[i]);
-	if (fx[0].dl)
+	if (fx[0].dl) {
 		test_api_errors(&fx[0]);
+		test_corrupt(&fx[0]);
+	}
 	if (fx[2].dl)
 		test_no_cfi(&fx[2]);
 	cleanup(fx, nfx);
