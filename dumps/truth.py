@@ -181,6 +181,7 @@ def dumps_list(d, derived_from):
         "vmcore.kdump": ("kdump-zlib", "qmp dump-guest-memory format=kdump-zlib paging=false", False, None, True),
         "vmcore.elf": ("elf", "qmp dump-guest-memory format=elf paging=false; program headers moved to offset 64 (dumps/elffix.py)", False, None, True),
         "vmcore.d31": ("kdump-compressed", "makedumpfile -c -d 31 " + derived_from, True, 31, True),
+        "vmcore.d1": ("kdump-compressed", "makedumpfile -c -d 1 " + derived_from + " (-d 31 aborts: a present section has a sub-section without memmap)", True, 1, True),
         "vmcore.guest-d31": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -c -d 31 /proc/vmcore to a virtio disk; host makedumpfile -R", True, 31, False),
     }
     out = []
