@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+"""zdx core (sections, pgmap, zones, map, pfn) on every factory dump, checked
+against three independent oracles:
+  (a) the guest's own ground truth (ndctl/sysfs/zoneinfo/iomem, truth.json),
+  (b) crash's `kmem -n` on the same dump,
+  (c) drgn reading the same dump (tests/dump/drgn_oracle.py).
+Never against zdx's own earlier output.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zdxlib import Tap, dumps, run_crash, load_json, h, vmlinux  # noqa: E402
+
+PAGE = 4096
+SECTION_PAGES = 1 << (27 - 12)
+
+KMEM_LETTERS = {"P": "present", "M": "memmap", "O": "online", "E": "early",
+                "D": "zone-device-taint"}
+
+
+def parse_kmem_n(text):
+    """{nr: (mem_map, set(flag words))} from crash's kmem -n section table."""
+    out, on = {}, False
+    for line in (text or "").splitlines():
+        if re.match(r"\s*NR\s+SECTION\s+CODED_MEM_MAP\s+MEM_MAP\s+STATE", line):
+            on = True
+            continue
+        if on:
+            m = re.match(r"\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([A-Z]+)\s+\d+", line)
+            if not m:
+                if line.strip() == "" or "MEM_BLOCK" in line:
+                    on = False
+                continue
+            out[int(m.group(1))] = (int(m.group(2), 16),
+                                    {KMEM_LETTERS[c] for c in m.group(3) if c in KMEM_LETTERS})
+    return out
+
+
+def pmem_namespaces(truth):
+    return [n for n in truth.get("namespaces") or [] if n.get("mode") in ("fsdax", "devdax")]
+
+
+def sample_pfns(truth):
+    """pfns worth asking about, from the truth alone: each namespace's edges,
+    its data start, and the pfn just before it."""
+    pfns = set()
+    for ns in pmem_namespaces(truth):
+        s = h(ns["start"]) // PAGE
+        e = (h(ns["start"]) + ns["size"]) // PAGE
+        pfns.update({s, s + 1, e - 1, s - 1})
+        if ns.get("data_start"):
+            d = h(ns["data_start"]) // PAGE
+            pfns.update({d, d - 1})
+    return sorted(p for p in pfns if p >= 0)
+
+
+def check_kmem_n(t, tag, zsec, kmem):
+    present = {s["nr"]: s for s in zsec["sections"]}
+    t.ok(set(present) == set(kmem), "%s: same present sections as kmem -n (%d)" % (tag, len(kmem)),
+         "only zdx: %s\nonly crash: %s" % (sorted(set(present) - set(kmem))[:10],
+                                           sorted(set(kmem) - set(present))[:10]))
+    bad_map = [nr for nr in kmem if nr in present and h(present[nr].get("mem_map") or "0x0") != kmem[nr][0]]
+    t.ok(not bad_map, "%s: mem_map of every section equals kmem -n's" % tag, bad_map[:10])
+    bad_flags = []
+    for nr, (_, words) in kmem.items():
+        if nr not in present:
+            continue
+        z = set(w for w in present[nr]["flag_names"].split(",") if w in KMEM_LETTERS.values())
+        if z != words:
+            bad_flags.append((nr, sorted(z), sorted(words)))
+    t.ok(not bad_flags, "%s: section flags equal kmem -n's P/M/O/E/D" % tag, bad_flags[:10])
+
+
+def check_namespaces(t, tag, truth, pgmaps, full):
+    by_start = {h(p["ranges"][0]["start"]): p for p in pgmaps}
+    for ns in pmem_namespaces(truth):
+        start, size = h(ns["start"]), ns["size"]
+        p = by_start.get(start)
+        if not t.ok(p is not None, "%s: %s has a pgmap starting at %#x" % (tag, ns["dev"], start),
+                    [q["ranges"] for q in pgmaps]):
+            continue
+        t.ok(h(p["ranges"][0]["end"]) == start + size - 1,
+             "%s: %s pgmap range ends at namespace end" % (tag, ns["dev"]))
+        t.ok(p["owner"] == ns["dev"], "%s: pgmap owner is %s (got %s)" % (tag, ns["dev"], p["owner"]))
+        want = "fsdax" if ns["mode"] == "fsdax" else "devdax"
+        t.ok(p["kind"] == want, "%s: %s pgmap type %s (got %s)" % (tag, ns["dev"], want, p["kind"]))
+        if ns.get("map") == "dev":
+            t.ok(p["altmap"] is not None, "%s: %s --map=dev has an altmap" % (tag, ns["dev"]))
+            t.ok(h(p["pfn_first"]) * PAGE == h(ns["data_start"]),
+                 "%s: %s pfn_first is the pfn device's data start %s (got %s)"
+                 % (tag, ns["dev"], ns["data_start"], p["pfn_first"]))
+            if full:
+                t.ok(p["memmap_home"] == "device",
+                     "%s: %s memmap lives on device memory" % (tag, ns["dev"]))
+        elif ns.get("map") == "mem":
+            t.ok(p["altmap"] is None, "%s: %s --map=mem has no altmap" % (tag, ns["dev"]))
+            t.ok(p["memmap_home"] == "ram", "%s: %s memmap lives in RAM" % (tag, ns["dev"]))
+
+
+def check_blocks(t, tag, truth, zsec):
+    flags = {s["nr"]: s["flag_names"].split(",") for s in zsec["sections"]}
+    per_block = (truth.get("memory_block_bytes") or SECTION_PAGES * PAGE) // (SECTION_PAGES * PAGE)
+    bad = []
+    for b in truth.get("memory_blocks") or []:
+        first = h(b["start_pfn"]) // SECTION_PAGES
+        for nr in range(first, first + per_block):
+            online = "online" in flags.get(nr, [])
+            if online != (b["state"] == "online"):
+                bad.append((b["block"], nr, b["state"], flags.get(nr)))
+    t.ok(not bad, "%s: section online flags match every memory block's state (%d blocks)"
+         % (tag, len(truth.get("memory_blocks") or [])), bad[:10])
+
+
+def check_zones(t, tag, truth, zz):
+    zones = {(z["node"], z["zone"].lower()): z for z in zz["zones"]}
+    for zi in truth.get("zoneinfo") or []:
+        z = zones.get((zi["node"], zi["zone"].lower()))
+        if not t.ok(z is not None, "%s: zone %d/%s found" % (tag, zi["node"], zi["zone"])):
+            continue
+        if zi["spanned"]:
+            t.ok(h(z["start_pfn"]) == h(zi["start_pfn"]) and z["spanned"] == zi["spanned"]
+                 and z["present"] == zi["present"],
+                 "%s: zone %d/%s span and present pages equal /proc/zoneinfo" % (tag, zi["node"], zi["zone"]),
+                 (z, zi))
+
+
+def check_iomem(t, tag, truth, zmap):
+    runs = [(h(r["start_pfn"]), h(r["end_pfn"]), r["owner"]) for r in zmap["runs"]]
+
+    def owners(a, b):
+        return {o for s, e, o in runs if s < b and e > a}
+    bad = []
+    for r in truth.get("iomem") or []:
+        if r.get("depth") != 0:
+            continue
+        a, b = h(r["start"]) // PAGE, (h(r["end"]) + 1) // PAGE
+        if r["name"] == "System RAM" and owners(a, b) - {"ram"}:
+            bad.append((r["name"], r["start"], sorted(owners(a, b))))
+        if r["name"].startswith("Persistent Memory") and pmem_namespaces(truth) and owners(a, b) - {"device"}:
+            bad.append((r["name"], r["start"], sorted(owners(a, b))))
+    t.ok(not bad, "%s: /proc/iomem System RAM is ram and pmem is device in zdx map" % tag, bad)
+
+
+def check_pfns(t, tag, truth, pfn_out, full):
+    for ns in pmem_namespaces(truth):
+        s = h(ns["start"]) // PAGE
+        f = pfn_out.get(s)
+        if not t.ok(f is not None, "%s: zdx pfn %#x answered" % (tag, s)):
+            continue
+        t.ok(f["owner"] == "device" and f["pfn_valid"] is True and f["pfn_to_online_page_fixed"] is False,
+             "%s: first pfn of %s is device, pfn_valid, not an online page" % (tag, ns["dev"]), f)
+        if ns.get("map") == "dev":
+            t.ok(f["region"] == "altmap-reserve" and f["pgmap_pfn_valid"] is False,
+                 "%s: first pfn of %s is altmap reserve, pgmap_pfn_valid false" % (tag, ns["dev"]), f)
+            if full and f.get("struct_page_in_dump"):
+                t.ok(f["struct_page_verdict"] == "NEVER INITIALISED",
+                     "%s: reserve struct page reported never initialised" % tag, f)
+            d = pfn_out.get(h(ns["data_start"]) // PAGE)
+            if d and full and d.get("struct_page_in_dump"):
+                t.ok(d["region"] == "data" and d["struct_page_verdict"] == "initialised",
+                     "%s: data start struct page initialised with its pgmap" % tag, d)
+
+
+def check_drgn(t, tag, kernel, path, zsec, pfn_out):
+    pfns = sorted(pfn_out)
+    r = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "drgn_oracle.py"),
+                        vmlinux(kernel), path] + [hex(p) for p in pfns],
+                       capture_output=True, text=True, timeout=600)
+    d = load_json(r.stdout)
+    if not t.ok(d is not None, "%s: drgn read the dump" % tag, r.stderr[-2000:]):
+        return
+    zc = {s["nr"]: h(s["coded_mem_map"]) for s in zsec["sections"]}
+    dc = {s["nr"]: s["coded"] for s in d["sections"]}
+    t.ok(zc == dc, "%s: every section's coded mem_map equals drgn's (%d)" % (tag, len(dc)),
+         "differ: %s" % [n for n in set(zc) | set(dc) if zc.get(n) != dc.get(n)][:10])
+    bad = []
+    for p in pfns:
+        want = d["pgmap_of"].get(hex(p))
+        got = pfn_out[p].get("pgmap")
+        if (h(got) if got else 0) != (want or 0):
+            bad.append((hex(p), got, want and hex(want)))
+    t.ok(not bad, "%s: pgmap of %d sample pfns equals drgn's xa_load(pgmap_array)" % (tag, len(pfns)), bad)
+
+
+def main():
+    t = Tap()
+    corpus = dumps()
+    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
+    for kernel, d, truth, entry, path in corpus:
+        tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+        full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
+        pfns = sample_pfns(truth)
+        cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n"]
+        cmds += ["zdx pfn -j %#x" % p for p in pfns]
+        out, log = run_crash(kernel, path, cmds)
+        zsec, zpg, zz, zmap = (load_json(out.get(c)) for c in cmds[:4])
+        if not t.ok(None not in (zsec, zpg, zz, zmap), "%s: zdx commands print JSON" % tag, log[-3000:]):
+            continue
+        pfn_out = {p: load_json(out.get("zdx pfn -j %#x" % p)) for p in pfns}
+        check_kmem_n(t, tag, {"sections": [s for s in zsec["sections"] if s["flag"].get("SECTION_MARKED_PRESENT")]},
+                     parse_kmem_n(out.get("kmem -n")))
+        check_namespaces(t, tag, truth, zpg["pgmaps"], full)
+        check_blocks(t, tag, truth, zsec)
+        check_zones(t, tag, truth, zz)
+        check_iomem(t, tag, truth, zmap)
+        check_pfns(t, tag, truth, pfn_out, full)
+        # bookworm's drgn (libkdumpfile) opens makedumpfile's dumps; it cannot
+        # open QEMU's kdump-zlib files, nor translate kernel addresses in
+        # QEMU's paging=false ELF files.
+        if entry["format"] == "kdump-compressed":
+            check_drgn(t, tag, kernel, path, zsec, {p: v for p, v in pfn_out.items() if v})
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
