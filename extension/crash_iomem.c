@@ -14,7 +14,7 @@ struct res { uint64_t start, end, name, child, sibling; };
 static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 {
 	unsigned char buf[128];
-	long n = l->off_res_sibling + 8;
+	long n = (l->off_res_sibling > l->off_res_child ? l->off_res_sibling : l->off_res_child) + 8;
 
 	if (n > (long)sizeof(buf) || l->off_res_sibling < 0 || l->off_res_child < 0 ||
 	    zdx_kread(addr, buf, n))
@@ -27,10 +27,20 @@ static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 	return 0;
 }
 
+static uint64_t overlap(const struct res *r, uint64_t start, uint64_t end)
+{
+	uint64_t a = r->start > start ? r->start : start, b = r->end < end ? r->end : end;
+
+	return a <= b ? b - a + 1 : 0;
+}
+
+/* Descend through the children that overlap [start, end] the most: a pgmap
+ * may span a namespace's info-block resource and its dax device (devdax
+ * --map=mem), and the device that serves it is the one holding most of it. */
 void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 {
 	const struct zdx_layout *l = zdx_layout();
-	uint64_t cur, best = 0;
+	uint64_t cur, best_name = 0;
 	struct res r;
 	int visits = 0;
 
@@ -38,16 +48,25 @@ void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 	if (!l || !l->iomem_resource || read_res(l, l->iomem_resource, &r))
 		return;
 	cur = r.child;
-	while (cur && visits++ < IOMEM_MAX_VISITS) {
-		if (read_res(l, cur, &r))
-			break;
-		if (r.start <= start && end <= r.end) {
-			best = r.name;
-			cur = r.child;       /* go deeper */
-		} else {
-			cur = r.sibling;
+	while (cur && visits < IOMEM_MAX_VISITS) {
+		uint64_t pick = 0, pick_child = 0, most = 0;
+
+		for (; cur && visits++ < IOMEM_MAX_VISITS; cur = r.sibling) {
+			uint64_t o;
+
+			if (read_res(l, cur, &r))
+				break;
+			if ((o = overlap(&r, start, end)) > most) {
+				most = o;
+				pick = r.name;
+				pick_child = r.child;
+			}
 		}
+		if (!most)
+			break;
+		best_name = pick;
+		cur = pick_child;
 	}
-	if (best)
-		zdx_kread_str(best, buf, n);
+	if (best_name)
+		zdx_kread_str(best_name, buf, n);
 }

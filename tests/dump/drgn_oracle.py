@@ -12,7 +12,12 @@ from drgn.helpers.linux.xarray import xa_load
 
 
 def vmcoreinfo(prog):
-    text = prog["vmcoreinfo_data"].string_().decode(errors="replace")
+    # drgn keeps the dump's own VMCOREINFO note; vmcoreinfo_data in kernel
+    # memory may be excluded from a filtered dump.
+    try:
+        text = prog["VMCOREINFO"].string_().decode(errors="replace")
+    except (KeyError, LookupError, drgn.FaultError):
+        text = prog["vmcoreinfo_data"].string_().decode(errors="replace")
     return dict(l.split("=", 1) for l in text.splitlines() if "=" in l)
 
 

@@ -85,7 +85,8 @@ def check_namespaces(t, tag, truth, pgmaps, full):
             continue
         t.ok(h(p["ranges"][0]["end"]) == start + size - 1,
              "%s: %s pgmap range ends at namespace end" % (tag, ns["dev"]))
-        t.ok(p["owner"] == ns["dev"], "%s: pgmap owner is %s (got %s)" % (tag, ns["dev"], p["owner"]))
+        names = {ns.get(k) for k in ("dev", "chardev", "blockdev", "holder")} - {None}
+        t.ok(p["owner"] in names, "%s: pgmap owner is one of %s (got %s)" % (tag, sorted(names), p["owner"]))
         want = "fsdax" if ns["mode"] == "fsdax" else "devdax"
         t.ok(p["kind"] == want, "%s: %s pgmap type %s (got %s)" % (tag, ns["dev"], want, p["kind"]))
         if ns.get("map") == "dev":
