@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zdx_walker: a test module that replays the pfn-walker bugs of 2019-2021.
+ *
+ * Each mode is a pfn walker written the way drivers and mm code wrote them
+ * before the ZONE_DEVICE fixes: it trusts pfn_valid() (or the zone it read
+ * from the first page) and then reads struct page fields.  On a machine
+ * with pmem, hot-plugged or offline memory those assumptions are wrong and
+ * the walker oopses; the guest boots with oops=panic, so the oops is the
+ * crash that zdx is asked to explain.
+ *
+ * The module never logs which pfn it touches: the analysis has to find it
+ * from the registers, stack and DWARF of the crash, like on a real machine.
+ * dumps/kmod/README.md says which pfn faults in which configuration.
+ *
+ * If a walker finishes without faulting, module init fails with -EIO so the
+ * guest can tell "did not fault" apart from a panic.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/memremap.h>
+#include <linux/memory_hotplug.h>
+#include <linux/rmap.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+
+static char *mode = "";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, mixed-section, no-memmap, offline, control");
+
+static unsigned long start_pfn;
+module_param(start_pfn, ulong, 0444);
+MODULE_PARM_DESC(start_pfn, "first pfn of the range to walk");
+
+static unsigned long nr_pages = 1;
+module_param(nr_pages, ulong, 0444);
+MODULE_PARM_DESC(nr_pages, "number of pfns to walk");
+
+/* Bound every walk: a walker must end, faulting or not. */
+#define ZDX_MAX_PAGES	(1UL << 24)	/* 64 GiB of 4 KiB pages */
+
+/*
+ * Resolve the owner of a page the way a page-cache accounting scanner does:
+ * a file page's inode number, or a token for an anonymous page's anon_vma
+ * root.  Nothing here checks that @page was ever initialised; on a garbage
+ * struct page ->mapping is a wild pointer and the dereference faults.
+ */
+static noinline unsigned long zdx_page_owner_ino(struct page *page)
+{
+	struct address_space *mapping = READ_ONCE(page->mapping);
+	unsigned long bits = (unsigned long)mapping;
+
+	if (!mapping)
+		return 0;
+	if (bits & PAGE_MAPPING_ANON) {
+		struct anon_vma *anon_vma = (void *)(bits & ~PAGE_MAPPING_FLAGS);
+
+		return (unsigned long)READ_ONCE(anon_vma->root) >> 6;
+	}
+	mapping = (void *)(bits & ~PAGE_MAPPING_FLAGS);
+	return READ_ONCE(mapping->host)->i_ino;
+}
+
+/*
+ * Mode altmap-reserve.  A page-cache usage scanner over a physical range.
+ * pfn_valid() is true for the whole pmem namespace, including the altmap
+ * reserve (the info block, [base_pfn, base_pfn + reserve)) whose struct
+ * pages no kernel code ever initialises: they hold whatever the media held.
+ * Fixed for real walkers by switching them to pfn_to_online_page()
+ * (aad5f69bc161 "fs/proc/page.c: don't access uninitialized memmaps in
+ * fs/proc/page.c") and by 34dc45be4563 for memory_failure().
+ */
+static noinline int zdx_pagecache_scan(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count;
+	unsigned long nr_owned = 0, hash = 0;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+		unsigned long ino;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		ino = zdx_page_owner_ino(page);
+		if (ino) {
+			nr_owned++;
+			hash ^= ino + pfn;
+		}
+		cond_resched();
+	}
+	pr_debug("%lu owned pages, hash %lx\n", nr_owned, hash);
+	return -EIO;
+}
+
+/*
+ * Mode altmap-memmap.  A device-page auditor that classifies ZONE_DEVICE
+ * pages by their pgmap type, as memory_failure_dev_pagemap() and
+ * free_zone_device_page() do.  The pfns that store the memmap itself,
+ * [base_pfn + reserve, pfn_first), are initialised by the hotplug memmap
+ * init as reserved ZONE_DEVICE pages but never get a pgmap: the word that
+ * page->pgmap overlays is lru.next, which __init_single_page() points back
+ * at the page itself.  "pgmap" is then the page's own memmap, and its type
+ * field lands in the next struct page (index/private or _mapcount
+ * depending on the kernel: 0 or -1, never a valid memory_type).
+ * 34dc45be4563 ("mm, memory_failure: Teach memory_failure() about dev_pagemap
+ * pages") added pgmap_pfn_valid() to keep walkers off these pfns.
+ */
+static noinline int zdx_devmap_audit(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count;
+	unsigned long nr_dax = 0, nr_private = 0, nr_other = 0;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct dev_pagemap *pgmap;
+		struct page *page;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		if (!is_zone_device_page(page))
+			continue;
+		pgmap = page->pgmap;
+		switch (pgmap->type) {
+		case MEMORY_DEVICE_FS_DAX:
+		case MEMORY_DEVICE_GENERIC:
+			nr_dax++;
+			break;
+		case MEMORY_DEVICE_PRIVATE:
+			nr_private++;
+			break;
+		case MEMORY_DEVICE_PCI_P2PDMA:
+			nr_other++;
+			break;
+		default:
+			/*
+			 * An unknown type means page->pgmap is not a dev_pagemap:
+			 * refuse to act on a corrupted pgmap.
+			 */
+			BUG();
+		}
+		cond_resched();
+	}
+	pr_debug("%lu dax, %lu private, %lu other\n", nr_dax, nr_private, nr_other);
+	return -EIO;
+}
+
+/*
+ * Mode device-page.  A reclaim-style isolator: every valid page in the range
+ * is assumed to be RAM on its zone's lists and is moved to a private list
+ * under the zone lock.  A ZONE_DEVICE data page has no lru: the same words
+ * hold page->pgmap and page->zone_device_data (NULL), so the list unlink
+ * trips CONFIG_DEBUG_LIST (or dereferences NULL without it).  Walkers that
+ * mistook device pages for buddy pages are what is_zone_device_page() and
+ * a78986aae9b2 ("KVM: MMU: Do not treat ZONE_DEVICE pages as being
+ * reserved") were about.
+ */
+static noinline int zdx_isolate_range(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_isolated = 0;
+	LIST_HEAD(isolated);
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+		struct zone *zone;
+		unsigned long flags;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		zone = page_zone(page);
+		if (!zone_spans_pfn(zone, pfn))
+			continue;
+		spin_lock_irqsave(&zone->lock, flags);
+		list_move_tail(&page->lru, &isolated);
+		nr_isolated++;
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	pr_debug("%lu pages isolated\n", nr_isolated);
+	return -EIO;
+}
+
+/*
+ * Mode mixed-section.  A zone-contiguity check in the style of the old
+ * set_zone_contiguous()/test_pages_in_a_zone(): the zone is taken from the
+ * first page and every pfn_valid() page after it must belong to it.  In a
+ * 128 MiB section shared by boot RAM and pmem, the section is "early" and
+ * pfn_valid() skips the sub-section map (326e1b8f83a4), so the pmem pfns
+ * pass and their struct pages say ZONE_DEVICE.  1f90a3477df3 ("mm: Teach
+ * pfn_to_online_page() about ZONE_DEVICE section collisions") is the fix
+ * for walkers that use pfn_to_online_page(); this one does not even do that.
+ */
+static noinline int zdx_zone_span_check(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count;
+	struct zone *zone;
+
+	if (!pfn_valid(start))
+		return -EINVAL;
+	zone = page_zone(pfn_to_page(start));
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		BUG_ON(page_zone(page) != zone);
+	}
+	return -EIO;
+}
+
+/*
+ * Mode no-memmap.  A census that checks pfn_valid() once per section, the
+ * pre-5.3 rule that a section has a memmap for all of its pages or none.
+ * Since sub-section hotplug (f46edbd1b151 and the series around it) a
+ * present section can have 2 MiB sub-sections without a memmap: the vmemmap
+ * there is either unmapped (page fault on the vmemmap address) or, on x86
+ * 5.12+, part of a PMD filled with 0xFD (8d400913c231), so ->mapping reads
+ * 0xfdfd... and its dereference takes a general protection fault.
+ */
+static noinline int zdx_section_census(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_owned = 0;
+	bool section_ok = false;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+
+		if (pfn == start || !(pfn & (PAGES_PER_SECTION - 1))) {
+			section_ok = pfn_valid(pfn);
+			cond_resched();
+		}
+		if (!section_ok)
+			continue;
+		page = pfn_to_page(pfn);
+		if (zdx_page_owner_ino(page))
+			nr_owned++;
+	}
+	pr_debug("%lu owned pages\n", nr_owned);
+	return -EIO;
+}
+
+/*
+ * Mode offline.  A range accountant that takes pfn_valid() for "online RAM"
+ * and asserts each page lies inside its zone (the bad_range() check of the
+ * page allocator).  An offline hot-plugged block has a memmap, so it is
+ * pfn_valid(), but its struct pages were never initialised (zeroed by
+ * init_on_alloc: zone 0, node 0) or describe a zone that has since shrunk
+ * away from it.  The v5.4 "don't access uninitialized memmaps" series
+ * (Hildenbrand) moved such walkers to pfn_to_online_page().
+ */
+static noinline int zdx_account_range(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_free = 0;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+		struct zone *zone;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		zone = page_zone(page);
+		BUG_ON(!zone_spans_pfn(zone, pfn));
+		if (!page_count(page))
+			nr_free++;
+		if (!(pfn & 1023))
+			cond_resched();
+	}
+	pr_debug("%lu free pages\n", nr_free);
+	return -EIO;
+}
+
+/*
+ * Mode control.  A correct walker: pfn_to_online_page() and no ZONE_DEVICE
+ * pages, so it never touches an uninitialised memmap.  Its bug is in its own
+ * bookkeeping: the census is unlinked when published and again on the common
+ * exit path, and the second list_del() hits LIST_POISON1 (CONFIG_DEBUG_LIST
+ * with BUG_ON_DATA_CORRUPTION turns that into a BUG).  Nothing to do with
+ * ZONE_DEVICE.
+ */
+struct zdx_census {
+	struct list_head node;
+	unsigned long per_zone[MAX_NR_ZONES];
+	unsigned long skipped;
+};
+
+static LIST_HEAD(zdx_census_inflight);
+static DEFINE_SPINLOCK(zdx_census_lock);
+
+static void zdx_census_unlink(struct zdx_census *census)
+{
+	spin_lock(&zdx_census_lock);
+	list_del(&census->node);
+	spin_unlock(&zdx_census_lock);
+}
+
+static noinline void zdx_census_publish(struct zdx_census *census)
+{
+	int z;
+
+	zdx_census_unlink(census);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (census->per_zone[z])
+			pr_debug("zone %d: %lu pages\n", z, census->per_zone[z]);
+}
+
+static noinline int zdx_online_census(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count;
+	struct zdx_census *census;
+
+	census = kzalloc(sizeof(*census), GFP_KERNEL);
+	if (!census)
+		return -ENOMEM;
+	spin_lock(&zdx_census_lock);
+	list_add(&census->node, &zdx_census_inflight);
+	spin_unlock(&zdx_census_lock);
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page || is_zone_device_page(page)) {
+			census->skipped++;
+			continue;
+		}
+		census->per_zone[page_zonenum(page)]++;
+		if (!(pfn & 1023))
+			cond_resched();
+	}
+	zdx_census_publish(census);
+
+	/* Common exit: drop the census from the in-flight list (again). */
+	zdx_census_unlink(census);
+	kfree(census);
+	return -EIO;
+}
+
+struct zdx_mode {
+	const char *name;
+	int (*walk)(unsigned long start, unsigned long count);
+};
+
+static const struct zdx_mode zdx_modes[] = {
+	{ "altmap-reserve",	zdx_pagecache_scan },
+	{ "altmap-memmap",	zdx_devmap_audit },
+	{ "device-page",	zdx_isolate_range },
+	{ "mixed-section",	zdx_zone_span_check },
+	{ "no-memmap",		zdx_section_census },
+	{ "offline",		zdx_account_range },
+	{ "control",		zdx_online_census },
+};
+
+static int __init zdx_walker_init(void)
+{
+	const struct zdx_mode *m = NULL;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zdx_modes); i++)
+		if (sysfs_streq(mode, zdx_modes[i].name))
+			m = &zdx_modes[i];
+	if (!m) {
+		pr_err("unknown mode '%s'\n", mode);
+		return -EINVAL;
+	}
+	if (!nr_pages || nr_pages > ZDX_MAX_PAGES || start_pfn + nr_pages < start_pfn)
+		return -EINVAL;
+
+	pr_info("scanning\n");
+	return m->walk(start_pfn, nr_pages);
+}
+
+static void __exit zdx_walker_exit(void)
+{
+}
+
+module_init(zdx_walker_init);
+module_exit(zdx_walker_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("pfn walkers with the ZONE_DEVICE bugs of 2019-2021, for zdx's dump factory");
