@@ -288,6 +288,23 @@ static void read_pgmap(struct zdx_layout *l)
 	l->off_res_sibling = off("resource", "sibling");
 }
 
+static void read_modules(struct zdx_layout *l)
+{
+	long battr = off("module_sect_attr", "battr");
+
+	l->off_module_sect_attrs = off("module", "sect_attrs");
+	l->off_msas_nsections = off("module_sect_attrs", "nsections");
+	l->off_msas_attrs = off("module_sect_attrs", "attrs");
+	l->sz_module_sect_attr = ssize("module_sect_attr");
+	l->off_msa_address = off("module_sect_attr", "address");
+	/* 5.8+ name the section through a bin_attribute; older through name. */
+	if (battr >= 0 && off("bin_attribute", "attr") >= 0 && off("attribute", "name") >= 0)
+		l->off_msa_name = battr + off("bin_attribute", "attr") + off("attribute", "name");
+	else
+		l->off_msa_name = off("module_sect_attr", "name");
+	l->page_offset_base = read_ptr_sym("page_offset_base");
+}
+
 static void read_features(struct zdx_layout *l)
 {
 	/* 9f605f260594 moved pfn_to_online_page() out of line in the same
@@ -323,6 +340,7 @@ const struct zdx_layout *zdx_layout(void)
 	read_page(&layout);
 	read_zones(&layout);
 	read_pgmap(&layout);
+	read_modules(&layout);
 	layout_state = layout_usable(&layout) ? 1 : -1;
 	return layout_state > 0 ? &layout : NULL;
 }

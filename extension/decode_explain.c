@@ -9,6 +9,8 @@
  * variable alone never decides (a correct walker's loop counter may sit in
  * device memory without its struct page ever being touched).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "zdx/explain.h"
 
@@ -140,4 +142,110 @@ const char *zdx_source_name(enum zdx_cand_source s)
 const char *zdx_confidence_name(enum zdx_confidence c)
 {
 	return c == ZDX_CONF_HIGH ? "high" : c == ZDX_CONF_MEDIUM ? "medium" : "low";
+}
+
+static int put(char *buf, size_t n, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int put(char *buf, size_t n, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (len >= n)
+		return 0;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+	return r < 0 ? 0 : r;
+}
+
+static size_t why_online_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
+			      char *buf, size_t n, size_t len)
+{
+	if (!m->l->has_pfn_to_online_page_fn && f->online_page_this_kernel == 1)
+		return len + put(buf, n, len, " This kernel LACKS 1f90a3477df3 (\"mm: Teach "
+				 "pfn_to_online_page() about ZONE_DEVICE section collisions\"): its "
+				 "pfn_to_online_page() reports this pfn as online RAM.");
+	return len + put(buf, n, len, " pfn_to_online_page() returns NULL for it on this kernel%s,"
+			 " so the walker did not use it.", m->l->has_pfn_to_online_page_fn
+			 ? " (it has 1f90a3477df3)" : "");
+}
+
+void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, char *buf, size_t n)
+{
+	const struct zdx_pfn_facts *f = &c->facts;
+	unsigned long nr = zdx_pfn_to_section_nr(m->l, c->pfn);
+	size_t len = 0;
+
+	buf[0] = 0;
+	switch (c->cls) {
+	case ZDX_CLASS_MIXED_SECTION:
+		len += put(buf, n, len, "Section %lu is %s and shared by System RAM and device memory: "
+			   "pfn_valid() is true for every pfn of %s, so a walker trusting it walks "
+			   "from RAM into the device.", nr,
+			   f->sec && zdx_section_early(m->l, f->sec) ? "early" : "hot-plugged",
+			   f->sec && zdx_section_early(m->l, f->sec)
+			   ? "an early section (its sub-section map is skipped)" : "a populated sub-section");
+		len = why_online_page(m, f, buf, n, len);
+		break;
+	case ZDX_CLASS_ALTMAP_METADATA:
+		len += put(buf, n, len, "pfn %#llx is %s: its section has a memmap and its sub-section "
+			   "is populated, so pfn_valid() is true and get_dev_pagemap() finds the pgmap; "
+			   "only pgmap_pfn_valid() (34dc45be4563) tells metadata from data. %s",
+			   (unsigned long long)c->pfn, f->region == ZDX_REGION_RESERVE
+			   ? "altmap reserve (the info block)" : "altmap memmap storage",
+			   f->region == ZDX_REGION_RESERVE
+			   ? "Its struct page was never initialised." :
+			   "Its struct page is a reserved ZONE_DEVICE page with no valid pgmap.");
+		len = why_online_page(m, f, buf, n, len);
+		break;
+	case ZDX_CLASS_ZONE_DEVICE_PAGE:
+		len += put(buf, n, len, "pfn %#llx is a ZONE_DEVICE data page: pfn_valid() is true, but "
+			   "it is not buddy or LRU memory and its struct page belongs to the pgmap's "
+			   "driver.", (unsigned long long)c->pfn);
+		len = why_online_page(m, f, buf, n, len);
+		break;
+	case ZDX_CLASS_NO_MEMMAP:
+		len += put(buf, n, len, "Sub-section %u of section %lu is not populated: no memmap exists "
+			   "for pfn %#llx and pfn_valid() is false; the walker did not check pfn_valid() "
+			   "for each pfn (memory is sub-section granular since f1eca35a0dc7, v5.3).",
+			   f->subsection, nr, (unsigned long long)c->pfn);
+		break;
+	case ZDX_CLASS_HOLE:
+		len += put(buf, n, len, "pfn %#llx has no initialised section: there is no memmap for it.",
+			   (unsigned long long)c->pfn);
+		break;
+	case ZDX_CLASS_OFFLINE:
+		len += put(buf, n, len, "Section %lu is not online: pfn_valid() is true but the memmap "
+			   "of offline memory is uninitialised or stale; pfn_to_online_page() returns "
+			   "NULL for it.", nr);
+		break;
+	default:
+		len += put(buf, n, len, "pfn %#llx is ordinary online RAM.", (unsigned long long)c->pfn);
+	}
+}
+
+const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls)
+{
+	switch (cls) {
+	case ZDX_CLASS_MIXED_SECTION:
+		return m->l->has_pfn_to_online_page_fn
+		       ? "walk with pfn_to_online_page() instead of pfn_valid()"
+		       : "walk with pfn_to_online_page() and take 1f90a3477df3 (v5.12), which "
+			 "rejects device pfns in sections shared with RAM";
+	case ZDX_CLASS_ALTMAP_METADATA:
+		return "check pgmap_pfn_valid() after get_dev_pagemap() (34dc45be4563), or walk with "
+		       "pfn_to_online_page()";
+	case ZDX_CLASS_ZONE_DEVICE_PAGE:
+		return "walk with pfn_to_online_page(), which never returns ZONE_DEVICE pages, or hold "
+		       "get_dev_pagemap() and treat the page as the pgmap driver's";
+	case ZDX_CLASS_NO_MEMMAP:
+	case ZDX_CLASS_HOLE:
+		return "check pfn_valid() for every pfn, not once per section";
+	case ZDX_CLASS_OFFLINE:
+		return "walk with pfn_to_online_page()";
+	default:
+		return "-";
+	}
 }

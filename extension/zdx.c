@@ -17,7 +17,8 @@ static char *help_zdx[] = {
 	"       zdx pgmap [-j] [ADDR|PFN]\n"
 	"       zdx zones [-j]\n"
 	"       zdx map [-j]\n"
-	"       zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE",
+	"       zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE\n"
+	"       zdx explain [-j] [-m MODULE_DIR]...",
 	"  zdx rebuilds, from the dump alone, who owns every pfn and which struct",
 	"  pages can be trusted on machines with ZONE_DEVICE memory (fsdax/devdax",
 	"  pmem, device-private, p2pdma).  Offsets, enum values and flag bits come",
@@ -44,6 +45,17 @@ static char *help_zdx[] = {
 	"            pgmap_pfn_valid(), owner, and whether its struct page is in",
 	"            the dump and initialised.  A value below the highest pfn is a",
 	"            pfn; -p reads it as a physical address, -s as a struct page.",
+	"  explain   did a pfn walker touching ZONE_DEVICE memory, altmap metadata,",
+	"            a memmap hole or offline memory cause this panic?  Candidate",
+	"            pages and pfns come from the oops' fault address, the exception",
+	"            registers, dump_page() output, the struct page holding a faulting",
+	"            garbage value, and DWARF variables (struct page *, pfn) at the",
+	"            faulting pc and its callers.  Prints a verdict (altmap-metadata,",
+	"            zone-device-page, mixed-section, no-memmap, offline-memory,",
+	"            unrelated, undetermined), its confidence, the evidence with the",
+	"            crash command that shows each piece, why the kernel allowed it",
+	"            and the fix.  -m DIR (or ZDX_MODULE_PATH) is where module .ko",
+	"            files with debuginfo are searched.",
 	"",
 	"  -j  print JSON instead of a table.",
 	"",
@@ -71,6 +83,7 @@ static const struct {
 	{ "zones", zdx_cmd_zones },
 	{ "map", zdx_cmd_map },
 	{ "pfn", zdx_cmd_pfn },
+	{ "explain", zdx_cmd_explain },
 };
 
 static void cmd_zdx(void)

@@ -5,6 +5,7 @@
 #define ZDX_CRASH_GLUE_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include "zdx/layout.h"
 #include "zdx/model.h"
 
@@ -30,6 +31,10 @@ int zdx_kread_str(uint64_t addr, char *buf, unsigned long n);
 /* The model of this dump, built on first use and kept for the session. */
 const struct zdx_model *zdx_model(void);
 void zdx_model_forget(void);
+
+/* Panic context (crash_panic.c): 0, or -1 when the dump has no panic task. */
+struct zdx_panic;
+int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n);
 
 /* Name of the innermost iomem resource holding [start, end], "" if none. */
 void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n);

@@ -9,6 +9,7 @@
 #define ZDX_EXPLAIN_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include "zdx/model.h"
 
 #define ZDX_MAX_CANDIDATES 64
@@ -63,6 +64,11 @@ struct zdx_verdict {
 int zdx_candidate_to_pfn(const struct zdx_model *m, struct zdx_candidate *c);
 void zdx_explain_classify(const struct zdx_model *m, struct zdx_candidate *c);
 void zdx_explain_decide(const struct zdx_candidate *c, int n, struct zdx_verdict *v);
+
+/* Why the kernel let the access happen, in words with commit ids; and the
+ * guard or fix that would have prevented it. */
+void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, char *buf, size_t n);
+const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls);
 
 const char *zdx_class_name(enum zdx_class cls);
 const char *zdx_class_verdict(enum zdx_class cls);

@@ -116,6 +116,13 @@ struct zdx_layout {
 	uint64_t iomem_resource;
 	long off_res_start, off_res_end, off_res_name, off_res_child, off_res_sibling;
 
+	/* --- struct module section addresses (module debuginfo placement) --- */
+	long off_module_sect_attrs;    /* struct module.sect_attrs */
+	long off_msas_nsections, off_msas_attrs;
+	long sz_module_sect_attr;
+	long off_msa_address, off_msa_name;   /* name: battr.attr.name or name */
+	uint64_t page_offset_base;     /* direct map base, 0 if unknown */
+
 	/* --- kernel features (detected, never assumed from a version) --- */
 	int has_pfn_to_online_page_fn; /* out-of-line: 9f605f260594 series */
 	int has_pgmap_pfn_valid;       /* 34dc45be4563 */

@@ -1,0 +1,27 @@
+/* One run of `zdx explain` (crash side): what was gathered, for the report. */
+#ifndef ZDX_EXPLAIN_RUN_H
+#define ZDX_EXPLAIN_RUN_H
+
+#include "zdx/explain.h"
+#include "zdx/panic.h"
+
+#define MAX_DIRS 8
+#define MAX_UNWIND 6
+
+struct zdx_explain_run {
+	const struct zdx_model *m;
+	struct zdx_panic panic;
+	char panicmsg[256];
+	struct zdx_candidate cand[ZDX_MAX_CANDIDATES];
+	int n;
+	const char *dirs[MAX_DIRS];
+	int ndirs;
+	char dwarf_note[4][300];  /* what DWARF could not do, and why */
+	int nnotes;
+	char walker_fn[64];       /* function holding a struct page variable */
+};
+
+void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_verdict *v);
+void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_verdict *v);
+
+#endif
