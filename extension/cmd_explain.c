@@ -100,7 +100,7 @@ static void from_registers(struct zdx_explain_run *e)
 		if (!(r->valid >> reg & 1) || !is_vmemmap(e->m->l, r->r[reg]) ||
 		    !(c = add(e, ZDX_SRC_REGISTER, ZDX_CAND_PAGE, r->r[reg])))
 			continue;
-		snprintf(c->origin, sizeof(c->origin), "%s = %llx at %s+%#llx", zdx_reg_name(reg),
+		snprintf(c->origin, sizeof(c->origin), "%s = %llx at %s+%llu", zdx_reg_name(reg),
 			 (unsigned long long)r->r[reg], e->panic.exc_func,
 			 (unsigned long long)e->panic.exc_off);
 		snprintf(c->check, sizeof(c->check), "bt");

@@ -77,7 +77,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 	if (e->panic.oops[0])
 		fprintf(fp, "OOPS        %s\n", e->panic.oops);
 	if (e->panic.have_exception)
-		fprintf(fp, "FAULTING    %s+%#llx (RIP %llx)\n", e->panic.exc_func,
+		fprintf(fp, "FAULTING    %s+%llu (RIP %llx)\n", e->panic.exc_func,
 			(unsigned long long)e->panic.exc_off,
 			(unsigned long long)e->panic.regs.r[ZDX_RIP]);
 	if (v->cause >= 0) {

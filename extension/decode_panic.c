@@ -78,7 +78,7 @@ void zdx_panic_parse_bt(const char *text, struct zdx_panic *p)
 			memset(&p->regs, 0, sizeof(p->regs));
 			snprintf(p->exc_func, sizeof(p->exc_func), "%s", ex + 16);
 			if ((plus = strchr(p->exc_func, '+'))) {
-				p->exc_off = strtoull(plus + 1, NULL, 16);
+				p->exc_off = strtoull(plus + 1, NULL, 10);   /* crash prints decimal */
 				*plus = 0;
 			}
 			strtok(p->exc_func, "]");
