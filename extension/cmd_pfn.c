@@ -60,6 +60,17 @@ static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint
 	return 0;
 }
 
+/* page->flags names a node that has no pglist_data in this dump. */
+static int node_unknown(const struct zdx_model *m, int node)
+{
+	int i;
+
+	for (i = 0; i < m->nzones; i++)
+		if (m->zones[i].node == node)
+			return 0;
+	return m->nzones > 0;
+}
+
 /* Judge the struct page from where it sits and what it holds. */
 static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f, struct page_view *pv)
 {
@@ -133,8 +144,11 @@ static void read_page_view(const struct zdx_model *m, const struct zdx_pfn_facts
 	pv->vaddr = zdx_section_page_addr(l, f->sec, f->pfn);
 	pv->mapped = zdx_kvtop(pv->vaddr, &pv->paddr) == 0;
 	pv->in_dump = pv->mapped && zdx_kread(pv->vaddr, buf, l->sz_page) == 0;
-	if (pv->in_dump)
+	if (pv->in_dump) {
 		zdx_page_decode(l, buf, &pv->page);
+		if (pv->page.state == ZDX_PAGE_PLAUSIBLE && node_unknown(m, pv->page.node))
+			pv->page.state = ZDX_PAGE_GARBAGE;
+	}
 	judge_page(m, f, pv);
 }
 

@@ -66,6 +66,6 @@ const char *zdx_page_state_name(enum zdx_page_state s)
 	case ZDX_PAGE_POISON:      return "poisoned (all 0xff)";
 	case ZDX_PAGE_UNUSED_FILL: return "unused-vmemmap fill (all 0xfd)";
 	case ZDX_PAGE_ZERO:        return "all zero";
-	default:                   return "garbage (zone/node out of range)";
+	default:                   return "garbage (zone or node out of range, or a node without memory)";
 	}
 }
