@@ -29,7 +29,7 @@ EXT_OBJS := $(EXT_SRCS:.c=.o)
 PURE_SRCS := $(filter-out extension/crash_% extension/cmd_% extension/zdx.c,$(EXT_SRCS))
 PURE_OBJS := $(PURE_SRCS:.c=.o)
 
-.PHONY: all deps demo check unit dumps install bench clean
+.PHONY: all deps demo check unit dumps install bench clean alt-so
 all: extension/zdx.so
 
 deps:
@@ -44,6 +44,18 @@ extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
 
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
+
+# A second zdx.so for each crash built from source by the factory (crash
+# 8.0.6 opens 6.12 dumps): an extension must match its crash's defs.h.
+ALT_CRASH_DIRS := $(wildcard $(ZDX_CACHE)/crash-*)
+ALT_SOS := $(foreach d,$(ALT_CRASH_DIRS),$(ZDX_CACHE)/zdx-so/$(notdir $(d))/zdx.so)
+alt-so: $(ALT_SOS)
+$(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h)
+	@mkdir -p $(dir $@)obj
+	@for f in $(EXT_SRCS); do \
+	  $(CC) $(CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
+	done
+	$(CC) -shared -o $@ $(dir $@)obj/*.o $(LDLIBS_DW)
 
 include tests/tests.mk
 include dumps/dumps.mk

@@ -17,6 +17,8 @@ vmlinux="$ZDX_CACHE/kernels/$kernel/vmlinux"
 crash=crash
 [ -x "$here/crash-for.sh" ] && crash=$("$here/crash-for.sh" "$kernel")
 so=${ZDX_SO:-$here/../extension/zdx.so}
+# A crash built from source needs the zdx.so built against its defs.h.
+case "$crash" in "$ZDX_CACHE"/crash-*) so=${ZDX_SO:-$ZDX_CACHE/zdx-so/$(basename "$(dirname "$crash")")/zdx.so} ;; esac
 [ -f "$so" ] || die "no $so: run 'make' first"
 so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
 

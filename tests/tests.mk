@@ -14,6 +14,7 @@ unit: $(UNIT_BINS)
 
 # check: everything, from a cold machine. The corpus is built first (cached).
 check: deps all $(UNIT_BINS) dumps
+	@$(MAKE) -s alt-so
 	@tests/run.sh $(UNIT_BINS) $(DUMP_TESTS)
 
 clean-tests:

@@ -65,9 +65,13 @@ def vmlinux(kernel):
 
 
 def zdx_so(kernel):
-    """The zdx.so built against the defs.h of the crash that opens kernel."""
-    alt = os.path.join(CACHE, "zdx-so", kernel, "zdx.so")
-    return alt if os.path.isfile(alt) and crash_binary(kernel) != "crash" else ZDX_SO
+    """The zdx.so built against the defs.h of the crash that opens kernel:
+    for a crash built from source ($ZDX_CACHE/crash-X/crash), the one make
+    built into $ZDX_CACHE/zdx-so/crash-X/."""
+    crash = crash_binary(kernel)
+    if crash.startswith(CACHE):
+        return os.path.join(CACHE, "zdx-so", os.path.basename(os.path.dirname(crash)), "zdx.so")
+    return ZDX_SO
 
 
 def run_crash(kernel, dump, commands, timeout=600, load_zdx=True):
