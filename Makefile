@@ -79,3 +79,6 @@ demo:
 	@dumps/open.sh $(DEMO_KERNEL) $(DEMO_SCENARIO) "zdx map" "zdx pgmap"
 	@echo; echo "Open the same dump interactively with:"; \
 	 echo "  dumps/open.sh $(DEMO_KERNEL) $(DEMO_SCENARIO)"
+
+bench: all
+	@tests/bench/bench.sh

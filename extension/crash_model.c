@@ -5,6 +5,7 @@
  */
 #include "defs.h"
 #include <string.h>
+#include <time.h>
 #include "zdx/crash_glue.h"
 #include "zdx/xarray.h"
 #include "zdx/page.h"
@@ -329,25 +330,45 @@ static int check_page_flags(const struct zdx_model *m)
 
 /* --- the model --- */
 
+/* ZDX_TIMING=1 in the environment prints how long each phase took. */
+static void phase(const char *what)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	if (!getenv("ZDX_TIMING"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (what)
+		fprintf(fp, "zdx timing: %-10s %.3f s\n", what, (now.tv_sec - last.tv_sec) +
+			(now.tv_nsec - last.tv_nsec) / 1e9);
+	last = now;
+}
+
 const struct zdx_model *zdx_model(void)
 {
 	const struct zdx_layout *l;
 
 	if (model_state)
 		return model_state > 0 ? &model : NULL;
+	phase(NULL);
 	if (!(l = zdx_layout())) {
 		model_state = -1;
 		return NULL;
 	}
+	phase("layout");
 	memset(&model, 0, sizeof(model));
 	model.l = l;
 	if (read_sections(&model)) {
 		model_state = -1;
 		return NULL;
 	}
+	phase("sections");
 	read_zones(&model);
 	read_pgmaps(&model);
+	phase("pgmaps");
 	model.page_flags_agreed = check_page_flags(&model);
+	phase("page-flags");
 	if (model.page_flags_agreed < 0)
 		error(INFO, "page->flags zone/node bits computed from this kernel's widths do not "
 		      "match its zone spans: zone and node of struct pages will not be trusted\n");

@@ -277,14 +277,17 @@ long zdx_map_build(const struct zdx_model *m, struct zdx_run **out)
 		unsigned long nr = zdx_pfn_to_section_nr(m->l, pfn);
 		const struct zdx_section *s = zdx_model_section(m, nr);
 		uint64_t sec_end = zdx_section_nr_to_pfn(m->l, nr) + per;
-		int mixed = s ? section_mixed(m, s) : 0;
+		uint64_t cut;
+		int mixed;
 		struct zdx_run x;
 
 		if (sec_end > end)
 			sec_end = end;
+		/* A section that is one piece cannot be mixed: only sections that
+		 * split pay for the per-sub-section owner scan. */
+		cut = next_cut(m, s, pfn, sec_end);
+		mixed = s && cut < sec_end ? section_mixed(m, s) : 0;
 		while (pfn < sec_end) {
-			uint64_t cut = next_cut(m, s, pfn, sec_end);
-
 			describe(m, s, pfn, mixed, &x);
 			x.start = pfn;
 			x.end = cut;
@@ -293,6 +296,8 @@ long zdx_map_build(const struct zdx_model *m, struct zdx_run **out)
 				return -1;
 			}
 			pfn = cut;
+			if (pfn < sec_end)
+				cut = next_cut(m, s, pfn, sec_end);
 		}
 	}
 	*out = r.v;

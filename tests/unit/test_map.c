@@ -56,7 +56,7 @@ int main(void)
 	pgm[0].pg.type_name = "MEMORY_DEVICE_FS_DAX";
 	pgm[0].pg.altmap = (struct zdx_altmap){ 1, 0x60400, 0x7ffff, 2, 0x9f0, 0x1fe, 0x800, 1 };
 	strcpy(pgm[0].owner, "namespace0.0");
-	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3 };
+	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3, 1 };
 
 	zdx_model_pfn_facts(&m, 0x60000, &f);
 	ok(f.owner == ZDX_OWN_RAM && f.mixed, "section 12 start: RAM in a mixed section");

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# make bench: figures, not tests.
+#  1. zdx map on a synthetic 64 TiB section table (unit level);
+#  2. on the largest factory dump: zdx map (cold: includes building the
+#     model), zdx map again, zdx pfn, and crash's own kmem -n, timed inside
+#     one crash session, with crash's peak memory after each.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. dumps/lib.sh
+${CC:-gcc} -O2 -std=gnu11 -Iinclude -o tests/bench/bench_map tests/bench/bench_map.c \
+    extension/decode_map.c extension/decode_section.c extension/decode_pgmap.c
+tests/bench/bench_map
+
+best= bestsize=0
+for t in "$ZDX_CACHE"/dumps/*/*/truth.json; do
+    [ -f "$t" ] || continue
+    d=$(dirname "$t")
+    for f in "$d"/vmcore.kdump "$d"/vmcore.d31; do
+        [ -f "$f" ] || continue
+        # the layout with the most pmem: sum of namespace sizes in the truth
+        size=$(/usr/bin/python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print(sum(n.get('size') or 0 for n in t.get('namespaces') or []))" "$t")
+        if [ "$size" -gt "$bestsize" ]; then bestsize=$size; best=$f; fi
+        break
+    done
+done
+[ -n "$best" ] || { echo "no factory dump with pmem: run make dumps"; exit 0; }
+kernel=$(basename "$(dirname "$(dirname "$best")")"); scen=$(basename "$(dirname "$best")")
+echo "largest layout: $kernel/$scen ($((bestsize >> 30)) GiB of pmem), $(basename "$best")"
+mark='!echo "@t $(date +%s%N) $(grep VmHWM /proc/$PPID/status | tr -s " " | cut -d" " -f2)"'
+dumps/open.sh -f "$(basename "$best")" "$kernel" "$scen" "$mark" "zdx map > /dev/null" "$mark" \
+    "zdx map > /dev/null" "$mark" "zdx pfn 0x100000 > /dev/null" "$mark" "kmem -n > /dev/null" "$mark" 2>/dev/null |
+    awk 'BEGIN { n = 0 } /^@t/ { t[n] = $2; m[n] = $3; n++ }
+         END { if (n < 5) { print "bench: crash did not run the commands"; exit 1 }
+               split("zdx map (cold, builds the model)|zdx map (warm)|zdx pfn|kmem -n", name, "|")
+               for (i = 1; i < n; i++)
+                   printf "  %-34s %8.3f s   crash peak RSS %d MiB\n", name[i], (t[i] - t[i-1]) / 1e9, m[i] / 1024
+               printf "  ratio zdx map (cold) / kmem -n: %.2f\n", (t[1] - t[0]) / (t[4] - t[3]) }'
