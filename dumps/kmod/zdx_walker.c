@@ -33,7 +33,7 @@
 
 static char *mode = "";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, mixed-section, no-memmap, offline, control");
+MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, shared-section, subsection-hole, offline, control");
 
 static unsigned long start_pfn;
 module_param(start_pfn, ulong, 0444);
@@ -188,7 +188,7 @@ static noinline int zdx_isolate_range(unsigned long start, unsigned long count)
 }
 
 /*
- * Mode mixed-section.  A zone-contiguity check in the style of the old
+ * Mode shared-section.  A zone-contiguity check in the style of the old
  * set_zone_contiguous()/test_pages_in_a_zone(): the zone is taken from the
  * first page and every pfn_valid() page after it must belong to it.  In a
  * 128 MiB section shared by boot RAM and pmem, the section is "early" and
@@ -218,7 +218,7 @@ static noinline int zdx_zone_span_check(unsigned long start, unsigned long count
 }
 
 /*
- * Mode no-memmap.  A census that checks pfn_valid() once per section, the
+ * Mode subsection-hole.  A census that checks pfn_valid() once per section, the
  * pre-5.3 rule that a section has a memmap for all of its pages or none.
  * Since sub-section hotplug (f46edbd1b151 and the series around it) a
  * present section can have 2 MiB sub-sections without a memmap: the vmemmap
@@ -353,8 +353,8 @@ static const struct zdx_mode zdx_modes[] = {
 	{ "altmap-reserve",	zdx_pagecache_scan },
 	{ "altmap-memmap",	zdx_devmap_audit },
 	{ "device-page",	zdx_isolate_range },
-	{ "mixed-section",	zdx_zone_span_check },
-	{ "no-memmap",		zdx_section_census },
+	{ "shared-section",	zdx_zone_span_check },
+	{ "subsection-hole",	zdx_section_census },
 	{ "offline",		zdx_account_range },
 	{ "control",		zdx_online_census },
 };
