@@ -20,7 +20,7 @@ load_scn() {
     HOTPLUG="" HOTPLUG_BLOCKS=0 FORMATS="kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
     TRIGGER=sysrq SYS_PANIC="sysrq triggered crash" WALKER_MODE="" EXPECT_VERDICT="" EXPECT_OWNER=""
     GUEST_SETUP=":" GUEST_AFTER_HOTPLUG=":" GUEST_PREPARE=":" GUEST_TRIGGER="" GUEST_TRUTH_EXTRA=""
-    KDUMP=no CRASHKERNEL=256M
+    KDUMP=no CRASHKERNEL=256M WALKER_ARG=""
     # shellcheck disable=SC1090
     . "$1"
     [ -n "$DESCRIPTION" ] || die "$1: DESCRIPTION is empty"
@@ -29,6 +29,8 @@ load_scn() {
     case "$KDUMP" in yes|no) ;; *) die "$1: KDUMP must be yes|no";; esac
     if [ "$TRIGGER" = walker ]; then
         [[ " $VERDICTS " == *" $EXPECT_VERDICT "* ]] || die "$1: EXPECT_VERDICT '$EXPECT_VERDICT' is not one of: $VERDICTS"
+        [ -n "$WALKER_MODE" ] || die "$1: a walker scenario needs WALKER_MODE"
+        [ "$SYS_PANIC" != "sysrq triggered crash" ] || SYS_PANIC="Fatal exception"
     fi
     return 0
 }
@@ -105,7 +107,8 @@ scenario_cpio() {
         printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
         printf 'zdx_prepare() {\n%s\n}\n' "$GUEST_PREPARE"
         [ -n "$GUEST_TRUTH_EXTRA" ] && printf 'zdx_truth_extra() {\n%s\n}\n' "$GUEST_TRUTH_EXTRA"
-        printf 'zdx_trigger() {\n%s\n}\n' "${GUEST_TRIGGER:-echo c >/proc/sysrq-trigger}"
+        if [ "$TRIGGER" = walker ]; then walker_guest_code
+        else printf 'zdx_trigger() {\n%s\n}\n' "${GUEST_TRIGGER:-echo c >/proc/sysrq-trigger}"; fi
     } >"$r/scenario.sh"
     local v
     for v in $VERDICTS; do
@@ -119,6 +122,7 @@ scenario_cpio() {
             "$here/kmod/build.sh" "$k" >"$w/kmod-build.log" 2>&1 || { tail -n 20 "$w/kmod-build.log" >&2; die "dumps/kmod/build.sh $k failed"; }
         fi
         cp "$ko" "$r/zdx_walker.ko"
+        cp "$here/kmod/walker-args.sh" "$r/walker-args.sh"
     fi
     if [ "$KDUMP" = yes ]; then
         # The capture kernel reuses the base initramfs: its /init sees /proc/vmcore.
@@ -130,10 +134,34 @@ scenario_cpio() {
     rm -rf "$r"
 }
 
+# walker_guest_code: the guest computes the walk (range and the pfn that
+# must fault) from sysfs with dumps/kmod/walker-args.sh, records it on the
+# truth port, then loads the walker.  WALKER_ARG is evaluated in the guest
+# (a namespace name, or e.g. $ZDX_OFFLINE_BLOCK set by the scenario).
+walker_guest_code() {
+    cat <<EOS
+zdx_walker_prepare() {
+    . /walker-args.sh
+    ZDX_WALK=\$(zdx_walker_args "\$ZDX_WALKER_MODE" $WALKER_ARG 2>/tmp/wa.err) ||
+        fail "zdx_walker_args \$ZDX_WALKER_MODE: \$(cat /tmp/wa.err)"
+    ZDX_OWNER=$WALKER_ARG
+    case "\$ZDX_OWNER" in ''|namespace*) ;; *) ZDX_OWNER=memory\$ZDX_OWNER ;; esac
+}
+zdx_truth_extra() {
+    section walker sh -c 'echo "mode=\$1"; echo "owner=\$2"; for kv in \$3; do echo "\$kv"; done' - "\$ZDX_WALKER_MODE" "\$ZDX_OWNER" "\$ZDX_WALK"
+}
+zdx_trigger() {
+    set -- \$ZDX_WALK
+    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2"
+    fail "insmod zdx_walker.ko returned \$? without a crash"
+}
+EOS
+}
+
 cmdline() {
     local c="console=ttyS0,115200 oops=panic panic=0 rdinit=/init"
     [ "$KASLR" = yes ] && c="$c kaslr" || c="$c nokaslr"
-    [ "$KDUMP" = yes ] && c="$c crashkernel=$CRASHKERNEL crash_kexec_post_notifiers"
+    [ "$KDUMP" = yes ] && c="$c crashkernel=$CRASHKERNEL"
     [ -n "$HOTPLUG" ] && c="$c memhp_default_state=offline"
     echo "$c $CMDLINE"
 }
@@ -160,8 +188,10 @@ qemu_argv() {
         fi
         printf '%s\n' -device "nvdimm,memdev=mem-$id,id=$id,label-size=$NVDIMM_LABEL"
     done
-    [ "$KDUMP" = yes ] && { truncate -s 1G "$w/kdump-disk.img"
-        printf '%s\n' -drive "file=$w/kdump-disk.img,format=raw,if=virtio"; }
+    if [ "$KDUMP" = yes ]; then
+        truncate -s 1G "$w/kdump-d31.img" "$w/kdump-full.img"
+        printf '%s\n' -drive "file=$w/kdump-d31.img,format=raw,if=virtio" -drive "file=$w/kdump-full.img,format=raw,if=virtio"
+    fi
     local x; for x in $QEMU_EXTRA; do echo "$x"; done
 }
 
@@ -185,11 +215,12 @@ build_one() {
         case $f in
             kdump-zlib) dumpargs+=(--dump "kdump-zlib:$w/vmcore.kdump") ;;
             elf)        dumpargs+=(--dump "elf:$w/vmcore.elf") ;;
+            elf-sparse) dumpargs+=(--dump "elf-sparse:$w/vmcore.elf") ;;
             *) die "$s: unknown format $f" ;;
         esac
     done
     local runargs=()
-    [ "$KDUMP" = yes ] && runargs+=(--until-exit --dump-then-cont)
+    [ "$KDUMP" = yes ] && runargs+=(--until-exit)
     step "$k/$s: booting ($acc, $MEM, pmem=$PMEM, trigger=$TRIGGER)"
     mapfile -t qargs <"$w/qemu.argv"
     python3 "$here/run_guest.py" --qmp "$w/qmp.sock" --console "$w/console.log" --truth "$w/truth.txt" \
@@ -218,10 +249,11 @@ derive() {
         filter "$k/$s" "$w" vmcore.kdump
     fi
     if [ "$KDUMP" = yes ]; then
-        step "$k/$s: makedumpfile -R (in-guest kdump from the virtio disk)"
-        makedumpfile -R "$w/vmcore.guest-d31" <"$w/kdump-disk.img" >>"$w/makedumpfile.log" 2>&1 ||
-            { tail -n 20 "$w/console.log" >&2; die "$k/$s: the in-guest kdump left no valid dump on its disk"; }
-        rm -f "$w/kdump-disk.img"
+        step "$k/$s: makedumpfile -R (in-guest kdump dumps from the virtio disks)"
+        makedumpfile -R "$w/vmcore.guest-d31" <"$w/kdump-d31.img" >>"$w/makedumpfile.log" 2>&1 &&
+        makedumpfile -R "$w/vmcore.guest-full" <"$w/kdump-full.img" >>"$w/makedumpfile.log" 2>&1 ||
+            { tail -n 20 "$w/console.log" >&2; die "$k/$s: the in-guest kdump left no valid dump on its disks"; }
+        rm -f "$w"/kdump-*.img
     fi
 }
 

@@ -13,10 +13,12 @@ QMP is read with select() and explicit deadlines: a blocking socket reader
 hangs forever when QEMU dies or stays silent.
 """
 import argparse
+import fcntl
 import json
 import os
 import select
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -116,8 +118,83 @@ def size_bytes(s):
 
 def dump(qmp, fmt, path, timeout):
     t0 = time.time()
-    qmp.cmd("dump-guest-memory", timeout=timeout, paging=False, protocol="file:" + path, format=fmt)
+    if fmt == "elf-sparse":
+        sparse_elf_dump(qmp, path, timeout)
+    else:
+        qmp.cmd("dump-guest-memory", timeout=timeout, paging=False, protocol="file:" + path, format=fmt)
     return round(time.time() - t0, 1)
+
+
+ZERO_BLOCK = bytes(4096)
+ZERO_CHUNK = bytes(1 << 20)
+
+
+def sparse_copy(rfd, path):
+    """Copy a stream to PATH, leaving holes for all-zero 4 KiB blocks."""
+    try:
+        fcntl.fcntl(rfd, 1031, len(ZERO_CHUNK))        # F_SETPIPE_SZ: fewer, larger reads
+    except OSError:
+        pass
+    buf = bytearray(len(ZERO_CHUNK))
+    view = memoryview(buf)
+    with open(path, "wb") as out, os.fdopen(rfd, "rb", buffering=0) as inp:
+        pos = 0
+        while True:
+            got = 0
+            while got < len(buf):                      # whole chunks keep blocks aligned
+                n = inp.readinto(view[got:])
+                if not n:
+                    break
+                got += n
+            if not got:
+                break
+            chunk = bytes(view[:got])
+            if chunk != ZERO_CHUNK[:got]:
+                for i in range(0, len(chunk), 4096):
+                    blk = chunk[i:i + 4096]
+                    if blk != ZERO_BLOCK[:len(blk)]:
+                        out.seek(pos + i)
+                        out.write(blk)
+            pos += got
+        out.truncate(pos)
+
+
+def sparse_elf_dump(qmp, path, timeout):
+    """ELF dump through a pipe into a sparse file.
+
+    A guest with tens of GiB of (mostly untouched) pmem would otherwise
+    write that many GB of zeroes to disk; QEMU writes ELF sequentially, so
+    it can write into a pipe handed over with SCM_RIGHTS (QMP getfd)."""
+    import threading
+    rfd, wfd = os.pipe()
+    qmp.sock.sendmsg([json.dumps({"execute": "getfd", "arguments": {"fdname": "zdxdump"}}).encode() + b"\n"],
+                     [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", wfd))])
+    os.close(wfd)
+    deadline = time.time() + 30
+    while True:
+        m = qmp.read_msg(deadline)
+        if m is None:
+            raise Fail("QMP getfd: no answer")
+        if "error" in m:
+            raise Fail("QMP getfd: %s" % m["error"].get("desc"))
+        if "return" in m:
+            break
+        qmp.events.append(m)
+    err = []
+
+    def copier():
+        try:
+            sparse_copy(rfd, path)
+        except OSError as e:
+            err.append(e)
+    th = threading.Thread(target=copier)
+    th.start()
+    try:
+        qmp.cmd("dump-guest-memory", timeout=timeout, paging=False, protocol="fd:zdxdump", format="elf")
+    finally:
+        th.join(timeout)
+    if th.is_alive() or err:
+        raise Fail("sparse ELF copy failed: %s" % (err or "did not finish"))
 
 
 def main():
@@ -164,6 +241,8 @@ def main():
                 if a.until_exit:
                     continue    # QEMU quit on guest power-off; proc.poll() ends the loop
                 raise
+            if any(e["event"] == "GUEST_CRASHLOADED" for e in events):
+                info["crashloaded_seconds"] = round(time.time() - t0, 1)   # pvpanic: kdump kernel takes over
             if any(e["event"] == "GUEST_PANICKED" for e in events) and not panicked:
                 panicked = True
                 if a.until_exit and not a.dump_then_cont:

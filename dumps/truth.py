@@ -182,6 +182,7 @@ def dumps_list(d, derived_from):
         "vmcore.elf": ("elf", "qmp dump-guest-memory format=elf paging=false; program headers moved to offset 64 (dumps/elffix.py)", False, None, True),
         "vmcore.d31": ("kdump-compressed", "makedumpfile -c -d 31 " + derived_from, True, 31, True),
         "vmcore.d1": ("kdump-compressed", "makedumpfile -c -d 1 " + derived_from + " (-d 31 aborts: a present section has a sub-section without memmap)", True, 1, True),
+        "vmcore.guest-full": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -l -d 0 /proc/vmcore to a virtio disk; host makedumpfile -R", False, 0, False),
         "vmcore.guest-d31": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -c -d 31 /proc/vmcore to a virtio disk; host makedumpfile -R", True, 31, False),
     }
     out = []
@@ -237,9 +238,14 @@ def main():
         w = kv(sec.get("walker", []))
         if "pfn" not in w:
             sys.exit("truth.py: walker scenario but the guest wrote no walker pfn")
-        walker = dict(w)
-        walker.update({"mode": a.walker_mode, "pfn": hx(int(w["pfn"], 0)),
-                       "expected_verdict": a.verdict, "expected_owner": a.owner or None})
+        if w.get("mode") != a.walker_mode:
+            sys.exit("truth.py: guest ran walker mode %r, scenario says %r" % (w.get("mode"), a.walker_mode))
+        owner = a.owner or w.get("owner") or None
+        walker = {"mode": a.walker_mode,
+                  "pfn": None if w["pfn"] == "none" else hx(int(w["pfn"], 0)),
+                  "start_pfn": hx(int(w["start_pfn"], 0)), "nr_pages": int(w["nr_pages"], 0),
+                  "expected_verdict": a.verdict,
+                  "expected_owner": None if owner == "none" else owner}
     truth = {
         "schema": "zdx-truth/1",
         "scenario": a.scenario,

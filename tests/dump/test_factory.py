@@ -122,8 +122,10 @@ def expect_sections(truth):
 def check_dump(t, crash, kdir, d, truth, entry):
     dump = os.path.join(d, entry["file"])
     t0 = time.time()
+    probe = memmap_probe(truth)
+    cmds = ["sys", "kmem -n"] + ([probe[1]] if probe else [])
     try:
-        res, log = run_crash(crash, os.path.join(kdir, "vmlinux"), dump, ["sys", "kmem -n"])
+        res, log = run_crash(crash, os.path.join(kdir, "vmlinux"), dump, cmds)
     except subprocess.TimeoutExpired:
         t.ok(False, "%s: crash loads %s" % (d, entry["file"]), "timed out")
         return
@@ -149,6 +151,24 @@ def check_dump(t, crash, kdir, d, truth, entry):
     if not secs:
         problems.append("kmem -n listed no sections:\n" + (res["kmem -n"] or log)[-800:])
     t.ok(not problems, "%s: kmem -n agrees with the truth on %d section(s)" % (name, n), "\n".join(problems))
+    if probe:
+        out = res[probe[1]] or ""
+        readable = bool(re.search(r"\$\d+ = 0x[0-9a-f]+", out))
+        want = entry["pmem_memmap_readable"]
+        t.ok(readable == want, "%s: struct page of %s (memmap on pmem) is %sreadable, as truth says"
+             % (name, probe[0], "" if want else "not "), out.strip()[-400:] or log[-400:])
+
+
+def memmap_probe(truth):
+    """(what, crash command) reading a struct page stored on pmem, or None.
+
+    The first data pfn of a --map=dev namespace has its struct page inside the
+    namespace; dumps that lack pmem (in-guest kdump) cannot read it."""
+    for n in truth["namespaces"]:
+        if n["map"] == "dev":
+            pfn = int(n["data_start"], 16) >> 12
+            return ("pfn 0x%x" % pfn, "px ((struct page *)vmemmap_base)[0x%x].flags" % pfn)
+    return None
 
 
 def main():
