@@ -97,7 +97,8 @@ b="$out/build"
 rm -rf "$b"; mkdir -p "$b"
 cp "$here/zdx_walker.c" "$here/Kbuild" "$b/"
 step "kmod $k: building zdx_walker.ko against $release with $cc"
-make -C "$hdr" -f "$common/Makefile" M="$b" CC="$cc" "${extra[@]}" modules >"$b/build.log" 2>&1 ||
+# BUG() reports __FILE__: make it "zdx_walker.c", not a cache path.
+make -C "$hdr" -f "$common/Makefile" M="$b" CC="$cc" KCFLAGS="-fmacro-prefix-map=$b/=" "${extra[@]}" modules >"$b/build.log" 2>&1 ||
     { tail -n 30 "$b/build.log" >&2; die "kmod build for $k failed"; }
 # Warnings are errors for us: the module must build cleanly on every kernel.
 if grep -E 'warning:|error:' "$b/build.log" | grep -v -e 'Skipping BTF generation' \

@@ -221,10 +221,12 @@ static noinline int zdx_zone_span_check(unsigned long start, unsigned long count
  * Mode subsection-hole.  A census that checks pfn_valid() once per section, the
  * pre-5.3 rule that a section has a memmap for all of its pages or none.
  * Since sub-section hotplug (f46edbd1b151 and the series around it) a
- * present section can have 2 MiB sub-sections without a memmap: the vmemmap
- * there is either unmapped (page fault on the vmemmap address) or, on x86
- * 5.12+, part of a PMD filled with 0xFD (8d400913c231), so ->mapping reads
- * 0xfdfd... and its dereference takes a general protection fault.
+ * present section can have 2 MiB sub-sections without a memmap.  Their
+ * vmemmap is unmapped when the present part was populated with base pages
+ * (x86 does that for sub-section-sized ranges): reading ->mapping faults on
+ * the vmemmap address.  Inside a PMD-mapped vmemmap, x86 5.12+ fills unused
+ * struct pages with 0xFD (8d400913c231): ->mapping reads 0xfdfd... and its
+ * dereference takes a general protection fault.  Same pfn either way.
  */
 static noinline int zdx_section_census(unsigned long start, unsigned long count)
 {
