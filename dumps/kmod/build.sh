@@ -45,7 +45,8 @@ fi
 
 # glibc_need FILE: the newest GLIBC_2.N version FILE needs, as N.
 glibc_need() { objdump -T "$1" 2>/dev/null | grep -o 'GLIBC_2\.[0-9]*' | cut -d. -f2 | sort -n | tail -n 1 || true; }
-host_glibc=$(ldd --version | head -n 1 | grep -o '2\.[0-9]*$' | cut -d. -f2)
+# (awk reads all of ldd's output: "head -n 1" would SIGPIPE it under pipefail)
+host_glibc=$(ldd --version | awk 'NR == 1 { n = split($NF, v, "."); print v[2] }')
 
 # The headers' object tree is used through a private copy when it cannot be
 # used as is:
