@@ -14,10 +14,12 @@ from drgn.helpers.linux.xarray import xa_load
 def vmcoreinfo(prog):
     # drgn keeps the dump's own VMCOREINFO note; vmcoreinfo_data in kernel
     # memory may be excluded from a filtered dump.
-    try:
-        text = prog["VMCOREINFO"].string_().decode(errors="replace")
-    except (KeyError, LookupError, drgn.FaultError):
-        text = prog["vmcoreinfo_data"].string_().decode(errors="replace")
+    for name in ("VMCOREINFO", "vmcoreinfo_data"):
+        try:
+            text = prog[name].string_().decode(errors="replace")
+            break
+        except (KeyError, LookupError, drgn.FaultError):
+            text = ""
     return dict(l.split("=", 1) for l in text.splitlines() if "=" in l)
 
 
@@ -37,11 +39,23 @@ def section_bits(prog):
     return bits, last
 
 
+def section_roots(prog, info, per_root):
+    if "LENGTH(mem_section)" in info:
+        return int(info["LENGTH(mem_section)"])
+    # x86_64 (the corpus' arch): MAX_PHYSMEM_BITS is 52 with 5-level paging,
+    # else 46; SECTION_SIZE_BITS is 27 (arch/x86/include/asm/sparsemem.h).
+    try:
+        l5 = prog["__pgtable_l5_enabled"].value_()
+    except (KeyError, LookupError, drgn.FaultError):
+        l5 = 0
+    return (1 << ((52 if l5 else 46) - 27)) // per_root
+
+
 def sections(prog, info):
     roots = prog["mem_section"]
-    nroots = int(info["LENGTH(mem_section)"])
     per_root = prog["PAGE_SIZE"].value_() // drgn.sizeof(prog.type("struct mem_section")) \
         if "PAGE_SIZE" in dir(prog) else 4096 // drgn.sizeof(prog.type("struct mem_section"))
+    nroots = section_roots(prog, info, per_root)
     out = []
     for r in range(nroots):
         try:

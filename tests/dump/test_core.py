@@ -94,12 +94,8 @@ def check_namespaces(t, tag, truth, pgmaps, full):
             t.ok(h(p["pfn_first"]) * PAGE == h(ns["data_start"]),
                  "%s: %s pfn_first is the pfn device's data start %s (got %s)"
                  % (tag, ns["dev"], ns["data_start"], p["pfn_first"]))
-            if full:
-                t.ok(p["memmap_home"] == "device",
-                     "%s: %s memmap lives on device memory" % (tag, ns["dev"]))
         elif ns.get("map") == "mem":
             t.ok(p["altmap"] is None, "%s: %s --map=mem has no altmap" % (tag, ns["dev"]))
-            t.ok(p["memmap_home"] == "ram", "%s: %s memmap lives in RAM" % (tag, ns["dev"]))
 
 
 def check_blocks(t, tag, truth, zsec):
@@ -166,6 +162,34 @@ def check_pfns(t, tag, truth, pfn_out, full):
                      "%s: data start struct page initialised with its pgmap" % tag, d)
 
 
+def check_memmap_home(t, tag, kernel, path, truth, pgmaps, kmem, page_size):
+    """Where each pgmap's memmap lives: zdx's answer against crash's own
+    vtop of the same struct page, placed by the truth's namespace ranges."""
+    ranges = [(h(n["start"]), h(n["start"]) + n["size"]) for n in pmem_namespaces(truth)]
+    vaddr = {}
+    for p in pgmaps:
+        pfn = h(p["pfn_first"])
+        nr = pfn // SECTION_PAGES
+        if nr in kmem:
+            vaddr[p["addr"]] = kmem[nr][0] + (pfn - nr * SECTION_PAGES) * page_size
+    if not vaddr:
+        return
+    cmds = ["vtop %x" % v for v in vaddr.values()]
+    out, log = run_crash(kernel, path, cmds, load_zdx=False)
+    for p in pgmaps:
+        if p["addr"] not in vaddr:
+            continue
+        m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", out.get("vtop %x" % vaddr[p["addr"]]) or "", re.M)
+        if not t.ok(m is not None, "%s: crash vtop translates the memmap of pgmap %s" % (tag, p["addr"]),
+                    out.get("vtop %x" % vaddr[p["addr"]])):
+            continue
+        phys = int(m.group(1), 16)
+        home = "device" if any(a <= phys < b for a, b in ranges) else "ram"
+        t.ok(h(p["memmap_phys"]) == phys and p["memmap_home"] == home,
+             "%s: memmap of pgmap %s at %#x (%s) per crash vtop (zdx: %s, %s)"
+             % (tag, p["addr"], phys, home, p["memmap_phys"], p["memmap_home"]))
+
+
 def check_drgn(t, tag, kernel, path, zsec, pfn_out):
     pfns = sorted(pfn_out)
     r = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "drgn_oracle.py"),
@@ -195,15 +219,20 @@ def main():
         tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
         full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
         pfns = sample_pfns(truth)
-        cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n"]
+        cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n",
+                "p sizeof(struct page)"]
         cmds += ["zdx pfn -j %#x" % p for p in pfns]
         out, log = run_crash(kernel, path, cmds)
         zsec, zpg, zz, zmap = (load_json(out.get(c)) for c in cmds[:4])
         if not t.ok(None not in (zsec, zpg, zz, zmap), "%s: zdx commands print JSON" % tag, log[-3000:]):
             continue
         pfn_out = {p: load_json(out.get("zdx pfn -j %#x" % p)) for p in pfns}
+        kmem = parse_kmem_n(out.get("kmem -n"))
         check_kmem_n(t, tag, {"sections": [s for s in zsec["sections"] if s["flag"].get("SECTION_MARKED_PRESENT")]},
-                     parse_kmem_n(out.get("kmem -n")))
+                     kmem)
+        size = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
+        if full and not entry.get("filtered") and size:
+            check_memmap_home(t, tag, kernel, path, truth, zpg["pgmaps"], kmem, int(size.group(1)))
         check_namespaces(t, tag, truth, zpg["pgmaps"], full)
         check_blocks(t, tag, truth, zsec)
         check_zones(t, tag, truth, zz)
