@@ -107,7 +107,41 @@ def semantic_errors(doc, path):
         ds = int(n["data_start"], 16)
         if not (a <= ds < b and ds + n["data_size"] <= b):
             errs.append("namespaces: %s data range outside its namespace" % n["dev"])
+    errs += walker_errors(doc)
     return errs
+
+
+def walker_errors(doc):
+    """The guest-computed pfn must lie where the expected owner says."""
+    w = doc.get("walker")
+    if not isinstance(w, dict) or "expected_verdict" not in w:
+        return []
+    if (w.get("pfn") is None) != (w["expected_verdict"] == "unrelated"):
+        return ["walker: pfn is null iff the expected verdict is 'unrelated'"]
+    if w.get("pfn") is None:
+        return []
+    pfn = int(w["pfn"], 16)
+    owner = w.get("expected_owner")
+    nss = {n["dev"]: n for n in doc.get("namespaces", [])}
+    if owner in nss:
+        a = int(nss[owner]["start"], 16) >> 12
+        if not a <= pfn < a + (nss[owner]["size"] >> 12):
+            return ["walker: pfn %s outside its owner %s" % (w["pfn"], owner)]
+    elif owner and owner.startswith("memory"):
+        blocks = {"memory%d" % b["block"]: b for b in doc.get("memory_blocks", [])}
+        if owner not in blocks:
+            return ["walker: owner %s is not a memory block" % owner]
+        a = int(blocks[owner]["start_pfn"], 16)
+        if not a <= pfn < a + doc["memory_block_bytes"] // 4096:
+            return ["walker: pfn %s outside %s" % (w["pfn"], owner)]
+    elif owner is None:
+        for n in nss.values():
+            a = int(n["start"], 16) >> 12
+            if a <= pfn < a + (n["size"] >> 12):
+                return ["walker: pfn %s is in %s but the expected owner is null" % (w["pfn"], n["dev"])]
+    else:
+        return ["walker: unknown expected owner %r" % owner]
+    return []
 
 
 def check(path, schema):

@@ -63,18 +63,21 @@ accel() {
 }
 accel_args() {
     if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"
-    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"; fi
+    # +rdrand: the guest's crng is ready at boot (Debian trusts the CPU's RNG);
+    # without it the raw fill waits seconds for /dev/urandom under TCG.
+    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+rdrand"; fi
 }
 
 # ---- stamp ------------------------------------------------------------------
-# Hash of everything a dump depends on: the scenario file, the factory's own
-# scripts and guest /init, the pinned kernel, and (walker scenarios only) the
-# walker module's source.  Same stamp -> the dump is not rebuilt.
+# Hash of everything a dump depends on: the scenario file, the factory
+# scripts that build it and guest /init, the pinned kernel, and (walker
+# scenarios only) the walker module's source.  Same stamp -> not rebuilt.
 stamp() {
     local k=$1 s=$2
     {
         cat "$here/scenarios/$s.scn"
-        cat "$here"/*.sh "$here"/*.py "$here"/guest/*
+        # Only what shapes a dump: not the checker, schema or crash helpers.
+        cat "$here"/{factory.sh,lib.sh,initramfs.sh,run_guest.py,elffix.py,truth.py} "$here"/guest/*
         manifest_line "$k"
         cat "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
         [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
@@ -287,8 +290,20 @@ write_truth() {
 }
 
 # ---- main -------------------------------------------------------------------
+# prepare K WALKER: everything scenario builds of kernel K share, built once
+# before builds run in parallel (they would race on it).
+prepare() {
+    [ -f "$ZDX_CACHE/kernels/$1/.done" ] || "$here/kernel.sh" "$1"
+    base_initramfs "$1" >/dev/null
+    accel "$1" >/dev/null
+    if [ "$2" = 1 ]; then
+        [ -x "$here/kmod/build.sh" ] || die "walker scenarios need dumps/kmod/build.sh"
+        "$here/kmod/build.sh" "$1" >/dev/null || die "dumps/kmod/build.sh $1 failed"
+    fi
+}
+
 main() {
-    local kernel="" scenario="" list=0
+    local kernel="" scenario="" list=0 jobs=${ZDX_JOBS:-2}
     force=0
     while [ $# -gt 0 ]; do
         case $1 in
@@ -296,22 +311,38 @@ main() {
             --scenario) scenario=$2; shift 2 ;;
             --force) force=1; shift ;;
             --list) list=1; shift ;;
+            --jobs) jobs=$2; shift 2 ;;
             *) usage ;;
         esac
     done
     local scns; scns=${scenario:-$(scn_names)}
-    local s k n=0 t0; t0=$(date +%s)
+    local s k t0 todo=() ; t0=$(date +%s)
+    declare -A walker=()
+    # Longest first (by TIMEOUT), so the big one overlaps the many small ones.
     for s in $scns; do
         [ -f "$here/scenarios/$s.scn" ] || die "no scenario '$s' (dumps/scenarios/$s.scn)"
         load_scn "$here/scenarios/$s.scn"
         for k in $KERNELS; do
             [ -n "$kernel" ] && [ "$k" != "$kernel" ] && continue
             [ $list = 1 ] && { echo "$k $s"; continue; }
-            [ -f "$ZDX_CACHE/kernels/$k/.done" ] || "$here/kernel.sh" "$k"
-            build_one "$k" "$s"
-            n=$((n + 1))
+            todo+=("$TIMEOUT $k $s")
+            [ "$TRIGGER" = walker ] && walker[$k]=1
+            [ -n "${walker[$k]:-}" ] || walker[$k]=0
         done
     done
-    [ $list = 1 ] || step "factory: $n dump(s) up to date in $(( $(date +%s) - t0 )) s ($ZDX_CACHE/dumps)"
+    [ $list = 1 ] && return 0
+    [ ${#todo[@]} -gt 0 ] || die "no scenario matches --kernel '$kernel' --scenario '$scenario'"
+    for k in "${!walker[@]}"; do prepare "$k" "${walker[$k]}"; done
+    local failed=() pids=() names=() i t
+    mapfile -t todo < <(printf '%s\n' "${todo[@]}" | sort -k1,1nr -s)
+    for t in "${todo[@]}"; do
+        read -r _ k s <<<"$t"
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+        ( load_scn "$here/scenarios/$s.scn"; build_one "$k" "$s" ) &
+        pids+=($!); names+=("$k/$s")
+    done
+    for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
+    step "factory: ${#todo[@]} dump(s) checked in $(( $(date +%s) - t0 )) s ($ZDX_CACHE/dumps)"
+    [ ${#failed[@]} -eq 0 ] || die "${#failed[@]} build(s) failed: ${failed[*]}"
 }
 main "$@"
