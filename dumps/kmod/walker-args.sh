@@ -27,15 +27,18 @@ _zdx_ns_range() {
 # devdax (daxX.Y) device claiming NS.  Its sysfs "resource" is the namespace
 # start + start_pad + dataoff, i.e. what follows the info block and, with
 # --map=dev, the memmap stored on the device.
-_zdx_data_pfn() {
+_zdx_claim_dev() {  # the pfnX.Y/daxX.Y sysfs dir claiming namespace $1
     local d
     for d in /sys/bus/nd/devices/pfn* /sys/bus/nd/devices/dax*; do
-        [ -r "$d/namespace" ] && [ "$(cat "$d/namespace")" = "$1" ] || continue
-        [ -r "$d/resource" ] || continue
-        echo $(($(cat "$d/resource") >> 12))
-        return 0
+        [ -r "$d/namespace" ] && [ "$(cat "$d/namespace")" = "$1" ] && [ -r "$d/resource" ] &&
+            { echo "$d"; return 0; }
     done
     _zdx_err "no pfn/dax device claims $1"
+}
+_zdx_data_pfn() {
+    local d
+    d=$(_zdx_claim_dev "$1") || return 1
+    echo $(($(cat "$d/resource") >> 12))
 }
 
 zdx_walker_args() {
@@ -62,6 +65,12 @@ zdx_walker_args() {
         r=$(_zdx_ns_range "$ns") || return 1; set -- $r; s=$1
         p=$((s & ~(ZDX_SECTION_PAGES - 1)))
         [ $p -ne $s ] || { _zdx_err "$ns starts on a section boundary"; return 1; }
+        # With --map=dev (pfn mode "pmem") the reserve pfns keep their
+        # boot-time init and the first ZONE_DEVICE pfn moves: refuse it.
+        # --map=mem on a legacy e820 namespace leaves no pfn device at all
+        # (the namespace maps its pages itself, memmap in RAM): fine.
+        f=$(_zdx_claim_dev "$ns" 2>/dev/null) &&
+            [ "$(cat "$f/mode" 2>/dev/null)" = pmem ] && { _zdx_err "$ns: use --map=mem for this mode"; return 1; }
         echo "start_pfn=$(_zdx_hex $p) nr_pages=$ZDX_SECTION_PAGES pfn=$(_zdx_hex $s)" ;;
     subsection-hole)
         # The section holding the namespace's last pfn, from its first pfn
