@@ -95,8 +95,13 @@ def semantic_errors(doc, path):
             errs.append("dumps: %s listed but missing" % x["file"])
         elif os.path.getsize(p) != x["bytes"]:
             errs.append("dumps: %s is %d bytes, truth says %d" % (x["file"], os.path.getsize(p), x["bytes"]))
-    if not any(x["filtered"] for x in doc.get("dumps", [])) or all(x["filtered"] for x in doc.get("dumps", [])):
-        errs.append("dumps: need at least one full and one filtered dump")
+    dumps = doc.get("dumps", [])
+    if all(x["filtered"] for x in dumps):
+        errs.append("dumps: need at least one full dump")
+    if not any(x["filtered"] for x in dumps) and not doc.get("filter_failure"):
+        errs.append("dumps: need a filtered dump, or filter_failure saying why there is none")
+    if len({x["file"] for x in dumps}) < 2:
+        errs.append("dumps: need at least two formats")
     is_walker = doc.get("panic", {}).get("trigger") == "walker"
     if is_walker != (doc.get("walker") is not None):
         errs.append("walker: present iff panic.trigger is 'walker'")

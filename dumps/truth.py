@@ -181,7 +181,6 @@ def dumps_list(d, derived_from):
         "vmcore.kdump": ("kdump-zlib", "qmp dump-guest-memory format=kdump-zlib paging=false", False, None, True),
         "vmcore.elf": ("elf", "qmp dump-guest-memory format=elf paging=false; program headers moved to offset 64 (dumps/elffix.py)", False, None, True),
         "vmcore.d31": ("kdump-compressed", "makedumpfile -c -d 31 " + derived_from, True, 31, True),
-        "vmcore.d1": ("kdump-compressed", "makedumpfile -c -d 1 " + derived_from + " (-d 31 aborts: a present section has a sub-section without memmap)", True, 1, True),
         "vmcore.guest-full": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -l -d 0 /proc/vmcore to a virtio disk; host makedumpfile -R", False, 0, False),
         "vmcore.guest-d31": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -c -d 31 /proc/vmcore to a virtio disk; host makedumpfile -R", True, 31, False),
     }
@@ -195,6 +194,14 @@ def dumps_list(d, derived_from):
                 e["dump_level"] = lvl
             out.append(e)
     return out
+
+
+def read_opt(path):
+    try:
+        with open(path) as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
 
 
 def size_bytes(s):
@@ -266,6 +273,7 @@ def main():
         "zoneinfo": parse_zoneinfo(sec.get("zoneinfo", [])),
         "hotplug": hot,
         "walker": walker,
+        "filter_failure": read_opt(os.path.join(a.dir, "filter-failure.txt")),
         "build": {"seconds": int(a.build_seconds), "panic_seconds": run.get("panic_seconds"),
                   "dump_seconds": run.get("dumps", {}), "accel": argv[argv.index("-accel") + 1] if "-accel" in argv else None},
     }
