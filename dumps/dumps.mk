@@ -3,3 +3,12 @@ KERNEL   ?=
 SCENARIO ?=
 dumps:
 	@dumps/factory.sh $(if $(KERNEL),--kernel $(KERNEL)) $(if $(SCENARIO),--scenario $(SCENARIO))
+
+# Conformance of every cached truth.json to dumps/truth.schema.json.
+.PHONY: check-truth corpus-table
+check-truth:
+	@python3 dumps/check_truth.py $(wildcard $(ZDX_CACHE)/dumps/*/*/truth.json) && echo "truth.json: all conform"
+
+# The corpus table of docs/dumps.md, from the cached truth files.
+corpus-table:
+	@python3 dumps/corpus-table.py
