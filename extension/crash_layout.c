@@ -305,6 +305,33 @@ static void read_modules(struct zdx_layout *l)
 	l->page_offset_base = read_ptr_sym("page_offset_base");
 }
 
+static uint64_t sym_addr(const char *sym)
+{
+	return kernel_symbol_exists((char *)sym) ? symbol_value((char *)sym) : 0;
+}
+
+/* Where the printk log lives: the text buffer, and (5.10+) the lockless
+ * ring buffer's descriptor and info arrays. */
+static void read_printk(struct zdx_layout *l)
+{
+	struct gnu_request req;
+
+	l->sym_log_buf = sym_addr("log_buf");
+	l->sym_log_buf_len = sym_addr("log_buf_len");
+	memset(&req, 0, sizeof(req));
+	l->sz_log_buf_len = l->sym_log_buf_len &&
+			    get_symbol_type("log_buf_len", NULL, &req) != TYPE_CODE_UNDEF ?
+			    (long)req.length : ZDX_ABSENT;
+	l->sym_prb = sym_addr("prb");
+	l->off_prb_desc_ring = off("printk_ringbuffer", "desc_ring");
+	l->off_prb_text_data_ring = off("printk_ringbuffer", "text_data_ring");
+	l->off_descring_count_bits = off("prb_desc_ring", "count_bits");
+	l->off_descring_descs = off("prb_desc_ring", "descs");
+	l->off_descring_infos = off("prb_desc_ring", "infos");
+	l->sz_prb_desc = ssize("prb_desc");
+	l->sz_printk_info = ssize("printk_info");
+}
+
 static void read_features(struct zdx_layout *l)
 {
 	/* 9f605f260594 moved pfn_to_online_page() out of line in the same
@@ -341,6 +368,7 @@ const struct zdx_layout *zdx_layout(void)
 	read_zones(&layout);
 	read_pgmap(&layout);
 	read_modules(&layout);
+	read_printk(&layout);
 	layout_state = layout_usable(&layout) ? 1 : -1;
 	return layout_state > 0 ? &layout : NULL;
 }

@@ -18,7 +18,8 @@ static char *help_zdx[] = {
 	"       zdx zones [-j]\n"
 	"       zdx map [-j]\n"
 	"       zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE\n"
-	"       zdx explain [-j] [-m MODULE_DIR]...",
+	"       zdx explain [-j] [-m MODULE_DIR]...\n"
+	"       zdx dumpcheck [-j]",
 	"  zdx rebuilds, from the dump alone, who owns every pfn and which struct",
 	"  pages can be trusted on machines with ZONE_DEVICE memory (fsdax/devdax",
 	"  pmem, device-private, p2pdma).  Offsets, enum values and flag bits come",
@@ -56,6 +57,13 @@ static char *help_zdx[] = {
 	"            crash command that shows each piece, why the kernel allowed it",
 	"            and the fix.  -m DIR (or ZDX_MODULE_PATH) is where module .ko",
 	"            files with debuginfo are searched.",
+	"  dumpcheck does this dump hold what the analysis needs?  Per class",
+	"            (mem_section roots and usage blocks, dev_pagemaps, the memmap of",
+	"            each RAM zone, the memmap of each pgmap on the device and in RAM,",
+	"            the printk log): pages needed, in the dump, missing, with the",
+	"            missing physical ranges and why (not captured, or left out by",
+	"            the dump level, from the file's own headers); the dump format",
+	"            and level; what is lost; how to capture it next time.",
 	"",
 	"  -j  print JSON instead of a table.",
 	"",
@@ -84,6 +92,7 @@ static const struct {
 	{ "map", zdx_cmd_map },
 	{ "pfn", zdx_cmd_pfn },
 	{ "explain", zdx_cmd_explain },
+	{ "dumpcheck", zdx_cmd_dumpcheck },
 };
 
 static void cmd_zdx(void)

@@ -123,6 +123,14 @@ struct zdx_layout {
 	long off_msa_address, off_msa_name;   /* name: battr.attr.name or name */
 	uint64_t page_offset_base;     /* direct map base, 0 if unknown */
 
+	/* --- printk log (zdx dumpcheck: is the log in the dump?) --- */
+	uint64_t sym_log_buf, sym_log_buf_len;   /* variables `log_buf`, `log_buf_len`; 0 absent */
+	long sz_log_buf_len;
+	uint64_t sym_prb;                        /* `prb` (5.10+ ring buffer pointer); 0 absent */
+	long off_prb_desc_ring, off_prb_text_data_ring;
+	long off_descring_count_bits, off_descring_descs, off_descring_infos;
+	long sz_prb_desc, sz_printk_info;
+
 	/* --- kernel features (detected, never assumed from a version) --- */
 	int has_pfn_to_online_page_fn; /* out-of-line: 9f605f260594 series */
 	int has_pgmap_pfn_valid;       /* 34dc45be4563 */
