@@ -164,11 +164,12 @@ static void add_dwarf_vars(struct zdx_explain_run *e, const struct zdx_dwarf_fra
 		c = add(e, ZDX_SRC_DWARF, page ? ZDX_CAND_PAGE : ZDX_CAND_PFN, v->val.value);
 		if (!c)
 			continue;
+		c->frame = frame;
 		snprintf(c->origin, sizeof(c->origin), "%s %s = %llx (%.40s) in %s()%s",
 			 v->type, v->name, (unsigned long long)v->val.value, v->val.where,
 			 fv->scopes[v->scope].name, frame ? " (caller frame)" : "");
 		snprintf(c->check, sizeof(c->check), "dis -l %llx", (unsigned long long)pc);
-		if (page && !e->walker_fn[0])
+		if ((page || !frame) && !e->walker_fn[0])
 			snprintf(e->walker_fn, sizeof(e->walker_fn), "%s",
 				 fv->scopes[fv->nscopes - 1].name);
 	}
@@ -183,6 +184,7 @@ static void note(struct zdx_explain_run *e, const char *fmt, const char *a, cons
 /* Variables at the faulting pc, then at each caller's return address. */
 static void from_dwarf(struct zdx_explain_run *e)
 {
+	static const struct zdx_dwarf_filter pages_only = { zdx_dwarf_filter_pages, NULL };
 	struct zdx_regs regs = e->panic.regs;
 	uint64_t pc;
 	int frame;
@@ -205,7 +207,7 @@ static void from_dwarf(struct zdx_explain_run *e)
 			note(e, "frame at %s: %s", value_to_symstr(lookup, why, 0) ? why : "?", di.why);
 			return;
 		}
-		if (zdx_dwarf_vars_at(di.dw, lookup, &regs, mem_cb, NULL, NULL, &fv) == 0) {
+		if (zdx_dwarf_vars_at(di.dw, lookup, &regs, mem_cb, NULL, &pages_only, &fv) == 0) {
 			add_dwarf_vars(e, &fv, lookup, frame);
 			zdx_dwarf_frame_vars_free(&fv);
 		}

@@ -97,7 +97,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 	if ((w = known_walker(e, &wfn)))
 		fprintf(fp, "WALKER      %s (%s; guard in current kernels: %s)\n", wfn, w->what, w->guard);
 	else if (e->walker_fn[0] && v->cause >= 0)
-		fprintf(fp, "WALKER      %s: holds a struct page of the pfn above (not in zdx's catalogue "
+		fprintf(fp, "WALKER      %s: works on the pfn above at the fault (not in zdx's catalogue "
 			"of kernel pfn walkers)\n", e->walker_fn);
 	text_evidence(e, v);
 }

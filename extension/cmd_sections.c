@@ -97,7 +97,7 @@ void zdx_cmd_sections(int argc, char **argv)
 	int all = zdx_take_flag(&argc, argv, "-a"), json = zdx_take_flag(&argc, argv, "-j");
 	unsigned long lo, hi;
 	struct zdx_json j;
-	size_t i;
+	size_t i, shown = 0;
 
 	if (!m)
 		return;
@@ -126,6 +126,7 @@ void zdx_cmd_sections(int argc, char **argv)
 
 		if (s->nr < lo || s->nr > hi || (!all && !zdx_section_present(m->l, s)))
 			continue;
+		shown++;
 		if (json)
 			json_row(&j, m, s);
 		else
@@ -135,5 +136,7 @@ void zdx_cmd_sections(int argc, char **argv)
 		zj_end_arr(&j);
 		zj_end_obj(&j);
 		zj_done(&j);
+	} else if (!shown) {
+		fprintf(fp, "no %ssection in that range\n", all ? "initialised " : "present ");
 	}
 }

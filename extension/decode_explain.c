@@ -60,13 +60,16 @@ static int decides(const struct zdx_candidate *c)
 	return c->cls != ZDX_CLASS_ONLINE_RAM;
 }
 
-/* Strength of a candidate as the cause: 2 strong, 1 medium, 0 support only. */
+/* Strength of a candidate as the cause: 2 strong, 1 medium, 0 support only.
+ * A pfn variable live at the faulting instruction is medium evidence (the
+ * faulting code is working on that pfn); in a caller frame it may be a loop
+ * counter whose struct page was never touched, so it only supports. */
 static int strength(const struct zdx_candidate *c)
 {
 	if (c->source == ZDX_SRC_REGISTER)
 		return 1;
 	if (c->source == ZDX_SRC_DWARF && c->kind != ZDX_CAND_PAGE)
-		return 0;
+		return c->frame == 0 ? 1 : 0;
 	return 2;
 }
 

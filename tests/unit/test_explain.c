@@ -113,8 +113,9 @@ int main(void)
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x1234ULL * 64);
 	c[1] = cand(ZDX_SRC_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x2000ULL * 64);
 	c[2] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x70000);
+	c[2].frame = 1;
 	w = verdict_of(&m, c, 3);
-	ok(!strcmp(w, "unrelated"), "pfn variable alone never decides (%s)", w);
+	ok(!strcmp(w, "unrelated"), "a caller's pfn variable alone never decides (%s)", w);
 	zdx_explain_decide(c, 3, &v);
 	ok(v.confidence == ZDX_CONF_HIGH && v.cause == -1, "unrelated with a strong RAM candidate: high");
 	w = verdict_of(&m, c, 0);
@@ -131,6 +132,13 @@ int main(void)
 	verdict_of(&m, c, 2);
 	zdx_explain_decide(c, 2, &v);
 	ok(v.cause == 1 && v.supporting == 1 && v.confidence == ZDX_CONF_HIGH, "fault address decides, register supports");
+
+	/* A pfn variable live at the faulting instruction: medium evidence. */
+	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x70000);
+	verdict_of(&m, c, 1);
+	zdx_explain_decide(c, 1, &v);
+	ok(!strcmp(v.word, "zone-device-page") && v.confidence == ZDX_CONF_MEDIUM,
+	   "faulting frame's pfn variable: medium (%s)", v.word);
 
 	/* Missing usage map: undetermined, not a guess. */
 	sec[13].usage_state = ZDX_USAGE_MISSING;
