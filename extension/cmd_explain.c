@@ -128,14 +128,15 @@ static void link_garbage(struct zdx_explain_run *e)
 			continue;
 		for (off = 0; off + 8 <= l->sz_page; off += 8) {
 			memcpy(&v, page + off, 8);
-			if (v > bad || bad - v >= 4096)
+			/* the faulting address is the value itself, a field of it, or
+			 * the value with its low flag bits cleared (page->mapping) */
+			if ((v > bad ? v - bad : bad - v) >= 4096 || v < 4096)
 				continue;
 			if (!(c = add(e, ZDX_SRC_GARBAGE_LINK, ZDX_CAND_PAGE, addr)))
 				break;
-			snprintf(c->origin, sizeof(c->origin), "struct page %llx holds %llx at +%#lx; "
-				 "the GPF address %llx is that value + %#llx", (unsigned long long)addr,
-				 (unsigned long long)v, off, (unsigned long long)bad,
-				 (unsigned long long)(bad - v));
+			snprintf(c->origin, sizeof(c->origin), "struct page %llx holds %llx at +%#lx, "
+				 "%lld bytes from the GPF address %llx", (unsigned long long)addr,
+				 (unsigned long long)v, off, (long long)(bad - v), (unsigned long long)bad);
 			snprintf(c->check, sizeof(c->check), "rd -64 %llx %ld", (unsigned long long)addr,
 				 l->sz_page / 8);
 			break;
@@ -165,13 +166,18 @@ static void add_dwarf_vars(struct zdx_explain_run *e, const struct zdx_dwarf_fra
 		if (!c)
 			continue;
 		c->frame = frame;
-		snprintf(c->origin, sizeof(c->origin), "%s %s = %llx (%.40s) in %s()%s",
+		snprintf(c->origin, sizeof(c->origin), "%.32s %.24s = %llx (%.40s) in %.40s()%s",
 			 v->type, v->name, (unsigned long long)v->val.value, v->val.where,
 			 fv->scopes[v->scope].name, frame ? " (caller frame)" : "");
 		snprintf(c->check, sizeof(c->check), "dis -l %llx", (unsigned long long)pc);
-		if ((page || !frame) && !e->walker_fn[0])
-			snprintf(e->walker_fn, sizeof(e->walker_fn), "%s",
-				 fv->scopes[fv->nscopes - 1].name);
+		/* The walker is the function iterating pfns: the innermost one
+		 * holding a pfn variable, else the one holding the page. */
+		if (!page && !e->walker_is_loop) {
+			snprintf(e->walker_fn, sizeof(e->walker_fn), "%.63s", fv->scopes[v->scope].name);
+			e->walker_is_loop = 1;
+		} else if (page && !e->walker_fn[0]) {
+			snprintf(e->walker_fn, sizeof(e->walker_fn), "%.63s", fv->scopes[v->scope].name);
+		}
 	}
 }
 
@@ -204,7 +210,7 @@ static void from_dwarf(struct zdx_explain_run *e)
 		int rc;
 
 		if (zdx_debuginfo_for_pc(lookup, e->dirs, e->ndirs, &di)) {
-			note(e, "frame at %s: %s", value_to_symstr(lookup, why, 0) ? why : "?", di.why);
+			note(e, "frame at %.60s: %.200s", value_to_symstr(lookup, why, 0) ? why : "?", di.why);
 			return;
 		}
 		if (zdx_dwarf_vars_at(di.dw, lookup, &regs, mem_cb, NULL, &pages_only, &fv) == 0) {

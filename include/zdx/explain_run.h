@@ -18,7 +18,8 @@ struct zdx_explain_run {
 	int ndirs;
 	char dwarf_note[4][300];  /* what DWARF could not do, and why */
 	int nnotes;
-	char walker_fn[64];       /* function holding a struct page variable */
+	char walker_fn[64];       /* the function walking pfns (see add_dwarf_vars) */
+	int walker_is_loop;       /* walker_fn holds a pfn variable, not just a page */
 };
 
 void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_verdict *v);
