@@ -43,7 +43,7 @@ struct zdx_candidate {
 	uint64_t value;           /* as found: page address, pfn or physical address */
 	uint64_t pfn;
 	int frame;                /* DWARF: 0 = the faulting frame, 1.. its callers */
-	char origin[128];         /* "rbx at walk_x+0x45", "page (rbx) in scan_range()" */
+	char origin[200];         /* "rbx at walk_x+0x45", "page (rbx) in scan_range()" */
 	char check[96];           /* plain crash command that shows it by hand */
 	/* filled by zdx_explain_classify() */
 	struct zdx_pfn_facts facts;
