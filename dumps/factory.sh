@@ -266,14 +266,17 @@ derive() {
 # has no mapped memmap.  Such a dump keeps its ELF instead (a second, full
 # format) and says why in filter-failure.txt (truth: filter_failure).
 filter() {
-    local what=$1 w=$2 src=$3
-    step "$what: makedumpfile -c -d 31 $src"
-    makedumpfile -c -d 31 "$w/$src" "$w/vmcore.d31" >"$w/makedumpfile.log" 2>&1 && return 0
+    local what=$1 w=$2 src=$3 mdf
+    # The makedumpfile that knows this kernel (dumps/makedumpfile-for.sh).
+    mdf=$("$here/makedumpfile-for.sh" "${what%%/*}") || die "$what: no makedumpfile for ${what%%/*}"
+    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d 31 $src"
+    "$mdf" -v 2>&1 | head -n 1 >"$w/makedumpfile.log"
+    "$mdf" -c -d 31 "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
     rm -f "$w/vmcore.d31"
     grep -q "Can't read the buffer of struct page" "$w/makedumpfile.log" ||
         { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d 31 $src failed"; }
     step "$what: makedumpfile cannot filter this dump (present section with an unmapped sub-section memmap); keeping $src"
-    { echo "makedumpfile $(makedumpfile -v 2>&1 | awk 'NR==1{print $2}') -d 31 aborts:"
+    { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d 31 aborts:"
       grep -E "readmem: Can't convert|Can't read the buffer" "$w/makedumpfile.log" | head -n 2; } >"$w/filter-failure.txt"
     KEEP_ELF=yes
 }
