@@ -157,7 +157,8 @@ BAD_INPUT = {
 def bundle_commands(kernel, truth):
     cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n",
             "p sizeof(struct page)",
-            "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)]
+            "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel),
+            "zdx dumpcheck -j", "zdx dumpcheck"]
     cmds += ["zdx pfn -j %#x" % p for p in sample_pfns(truth)]
     return cmds + list(BAD_INPUT)
 
