@@ -15,7 +15,7 @@ ZDX_CACHE   ?= $(HOME)/.cache/zdx
 export ZDX_CACHE
 
 # Debian packages zdx and its factory use (installed by `make deps`).
-DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl \
+DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl daxctl \
             makedumpfile kexec-tools kmod cpio python3 python3-drgn gcc make \
             zstd xz-utils bc
 
