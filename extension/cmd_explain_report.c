@@ -33,8 +33,16 @@ static const char *pgmap_desc(const struct zdx_explain_run *e, const struct zdx_
 {
 	const struct zdx_pgmap_info *pi;
 
+	if (c->facts.pgmap < 0 && c->facts.owner == ZDX_OWN_RAM) {
+		snprintf(buf, n, "System RAM");
+		return buf;
+	}
 	if (c->facts.pgmap < 0) {
-		snprintf(buf, n, "%s", c->facts.owner == ZDX_OWN_RAM ? "System RAM" : "no owner");
+		if (c->facts.sec)
+			snprintf(buf, n, "none: sub-section %u of section %lu has no memmap", c->facts.subsection,
+				 c->facts.sec->nr);
+		else
+			snprintf(buf, n, "none: no section");
 		return buf;
 	}
 	pi = &e->m->pgm[c->facts.pgmap];
