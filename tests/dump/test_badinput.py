@@ -7,43 +7,45 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, run_crash, load_json, h, bundles, crash_refused, BAD_INPUT as BAD  # noqa: E402
+from zdxlib import Tap, dumps, run_crash, load_json, h, per_dump, crash_refused, BAD_INPUT as BAD  # noqa: E402
+
+def check_dump(t, kernel, d, truth, entry, path, b):
+    nss = [n for n in truth.get("namespaces") or [] if n.get("map") == "dev"]
+    if not nss:
+        return
+    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+    pfn = h(nss[0]["data_start"]) // 4096
+    cmd = "zdx pfn -j %#x" % pfn
+    out, log = b["out"], b["log"]
+    if crash_refused(b):
+        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+        return
+    f = load_json(out.get(cmd))
+    if not t.ok(f is not None, "%s: zdx pfn answers" % tag, log[-2000:]):
+        return
+    page = h(f["struct_page"])
+    rd, _ = run_crash(kernel, path, ["rd -64 %x 8" % page], load_zdx=False)
+    crash_reads = bool(re.match(r"^[0-9a-f]+:\s+[0-9a-f]{16}", rd.get("rd -64 %x 8" % page) or ""))
+    t.ok(f["struct_page_in_dump"] == crash_reads,
+         "%s: struct page %x in dump: zdx %s, crash rd %s" % (tag, page, f["struct_page_in_dump"], crash_reads))
+    if entry.get("pmem_memmap_readable") is False:
+        t.ok(not f["struct_page_in_dump"] and f["struct_page_verdict"].startswith("unknown: not in this dump"),
+             "%s: memmap on pmem not in this dump, said so (not zeros)" % tag, f)
+    for c, words in BAD.items():
+        t.ok(words in (out.get(c) or "") or words in log, "%s: '%s' says '%s'" % (tag, c, words),
+             (out.get(c) or "") + log[-500:])
+
 
 def main():
     t = Tap()
     corpus = dumps()
     t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
-    seen_missing = seen_present = False
-    for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
-        nss = [n for n in truth.get("namespaces") or [] if n.get("map") == "dev"]
-        if not nss:
-            continue
-        tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-        pfn = h(nss[0]["data_start"]) // 4096
-        cmds = ["zdx pfn -j %#x" % pfn]
-        out, log = b["out"], b["log"]
-        if crash_refused(b):
-            t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
-            continue
-        f = load_json(out.get(cmds[0]))
-        if not t.ok(f is not None, "%s: zdx pfn answers" % tag, log[-2000:]):
-            continue
-        page = h(f["struct_page"])
-        rd, _ = run_crash(kernel, path, ["rd -64 %x 8" % page], load_zdx=False)
-        crash_reads = bool(re.match(r"^[0-9a-f]+:\s+[0-9a-f]{16}", rd.get("rd -64 %x 8" % page) or ""))
-        t.ok(f["struct_page_in_dump"] == crash_reads,
-             "%s: struct page %x in dump: zdx %s, crash rd %s" % (tag, page, f["struct_page_in_dump"], crash_reads))
-        if entry.get("pmem_memmap_readable") is False:
-            seen_missing = True
-            t.ok(not f["struct_page_in_dump"] and f["struct_page_verdict"].startswith("unknown: not in this dump"),
-                 "%s: memmap on pmem not in this dump, said so (not zeros)" % tag, f)
-        else:
-            seen_present = seen_present or f["struct_page_in_dump"]
-        for c, words in BAD.items():
-            t.ok(words in (out.get(c) or "") or words in log, "%s: '%s' says '%s'" % (tag, c, words),
-                 (out.get(c) or "") + log[-500:])
-    t.ok(seen_present, "some dump holds a pmem-resident memmap (QMP dumps)")
-    t.ok(seen_missing, "some dump lacks the pmem-resident memmap (in-guest kdump)")
+    for c in per_dump(corpus, check_dump):
+        c.replay(t)
+    held = [e for (_k, _d, _t, e, _p) in corpus if e.get("pmem_memmap_readable") is True]
+    lost = [e for (_k, _d, _t, e, _p) in corpus if e.get("pmem_memmap_readable") is False]
+    t.ok(held, "the corpus has dumps holding a pmem-resident memmap (QMP dumps): %d" % len(held))
+    t.ok(lost, "the corpus has dumps lacking it (in-guest kdump): %d" % len(lost))
     return t.done()
 
 

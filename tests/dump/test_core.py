@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, run_crash, load_json, h, vmlinux, bundles, crash_refused, sample_pfns  # noqa: E402
+from zdxlib import Tap, dumps, run_crash, load_json, h, vmlinux, per_dump, crash_refused, sample_pfns  # noqa: E402
 
 PAGE = 4096
 SECTION_PAGES = 1 << (27 - 12)
@@ -201,39 +201,43 @@ def check_drgn(t, tag, kernel, path, zsec, pfn_out):
     t.ok(not bad, "%s: pgmap of %d sample pfns equals drgn's xa_load(pgmap_array)" % (tag, len(pfns)), bad)
 
 
+def check_dump(t, kernel, d, truth, entry, path, b):
+    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+    full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
+    pfns = sample_pfns(truth)
+    cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j"]
+    out, log = b["out"], b["log"]
+    if crash_refused(b):
+        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+        return
+    zsec, zpg, zz, zmap = (load_json(out.get(c)) for c in cmds[:4])
+    if not t.ok(None not in (zsec, zpg, zz, zmap), "%s: zdx commands print JSON" % tag, log[-3000:]):
+        return
+    pfn_out = {p: load_json(out.get("zdx pfn -j %#x" % p)) for p in pfns}
+    kmem = parse_kmem_n(out.get("kmem -n"))
+    check_kmem_n(t, tag, {"sections": [s for s in zsec["sections"] if s["flag"].get("SECTION_MARKED_PRESENT")]},
+                 kmem)
+    size = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
+    if full and not entry.get("filtered") and size:
+        check_memmap_home(t, tag, kernel, path, truth, zpg["pgmaps"], kmem, int(size.group(1)))
+    check_namespaces(t, tag, truth, zpg["pgmaps"], full)
+    check_blocks(t, tag, truth, zsec)
+    check_zones(t, tag, truth, zz)
+    check_iomem(t, tag, truth, zmap)
+    check_pfns(t, tag, truth, pfn_out, full)
+    # bookworm's drgn (libkdumpfile) opens makedumpfile's dumps; it cannot
+    # open QEMU's kdump-zlib files, nor translate kernel addresses in
+    # QEMU's paging=false ELF files.
+    if entry["format"] == "kdump-compressed":
+        check_drgn(t, tag, kernel, path, zsec, {p: v for p, v in pfn_out.items() if v})
+
+
 def main():
     t = Tap()
     corpus = dumps()
     t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
-    for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
-        tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-        full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
-        pfns = sample_pfns(truth)
-        cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j"]
-        out, log = b["out"], b["log"]
-        if crash_refused(b):
-            t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
-            continue
-        zsec, zpg, zz, zmap = (load_json(out.get(c)) for c in cmds[:4])
-        if not t.ok(None not in (zsec, zpg, zz, zmap), "%s: zdx commands print JSON" % tag, log[-3000:]):
-            continue
-        pfn_out = {p: load_json(out.get("zdx pfn -j %#x" % p)) for p in pfns}
-        kmem = parse_kmem_n(out.get("kmem -n"))
-        check_kmem_n(t, tag, {"sections": [s for s in zsec["sections"] if s["flag"].get("SECTION_MARKED_PRESENT")]},
-                     kmem)
-        size = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
-        if full and not entry.get("filtered") and size:
-            check_memmap_home(t, tag, kernel, path, truth, zpg["pgmaps"], kmem, int(size.group(1)))
-        check_namespaces(t, tag, truth, zpg["pgmaps"], full)
-        check_blocks(t, tag, truth, zsec)
-        check_zones(t, tag, truth, zz)
-        check_iomem(t, tag, truth, zmap)
-        check_pfns(t, tag, truth, pfn_out, full)
-        # bookworm's drgn (libkdumpfile) opens makedumpfile's dumps; it cannot
-        # open QEMU's kdump-zlib files, nor translate kernel addresses in
-        # QEMU's paging=false ELF files.
-        if entry["format"] == "kdump-compressed":
-            check_drgn(t, tag, kernel, path, zsec, {p: v for p, v in pfn_out.items() if v})
+    for c in per_dump(corpus, check_dump):
+        c.replay(t)
     return t.done()
 
 
