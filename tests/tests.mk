@@ -6,7 +6,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:.c=)
 DUMP_TESTS := $(sort $(wildcard tests/dump/test_*))
 
-tests/unit/test_%: tests/unit/test_%.c tests/unit/tap.h $(PURE_OBJS)
+tests/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_OBJS)
 	$(CC) $(CFLAGS) -o $@ $< $(PURE_OBJS) $(LDLIBS_DW)
 
 unit: $(UNIT_BINS)

@@ -6,6 +6,7 @@
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/explain.h"
+#include "model_fixture.h"
 
 static struct zdx_section sec[32];
 static int nsec;
@@ -13,15 +14,8 @@ static struct zdx_layout l;
 
 static void add_section(unsigned long nr, unsigned long flags, uint64_t submap)
 {
-	struct zdx_section *s = &sec[nsec++];
-
-	memset(s, 0, sizeof(*s));
-	s->nr = nr;
-	s->flags = flags;
-	s->map_base = l.vmemmap_base;
-	s->coded = s->map_base | flags;
-	s->usage_state = ZDX_USAGE_OK;
-	s->subsection_map[0] = submap;
+	fixture_section(&sec[nsec++], &l, nr, flags, submap);
+	sec[nsec - 1].usage = 0;
 }
 
 static struct zdx_candidate cand(enum zdx_cand_source src, enum zdx_cand_kind k, uint64_t v)
@@ -67,16 +61,8 @@ int main(void)
 		add_section(nr, 0x3, ~0ULL);
 	add_section(16, 0x3, 0xff);                 /* hot-plugged, 8 sub-sections */
 	add_section(20, 0x3, ~0ULL);                /* hot-plugged RAM, offline */
-	memset(pgm, 0, sizeof(pgm));
-	pgm[0].pg.nr_range = 1;
-	pgm[0].pg.range[0].start = 0x60400000;
-	pgm[0].pg.range[0].end = 0x7fffffff;
-	pgm[0].pg.type_name = "MEMORY_DEVICE_FS_DAX";
-	pgm[0].pg.altmap = (struct zdx_altmap){ 1, 0x60400, 0x7ffff, 2, 0x9f0, 0x1fe, 0x800, 1 };
-	pgm[1].pg.nr_range = 1;
-	pgm[1].pg.range[0].start = 0x80000000;
-	pgm[1].pg.range[0].end = 0x80ffffff;
-	pgm[1].pg.type_name = "MEMORY_DEVICE_GENERIC";
+	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
+	fixture_pgmap(&pgm[1], 0x80000000, 0x80ffffff, "MEMORY_DEVICE_GENERIC", 0);
 	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 2, zones, 1, 1 };
 
 	/* A garbage-linked struct page of the altmap reserve, pmem-only section. */

@@ -7,6 +7,7 @@
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/model.h"
+#include "model_fixture.h"
 
 static struct zdx_section sec[32];
 static int nsec;
@@ -14,16 +15,7 @@ static int nsec;
 static void add_section(const struct zdx_layout *l, unsigned long nr, unsigned long flags,
 			uint64_t submap)
 {
-	struct zdx_section *s = &sec[nsec++];
-
-	memset(s, 0, sizeof(*s));
-	s->nr = nr;
-	s->flags = flags;
-	s->map_base = l->vmemmap_base;
-	s->coded = s->map_base | flags;
-	s->usage = 0xffff888000001000ULL + nr;
-	s->usage_state = ZDX_USAGE_OK;
-	s->subsection_map[0] = submap;
+	fixture_section(&sec[nsec++], l, nr, flags, submap);
 }
 
 int main(void)
@@ -49,12 +41,7 @@ int main(void)
 	for (nr = 13; nr < 16; nr++)
 		add_section(&l, nr, 0x3, ~0ULL);              /* PM: pmem only */
 	add_section(&l, 20, 0x3, ~0ULL);                      /* hot-plugged, offline */
-	memset(pgm, 0, sizeof(pgm));
-	pgm[0].pg.nr_range = 1;
-	pgm[0].pg.range[0].start = 0x60400000;
-	pgm[0].pg.range[0].end = 0x7fffffff;
-	pgm[0].pg.type_name = "MEMORY_DEVICE_FS_DAX";
-	pgm[0].pg.altmap = (struct zdx_altmap){ 1, 0x60400, 0x7ffff, 2, 0x9f0, 0x1fe, 0x800, 1 };
+	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
 	strcpy(pgm[0].owner, "namespace0.0");
 	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3, 1 };
 
