@@ -277,6 +277,10 @@ void zdx_cmd_pfn(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (!ZDX_NEED(m->l->off_page_flags, "page.flags") ||
+	    !ZDX_NEED(m->l->off_page_pgmap, "page.pgmap") ||
+	    !ZDX_NEED(m->l->off_page_mapping, "page.mapping"))
+		return;
 	if (argc < 2 || zdx_parse_u64(argv[1], &v)) {
 		error(INFO, "pfn: give a pfn, a physical address (-p) or a struct page address (-s)\n");
 		return;

@@ -198,6 +198,11 @@ void zdx_cmd_pgmap(int argc, char **argv)
 		      "(built without CONFIG_ZONE_DEVICE?)\n");
 		return;
 	}
+	if (!ZDX_NEED(m->l->sz_dev_pagemap, "struct dev_pagemap") ||
+	    !ZDX_NEED(m->l->off_pgmap_range, "dev_pagemap.range (or .res)") ||
+	    !ZDX_NEED(m->l->off_pgmap_type, "dev_pagemap.type") ||
+	    !ZDX_NEED(m->l->off_xa_node_slots, "xa_node.slots (pgmap_array is an XArray)"))
+		return;
 	if (argc > 1 && (only = select_pgmap(m, argv[1])) < -1)
 		return;
 	if (json) {

@@ -85,6 +85,9 @@ void zdx_cmd_zones(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (!ZDX_NEED(m->l->off_zone_start_pfn, "zone.zone_start_pfn") ||
+	    !ZDX_NEED(m->l->off_zone_spanned_pages, "zone.spanned_pages"))
+		return;
 	if (!m->nzones) {
 		error(INFO, "zones: no pglist_data could be read from this dump (node_data)\n");
 		return;
