@@ -3,6 +3,7 @@
  * dump does not hold is reported by the caller as missing, never as zeros.
  */
 #include "defs.h"
+#include <string.h>
 #include "zdx/crash_glue.h"
 
 int zdx_kread(uint64_t addr, void *buf, unsigned long len)
@@ -32,19 +33,27 @@ int zdx_kvtop(uint64_t vaddr, uint64_t *paddr)
 
 int zdx_kread_str(uint64_t addr, char *buf, unsigned long n)
 {
-	unsigned long i;
+	unsigned long i = 0;
 
 	if (!n)
 		return -1;
 	buf[0] = 0;
 	if (!addr)
 		return -1;
-	/* Byte-wise reads stop at a page the dump lacks; names are short. */
-	for (i = 0; i + 1 < n; i++) {
-		if (zdx_kread(addr + i, &buf[i], 1))
+	/* One read per page the string touches, never past a page boundary
+	 * (the next page may be missing from the dump). */
+	while (i + 1 < n) {
+		unsigned long chunk = PAGESIZE() - ((addr + i) & (PAGESIZE() - 1));
+		char *nul;
+
+		if (chunk > n - 1 - i)
+			chunk = n - 1 - i;
+		if (zdx_kread(addr + i, buf + i, chunk))
 			return -1;
-		if (!buf[i])
+		buf[i + chunk] = 0;
+		if ((nul = memchr(buf + i, 0, chunk)))
 			return 0;
+		i += chunk;
 	}
 	buf[n - 1] = 0;
 	return 0;

@@ -7,7 +7,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, run_crash, load_json, h, per_dump, crash_refused, BAD_INPUT as BAD  # noqa: E402
+from zdxlib import run_crash, load_json, h, run_corpus_test, crash_refused, BAD_INPUT as BAD  # noqa: E402
 
 def check_dump(t, kernel, d, truth, entry, path, b):
     nss = [n for n in truth.get("namespaces") or [] if n.get("map") == "dev"]
@@ -36,17 +36,15 @@ def check_dump(t, kernel, d, truth, entry, path, b):
              (out.get(c) or "") + log[-500:])
 
 
-def main():
-    t = Tap()
-    corpus = dumps()
-    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
-    for c in per_dump(corpus, check_dump):
-        c.replay(t)
+def memmap_forms(t, corpus):
     held = [e for (_k, _d, _t, e, _p) in corpus if e.get("pmem_memmap_readable") is True]
     lost = [e for (_k, _d, _t, e, _p) in corpus if e.get("pmem_memmap_readable") is False]
     t.ok(held, "the corpus has dumps holding a pmem-resident memmap (QMP dumps): %d" % len(held))
     t.ok(lost, "the corpus has dumps lacking it (in-guest kdump): %d" % len(lost))
-    return t.done()
+
+
+def main():
+    return run_corpus_test(check_dump, memmap_forms)
 
 
 if __name__ == "__main__":

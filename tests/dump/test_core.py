@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, run_crash, load_json, h, vmlinux, per_dump, crash_refused, sample_pfns  # noqa: E402
+from zdxlib import run_crash, load_json, h, vmlinux, run_corpus_test, crash_refused, sample_pfns  # noqa: E402
 
 PAGE = 4096
 SECTION_PAGES = 1 << (27 - 12)
@@ -233,12 +233,7 @@ def check_dump(t, kernel, d, truth, entry, path, b):
 
 
 def main():
-    t = Tap()
-    corpus = dumps()
-    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
-    for c in per_dump(corpus, check_dump):
-        c.replay(t)
-    return t.done()
+    return run_corpus_test(check_dump)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,20 @@ def per_dump(corpus, fn, workers=2):
         return list(pool.map(one, zip(corpus, bundles(corpus, workers))))
 
 
+def run_corpus_test(check_dump, after=None):
+    """The main of a per-dump test: the corpus must not be empty, every dump
+    is checked (two at a time), then after(t, corpus) adds corpus-wide
+    checks.  Returns the exit status."""
+    t = Tap()
+    corpus = dumps()
+    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
+    for c in per_dump(corpus, check_dump):
+        c.replay(t)
+    if after:
+        after(t, corpus)
+    return t.done()
+
+
 def dumps():
     """Every (kernel, scenario dir, truth, dump file entry) in the cache."""
     base = os.path.join(CACHE, "dumps")
