@@ -45,12 +45,17 @@ extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
 
-# A second zdx.so for each crash built from source by the factory (crash
-# 8.0.6 opens 6.12 dumps): an extension must match its crash's defs.h.
-ALT_CRASH_DIRS := $(wildcard $(ZDX_CACHE)/crash-*)
-ALT_SOS := $(foreach d,$(ALT_CRASH_DIRS),$(ZDX_CACHE)/zdx-so/$(notdir $(d))/zdx.so)
+# A zdx.so for each crash the factory builds from source (the manifest's
+# crash column: 8.0.6 opens 6.12 dumps): an extension must match its crash's
+# defs.h.  Declared from the manifest, so a cold machine builds each crash
+# before the zdx.so that needs it, and both before any test runs.
+ALT_CRASHES := $(shell awk '!/^\#/ && NF && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
+ALT_SOS := $(foreach c,$(ALT_CRASHES),$(ZDX_CACHE)/zdx-so/$(c)/zdx.so)
 alt-so: $(ALT_SOS)
-$(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h)
+$(ZDX_CACHE)/crash-%/defs.h:
+	dumps/crash.sh $*
+.PRECIOUS: $(ZDX_CACHE)/crash-%/defs.h
+$(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h) $(ZDX_CACHE)/%/defs.h
 	@mkdir -p $(dir $@)obj
 	@for f in $(EXT_SRCS); do \
 	  $(CC) $(CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \

@@ -9,7 +9,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-ver=8.0.6
+ver=${1:-8.0.6}
+[ "$ver" = 8.0.6 ] || die "no recipe for crash $ver (dumps/crash.sh builds trixie's 8.0.6)"
 out="$ZDX_CACHE/crash-$ver"
 [ -x "$out/crash" ] && [ -f "$out/defs.h" ] && { echo "$out/crash"; exit 0; }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetch and unpack one pinned Debian kernel into the cache, without touching
+# Resolve (dumps/resolve.py), fetch and unpack one Debian kernel of a series into the cache, without touching
 # the host's dpkg database or apt state: each suite gets a private apt state
 # dir, packages are downloaded with `apt-get download` and unpacked with
 # dpkg-deb.  Output (under $ZDX_CACHE/kernels/NAME):
@@ -10,26 +10,33 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-usage() { echo "usage: $0 [--latest] NAME   (NAME from dumps/kernels.manifest)" >&2; exit 2; }
+usage() { echo "usage: $0 [--latest] NAME   (NAME: a series in dumps/kernels.manifest)" >&2; exit 2; }
 latest=0
 [ "${1:-}" = --latest ] && { latest=1; shift; }
 [ $# -eq 1 ] || usage
-read -r name suite abi version kbuild crashv < <(manifest_line "$1") || die "kernel '$1' is not in dumps/kernels.manifest"
+read -r name suite pabi pversion _ < <(manifest_line "$1") || die "kernel '$1' is not in dumps/kernels.manifest"
 
-apt_suite_init "$suite"
-if [ $latest = 1 ]; then
-    series=$(echo "$abi" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-    apt_suite_cmd "$suite" apt-cache search "^linux-image-${series}[.0-9+a-z-]*-amd64\$" | grep -vE -- "-(rt|cloud)-amd64 " | sort -V | tail -1
-    exit 0
-fi
+# resolve -> "ABI VERSION KBUILD COMMON CODENAME REASON..." (dumps/resolve.py)
+resolve() {
+    local idx; idx=$(mktemp)
+    apt_suite_indexes "$suite" >"$idx"
+    python3 "$here/resolve.py" --series "$name" --suite "$suite" --prefer "$pabi" "$pversion" "$idx" ||
+        { rm -f "$idx"; die "kernel $name: nothing to build from $suite's archive (above); 'dumps/kernel.sh --latest $name' retries after 'rm -rf $(apt_suite_dir "$suite")/state/lists'"; }
+    rm -f "$idx"
+}
 
 out="$ZDX_CACHE/kernels/$name"
-if [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$abi $version" ]; then
+if [ $latest = 0 ] && [ -f "$out/.done" ]; then
+    step "kernel $name: $(cat "$out/release") ($(cat "$out/version")), already in the cache"
     exit 0
 fi
+apt_suite_init "$suite"
+read -r abi version kbuild common codename why < <(resolve) || exit 1
+if [ $latest = 1 ]; then echo "$abi $version $codename: $why"; exit 0; fi
+step "kernel $name: $abi ($version, $codename): $why"
+
 rm -rf "$out"; mkdir -p "$out/debs"
-common=${abi%-amd64}-common
-pkgs="linux-image-$abi linux-image-$abi-dbg linux-headers-$abi linux-headers-$common $kbuild"
+pkgs="linux-image-$abi linux-image-$abi-dbg linux-headers-$abi $common $kbuild"
 # Debian's image package is sometimes named linux-image-<abi>-unsigned.
 step "kernel $name: downloading $pkgs ($version)"
 ( cd "$out/debs"
@@ -39,7 +46,7 @@ step "kernel $name: downloading $pkgs ($version)"
               continue
           fi
           cat "$out/debs/$p.err" >&2
-          die "cannot download $p=$version from $suite: the archive has probably moved on; run '$0 --latest $name' and update dumps/kernels.manifest"
+          die "cannot download $p=$version from $codename ($(apt_suite_dir "$suite")/sources.list); the index may be stale: 'rm -rf $(apt_suite_dir "$suite")/state/lists' and rerun"
       fi
   done )
 step "kernel $name: unpacking"
@@ -69,5 +76,6 @@ done
 rm -rf "$out/debs"
 echo "$abi" >"$out/release"
 echo "$version" >"$out/version"
+echo "$abi $version $codename: $why" >"$out/resolved"
 echo "$abi $version" >"$out/.done"
 step "kernel $name: ready in $out"

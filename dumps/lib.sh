@@ -7,30 +7,51 @@ mkdir -p "$ZDX_CACHE"
 die()  { echo "zdx-factory: error: $*" >&2; exit 1; }
 step() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-# manifest_line NAME -> "name suite abi version kbuild crash"
+# manifest_line NAME -> "name suite prefer-abi prefer-version crash"
 manifest_line() {
-    awk -v n="$1" '!/^#/ && $1==n {print $1, $2, $3, $4, $5, $6; f=1} END {exit !f}' "$ZDX_DUMPS_DIR/kernels.manifest"
+    awk -v n="$1" '!/^#/ && $1==n {print $1, $2, $3, $4, $5; f=1} END {exit !f}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/kernels.manifest}"
 }
+manifest_names() { awk '!/^#/ && NF {print $1}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/kernels.manifest}"; }
 
 # A private apt state per suite, so other suites never reach the host's dpkg.
+# Its archive is the host's own (dumps/aptsources.py maps the host's suite
+# lines to SUITE), and apt.conf.d (proxies) still applies.
 apt_suite_dir() { echo "$ZDX_CACHE/apt/$1"; }
 apt_suite_cmd() {
     local d; d=$(apt_suite_dir "$1"); shift
     "$@" -o Dir::State="$d/state" -o Dir::Cache="$d/cache" \
          -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
          -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
-         -o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 -o APT::Sandbox::User=root
+         -o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 -o APT::Sandbox::User=root \
+         -o Acquire::Check-Valid-Until=false
 }
 apt_suite_init() {
-    local suite=$1 d; d=$(apt_suite_dir "$suite")
+    local suite=$1 d src; d=$(apt_suite_dir "$suite")
     mkdir -p "$d/state/lists/partial" "$d/cache/archives/partial"
-    if [ ! -f "$d/sources.list" ]; then
-        local key=/usr/share/keyrings/debian-archive-keyring.gpg
-        printf 'deb [signed-by=%s] http://deb.debian.org/debian %s main\n' "$key" "$suite" "$key" "$suite-updates" >"$d/sources.list"
-        printf 'deb [signed-by=%s] http://deb.debian.org/debian-security %s main\n' "$key" "$suite-security" >>"$d/sources.list"
+    src=$(python3 "$ZDX_DUMPS_DIR/aptsources.py" "$suite") || die "no apt source for $suite (see above)"
+    # deb-src lines added by apt_suite_init_src survive a refresh.
+    grep -q '^deb-src' "$d/sources.list" 2>/dev/null && src="$src
+$(echo "$src" | sed -n 's/^deb /deb-src /p')"
+    if [ "$src" != "$(cat "$d/sources.list" 2>/dev/null)" ]; then
+        echo "$src" >"$d/sources.list"
+        rm -f "$d/state/lists/"*Packages* "$d/state/lists/"*Sources*
     fi
     # Refresh the index at most once a day.
     if [ -z "$(find "$d/state/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
-        apt_suite_cmd "$suite" apt-get update -qq >/dev/null || die "apt-get update for $suite failed"
+        apt_suite_update "$suite"
     fi
+}
+# apt-get update; a missing side suite (a new release has no -security yet)
+# is tolerated as long as SUITE's own index arrived.
+apt_suite_update() {
+    local suite=$1 d; d=$(apt_suite_dir "$suite")
+    apt_suite_cmd "$suite" apt-get update -qq >"$d/update.log" 2>&1 && return 0
+    apt_suite_indexes "$suite" | awk -v s="$suite" '$1==s' | grep -q . ||
+        { cat "$d/update.log" >&2; die "apt-get update for $suite failed (sources: $d/sources.list, from the host's apt configuration)"; }
+    step "apt: some of $suite's side suites could not be read (see $d/update.log); going on with what arrived"
+}
+# apt_suite_indexes SUITE -> "CODENAME PACKAGES-FILE" per Packages index present.
+apt_suite_indexes() {
+    apt_suite_cmd "$1" apt-get indextargets --format '$(CODENAME) $(FILENAME)' 'Identifier: Packages' |
+        while read -r c f; do [ -f "$f" ] && echo "$c $f"; done
 }

@@ -5,17 +5,20 @@
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:.c=)
 DUMP_TESTS := $(sort $(wildcard tests/dump/test_*))
+# Tests of the factory's own logic: offline, no dump needed.
+FACTORY_TESTS := $(sort $(wildcard tests/factory/test_*.py))
 
 tests/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_OBJS)
 	$(CC) $(CFLAGS) -o $@ $< $(PURE_OBJS) $(LDLIBS_DW)
 
 unit: $(UNIT_BINS)
-	@tests/run.sh $(UNIT_BINS)
+	@tests/run.sh $(UNIT_BINS) $(FACTORY_TESTS)
 
-# check: everything, from a cold machine. The corpus is built first (cached).
-check: deps all $(UNIT_BINS) dumps
-	@$(MAKE) -s alt-so
-	@tests/run.sh $(UNIT_BINS) $(DUMP_TESTS)
+# check: everything, from a cold machine.  Every tool a dump test uses (each
+# crash, each zdx.so built against it) and the corpus are prerequisites,
+# built (or found in the cache) before any test runs.
+check: deps all $(UNIT_BINS) alt-so dumps
+	@tests/run.sh $(UNIT_BINS) $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:
 	rm -f $(UNIT_BINS)

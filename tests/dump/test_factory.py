@@ -53,7 +53,7 @@ def scenario_dirs():
 
 
 def crash_for(kernel):
-    r = subprocess.run([os.path.join(ROOT, "dumps", "crash-for.sh"), kernel],
+    r = subprocess.run([os.path.join(ROOT, "dumps", "crash-for.sh"), "--no-build", kernel],
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(r.stderr.strip())

@@ -109,13 +109,18 @@ def dumps():
     return out
 
 
+class MissingTool(Exception):
+    """A tool make should have built before the tests (a crash, a zdx.so)."""
+
+
 def crash_binary(kernel):
+    """The crash that opens kernel's dumps (dumps/crash-for.sh).  Tests never
+    build one: make's alt-so did, or the test fails naming what is missing."""
     helper = os.path.join(ROOT, "dumps", "crash-for.sh")
-    if os.access(helper, os.X_OK):
-        r = subprocess.run([helper, kernel], capture_output=True, text=True)
-        if r.returncode == 0 and r.stdout.strip():
-            return r.stdout.strip()
-    return "crash"
+    r = subprocess.run([helper, "--no-build", kernel], capture_output=True, text=True)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise MissingTool(r.stderr.strip() or "dumps/crash-for.sh %s printed nothing" % kernel)
+    return r.stdout.strip()
 
 
 def vmlinux(kernel):
@@ -127,9 +132,12 @@ def zdx_so(kernel):
     for a crash built from source ($ZDX_CACHE/crash-X/crash), the one make
     built into $ZDX_CACHE/zdx-so/crash-X/."""
     crash = crash_binary(kernel)
+    so = ZDX_SO
     if crash.startswith(CACHE):
-        return os.path.join(CACHE, "zdx-so", os.path.basename(os.path.dirname(crash)), "zdx.so")
-    return ZDX_SO
+        so = os.path.join(CACHE, "zdx-so", os.path.basename(os.path.dirname(crash)), "zdx.so")
+    if not os.path.isfile(so):
+        raise MissingTool("%s (zdx for %s) is not built: 'make alt-so' builds it" % (so, crash))
+    return so
 
 
 def run_crash(kernel, dump, commands, timeout=600, load_zdx=True):
