@@ -7,6 +7,8 @@
 #   make dumps      the dump corpus (SCENARIO=name KERNEL=name for one)
 #   make install    put zdx.so where crash's `extend` finds it
 #   make bench      timing figures (not a test)
+#   make asan       unit tests and zdx.so under ASan+UBSan (build/asan/)
+#   make fuzz       libFuzzer on every pure decoder (long); fuzz-short: seconds
 
 SHELL       := /bin/bash
 CC          ?= gcc
@@ -19,8 +21,10 @@ DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl daxc
             makedumpfile kexec-tools kmod cpio python3 python3-drgn gcc make \
             zstd xz-utils bc
 
+# CFLAGS is the user's (`make CFLAGS=-O0`); what zdx itself needs to build
+# lives in ZDX_CFLAGS, so a command-line CFLAGS never drops it.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fPIC -Iinclude
+ZDX_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fPIC -Iinclude
 LDLIBS_DW := -ldw -lelf
 
 EXT_SRCS := $(sort $(wildcard extension/*.c))
@@ -40,7 +44,7 @@ deps:
 	else echo "[deps] all Debian packages present"; fi
 
 extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
-	$(CC) $(CFLAGS) -DX86_64 -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(dir $(CRASH_DEFS)) -c -o $@ $<
 
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
@@ -58,11 +62,12 @@ $(ZDX_CACHE)/crash-%/defs.h:
 $(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h) $(ZDX_CACHE)/%/defs.h
 	@mkdir -p $(dir $@)obj
 	@for f in $(EXT_SRCS); do \
-	  $(CC) $(CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
+	  $(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	$(CC) -shared -o $@ $(dir $@)obj/*.o $(LDLIBS_DW)
 
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 include dumps/dumps.mk
 
 install: extension/zdx.so
