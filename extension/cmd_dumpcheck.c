@@ -744,7 +744,7 @@ static void report_text(const struct dc *d)
 	if (d->xa_status)
 		fprintf(fp, "pgmap_array node %llx is %s: the pgmap list may be incomplete\n",
 			(unsigned long long)d->xa_bad,
-			d->xa_status == ZDX_XA_UNREADABLE ? "not in this dump" : "corrupt");
+			zdx_xa_strerror(d->xa_status));
 	fprintf(fp, "\nCONSEQUENCES\n");
 	consequences(d, NULL);
 	fprintf(fp, "\nADVICE\n");
@@ -858,7 +858,7 @@ static void report_json(const struct dc *d)
 		json_class(&j, d, &d->cls[i]);
 	zj_end_arr(&j);
 	zj_str(&j, "pgmap_array", d->xa_status == 0 ? "ok" : d->xa_status == ZDX_XA_UNREADABLE ?
-	       "node not in dump" : "corrupt");
+	       "node not in dump" : d->xa_status == ZDX_XA_BUDGET ? "over node budget" : "corrupt");
 	zj_arr(&j, "consequences");
 	consequences(d, &j);
 	zj_end_arr(&j);

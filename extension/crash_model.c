@@ -200,7 +200,7 @@ static int read_pgmaps(struct zdx_model *m)
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, collect_entry, &c, &bad);
 	if (rc)
 		error(INFO, "pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
-		      (unsigned long long)bad, rc == ZDX_XA_UNREADABLE ? "not in this dump" : "corrupt");
+		      (unsigned long long)bad, zdx_xa_strerror(rc));
 	m->pgm = calloc(c.n ? c.n : 1, sizeof(*m->pgm));
 	if (!m->pgm)
 		goto out;
