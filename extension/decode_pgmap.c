@@ -43,7 +43,7 @@ static void decode_altmap(const struct zdx_layout *l, const unsigned char *raw,
 	a->align = rd(raw, len, o + l->off_altmap_align, 8);
 	a->alloc = rd(raw, len, o + l->off_altmap_alloc, 8);
 
-	if (pg->nr_range < 1 || !a->free)
+	if (pg->nr_range < 1 || !a->free || !zdx_pgmap_range_sane(l, pg, 0))
 		return;
 	first = zdx_pgmap_range_first_pfn(l, pg, 0);
 	pages = zdx_pgmap_range_end_pfn(l, pg, 0) - first;
@@ -87,6 +87,18 @@ int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned c
 	return 0;
 }
 
+/* A range read from a corrupt pgmap can end near 2^64: only ranges inside
+ * the physical address space the kernel can address (MAX_PHYSMEM_BITS)
+ * are facts; the others are reported, never walked. */
+int zdx_pgmap_range_sane(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i)
+{
+	uint64_t end = pg->range[i].end;
+
+	if (end < pg->range[i].start)
+		return 0;
+	return l->max_physmem_bits >= 64 || !(end >> l->max_physmem_bits);
+}
+
 uint64_t zdx_pgmap_range_first_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i)
 {
 	return pg->range[i].start >> l->page_shift;
@@ -120,7 +132,8 @@ enum zdx_pgmap_region zdx_pgmap_region_of(const struct zdx_layout *l, const stru
 	int i;
 
 	for (i = 0; i < pg->nr_range; i++) {
-		if (pfn < zdx_pgmap_range_first_pfn(l, pg, i) ||
+		if (!zdx_pgmap_range_sane(l, pg, i) ||
+		    pfn < zdx_pgmap_range_first_pfn(l, pg, i) ||
 		    pfn >= zdx_pgmap_range_end_pfn(l, pg, i))
 			continue;
 		if (i == 0 && pg->altmap.valid) {

@@ -96,8 +96,11 @@ struct zdx_run {
 };
 
 /* Build the owner map over [0, max_pfn) where max_pfn covers every section
- * and pgmap. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
+ * and every sane pgmap range, capped at 2^(MAX_PHYSMEM_BITS - PAGE_SHIFT);
+ * inconsistent ranges (zdx_pgmap_range_sane) are left out. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
 long zdx_map_build(const struct zdx_model *m, struct zdx_run **runs);
 const char *zdx_owner_name(enum zdx_owner o);
+/* pgmap ranges left out of every answer as inconsistent. */
+int zdx_model_inconsistent_ranges(const struct zdx_model *m);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/model.h"
@@ -16,6 +17,56 @@ static void add_section(const struct zdx_layout *l, unsigned long nr, unsigned l
 			uint64_t submap)
 {
 	fixture_section(&sec[nsec++], l, nr, flags, submap);
+}
+
+/* Issue 10: a devdax pgmap whose range end reads 0xfffffffffffffffe made
+ * the map loop over 2^37 sections.  A range beyond MAX_PHYSMEM_BITS is
+ * inconsistent: it owns no pfn and does not extend the map.  alarm() turns
+ * the old hang into a failure. */
+static void hostile_range_end(const struct zdx_layout *l, struct zdx_model *m)
+{
+	struct zdx_pgmap_info bad[2];
+	struct zdx_model hm = *m;
+	struct zdx_run *runs;
+	struct zdx_pfn_facts f;
+	long n;
+
+	memcpy(&bad[0], &m->pgm[0], sizeof(bad[0]));
+	fixture_pgmap(&bad[1], 0x880000000ULL, 0xfffffffffffffffeULL, "MEMORY_DEVICE_GENERIC", 0);
+	hm.pgm = bad;
+	hm.npgm = 2;
+	ok(!zdx_pgmap_range_sane(l, &bad[1].pg, 0), "range end 0xff..fe: not sane at MAX_PHYSMEM_BITS 46");
+	ok(zdx_pgmap_range_sane(l, &bad[0].pg, 0), "the real pmem range is sane");
+	is_u64(zdx_model_inconsistent_ranges(&hm), 1, "one inconsistent range counted");
+	alarm(20);
+	n = zdx_map_build(&hm, &runs);
+	alarm(0);
+	ok(n > 0 && runs[n - 1].end == 21UL << 15,
+	   "map with a 16384 PiB range ends where the sections end (%ld runs)", n);
+	if (n > 0)
+		free(runs);
+	zdx_model_pfn_facts(&hm, 0x900000, &f);
+	ok(f.owner == ZDX_OWN_HOLE && f.pgmap < 0, "a pfn inside the bogus range is not device memory");
+
+	/* A range inside the space but beyond every section still counts. */
+	fixture_pgmap(&bad[1], 0x880000000ULL, 0x88fffffffULL, "MEMORY_DEVICE_GENERIC", 0);
+	n = zdx_map_build(&hm, &runs);
+	ok(n > 0 && runs[n - 1].end == 0x890000 && runs[n - 1].owner == ZDX_OWN_DEVICE,
+	   "a sane range beyond the sections extends the map");
+	if (n > 0)
+		free(runs);
+	/* The cap itself: a layout whose space ends inside a sane-looking range. */
+	{
+		struct zdx_layout small = *l;
+
+		small.max_physmem_bits = 35;        /* 32 GiB: the range at 34 GiB is beyond */
+		hm.l = &small;
+		ok(!zdx_pgmap_range_sane(&small, &bad[1].pg, 0), "range at 34 GiB beyond a 32 GiB space");
+		n = zdx_map_build(&hm, &runs);
+		ok(n > 0 && runs[n - 1].end <= 1ULL << (35 - 12), "map capped at 2^(MAX_PHYSMEM_BITS-PAGE_SHIFT)");
+		if (n > 0)
+			free(runs);
+	}
 }
 
 int main(void)
@@ -81,5 +132,6 @@ int main(void)
 	ok(runs[n - 1].end == 21UL << 15 && runs[n - 1].owner == ZDX_OWN_RAM && !runs[n - 1].online,
 	   "last run: offline hot-plugged section 20");
 	free(runs);
+	hostile_range_end(&l, &m);
 	return tap_done();
 }
