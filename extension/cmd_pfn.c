@@ -88,6 +88,11 @@ static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 			  "or a memmap on device memory outside the dump's ranges)";
 		return;
 	}
+	if (p->state == ZDX_PAGE_UNDECODABLE) {
+		pv->verdict = "unknown: struct page not decodable";
+		pv->why = zdx_page_state_name(p->state);
+		return;
+	}
 	if (f->owner == ZDX_OWN_DEVICE && f->region == ZDX_REGION_RESERVE) {
 		pv->verdict = "NEVER INITIALISED";
 		pv->why = p->state == ZDX_PAGE_PLAUSIBLE

@@ -6,6 +6,7 @@
 #include "defs.h"
 #include <string.h>
 #include "zdx/crash_glue.h"
+#include "zdx/field.h"
 
 #define IOMEM_MAX_VISITS 100000     /* a corrupt tree must not loop forever */
 
@@ -19,11 +20,12 @@ static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 	if (n > (long)sizeof(buf) || l->off_res_sibling < 0 || l->off_res_child < 0 ||
 	    zdx_kread(addr, buf, n))
 		return -1;
-	memcpy(&r->start, buf + l->off_res_start, 8);
-	memcpy(&r->end, buf + l->off_res_end, 8);
-	memcpy(&r->name, buf + l->off_res_name, 8);
-	memcpy(&r->child, buf + l->off_res_child, 8);
-	memcpy(&r->sibling, buf + l->off_res_sibling, 8);
+	if (zdx_field(buf, n, l->off_res_start, 8, &r->start) ||
+	    zdx_field(buf, n, l->off_res_end, 8, &r->end))
+		return -1;
+	zdx_field(buf, n, l->off_res_name, 8, &r->name);
+	zdx_field(buf, n, l->off_res_child, 8, &r->child);
+	zdx_field(buf, n, l->off_res_sibling, 8, &r->sibling);
 	return 0;
 }
 

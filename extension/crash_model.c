@@ -9,6 +9,7 @@
 #include "zdx/crash_glue.h"
 #include "zdx/xarray.h"
 #include "zdx/page.h"
+#include "zdx/field.h"
 
 static struct zdx_model model;
 static int model_state;           /* 0 unbuilt, 1 built, -1 unusable */
@@ -40,7 +41,7 @@ static void read_usage(const struct zdx_layout *l, struct zdx_section *s)
 	if (zdx_kread(s->usage, buf, len))
 		s->usage_state = ZDX_USAGE_MISSING;
 	else
-		zdx_section_set_usage(l, s, buf);
+		zdx_section_set_usage(l, s, buf, len);
 }
 
 static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint64_t addr,
@@ -142,7 +143,7 @@ static int read_pgmap(const struct zdx_layout *l, uint64_t addr, struct zdx_pgma
 	if (len > sizeof(buf) || zdx_kread(addr, buf, len))
 		return -1;
 	if (l->pgmap_has_ranges) {
-		memcpy(&nr, buf + l->off_pgmap_nr_range, sizeof(nr));
+		nr = (int)zdx_field_u(buf, len, l->off_pgmap_nr_range, sizeof(nr), NULL);
 		if (nr > 1 && nr <= ZDX_PGMAP_MAX_RANGES) {
 			len = zdx_pgmap_size(l, nr);
 			if (len > sizeof(buf) || zdx_kread(addr, buf, len))
@@ -228,13 +229,9 @@ out:
 
 /* --- zones --- */
 
-static uint64_t rd_ul(const unsigned char *buf, long o)
+static uint64_t rd_ul(const struct zdx_layout *l, const unsigned char *buf, long o)
 {
-	uint64_t v = 0;
-
-	if (o >= 0)
-		memcpy(&v, buf + o, 8);
-	return v;
+	return zdx_field_u(buf, (unsigned long)l->sz_zone, o, 8, NULL);
 }
 
 static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *cap)
@@ -265,10 +262,10 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 		zi->node = node;
 		zi->zone = z;
 		snprintf(zi->name, sizeof(zi->name), "%s", l->zone_name[z]);
-		zi->start_pfn = rd_ul(buf, l->off_zone_start_pfn);
-		zi->spanned = rd_ul(buf, l->off_zone_spanned_pages);
-		zi->present = rd_ul(buf, l->off_zone_present_pages);
-		zi->managed = rd_ul(buf, l->off_zone_managed_pages);
+		zi->start_pfn = rd_ul(l, buf, l->off_zone_start_pfn);
+		zi->spanned = rd_ul(l, buf, l->off_zone_spanned_pages);
+		zi->present = rd_ul(l, buf, l->off_zone_present_pages);
+		zi->managed = rd_ul(l, buf, l->off_zone_managed_pages);
 	}
 	free(buf);
 }

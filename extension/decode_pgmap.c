@@ -10,15 +10,12 @@
  */
 #include <string.h>
 #include "zdx/pgmap.h"
+#include "zdx/field.h"
 
+/* Every field through the one absence/bounds contract (zdx/field.h). */
 static uint64_t rd(const unsigned char *raw, unsigned long len, long off, int size)
 {
-	uint64_t v = 0;
-
-	if (off < 0 || (unsigned long)off + size > len)
-		return 0;
-	memcpy(&v, raw + off, size);
-	return v;
+	return zdx_field_u(raw, len, off, (unsigned)size, NULL);
 }
 
 unsigned long zdx_pgmap_size(const struct zdx_layout *l, int nr_range)
@@ -35,13 +32,16 @@ static void decode_altmap(const struct zdx_layout *l, const unsigned char *raw,
 	long o = l->off_pgmap_altmap;
 	uint64_t first, pages, align_pages;
 
-	a->base_pfn = rd(raw, len, o + l->off_altmap_base_pfn, 8);
+	if (o < 0 || l->off_altmap_base_pfn < 0 || l->off_altmap_reserve < 0 ||
+	    l->off_altmap_free < 0)
+		return;          /* no altmap this kernel could describe: none claimed */
+	a->base_pfn = rd(raw, len, zdx_off_add(o, l->off_altmap_base_pfn), 8);
 	a->has_end_pfn = l->off_altmap_end_pfn >= 0;
-	a->end_pfn = a->has_end_pfn ? rd(raw, len, o + l->off_altmap_end_pfn, 8) : 0;
-	a->reserve = rd(raw, len, o + l->off_altmap_reserve, 8);
-	a->free = rd(raw, len, o + l->off_altmap_free, 8);
-	a->align = rd(raw, len, o + l->off_altmap_align, 8);
-	a->alloc = rd(raw, len, o + l->off_altmap_alloc, 8);
+	a->end_pfn = rd(raw, len, zdx_off_add(o, l->off_altmap_end_pfn), 8);
+	a->reserve = rd(raw, len, zdx_off_add(o, l->off_altmap_reserve), 8);
+	a->free = rd(raw, len, zdx_off_add(o, l->off_altmap_free), 8);
+	a->align = rd(raw, len, zdx_off_add(o, l->off_altmap_align), 8);
+	a->alloc = rd(raw, len, zdx_off_add(o, l->off_altmap_alloc), 8);
 
 	if (pg->nr_range < 1 || !a->free || !zdx_pgmap_range_sane(l, pg, 0))
 		return;
@@ -76,10 +76,14 @@ int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned c
 	if (zdx_pgmap_size(l, pg->nr_range) > len)
 		return -1;
 	for (i = 0; i < pg->nr_range; i++) {
-		long o = l->off_pgmap_range + i * l->sz_range;
+		long o = l->off_pgmap_range < 0 || l->sz_range <= 0 ? -1
+			 : l->off_pgmap_range + i * l->sz_range;
+		int r1, r2;
 
-		pg->range[i].start = rd(raw, len, o + l->off_range_start, 8);
-		pg->range[i].end = rd(raw, len, o + l->off_range_end, 8);
+		pg->range[i].start = zdx_field_u(raw, len, zdx_off_add(o, l->off_range_start), 8, &r1);
+		pg->range[i].end = zdx_field_u(raw, len, zdx_off_add(o, l->off_range_end), 8, &r2);
+		if (r1 || r2)
+			return -1;       /* a pgmap without its range says nothing */
 		if (pg->range[i].end < pg->range[i].start)
 			return -1;
 	}

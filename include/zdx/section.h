@@ -30,13 +30,15 @@ struct zdx_section {
 void zdx_section_decode(const struct zdx_layout *l, unsigned long nr,
 			const unsigned char *raw, struct zdx_section *s);
 
-/* Fill the sub-section map from the bytes of a struct mem_section_usage. */
+/* Fill the sub-section map from the len bytes of a struct
+ * mem_section_usage read from the dump; a map the layout lacks or that
+ * lies beyond len leaves the section ZDX_USAGE_MISSING (unknown). */
 void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
-			   const unsigned char *usage_raw);
+			   const unsigned char *usage_raw, unsigned long len);
 
 static inline uint64_t zdx_section_mask(const struct zdx_layout *l)
 {
-	return (1ULL << l->section_map_last_bit) - 1;
+	return l->section_map_last_bit < 64 ? (1ULL << l->section_map_last_bit) - 1 : ~0ULL;
 }
 
 int zdx_section_present(const struct zdx_layout *l, const struct zdx_section *s);
