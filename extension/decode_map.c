@@ -21,6 +21,8 @@ static int cmp_nr(const void *key, const void *elem)
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr)
 {
+	if (!m->nsec)
+		return NULL;      /* no section read: m->sec may be NULL */
 	return bsearch(&nr, m->sec, m->nsec, sizeof(*m->sec), cmp_nr);
 }
 
