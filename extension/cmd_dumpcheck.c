@@ -865,6 +865,7 @@ static void report_json(const struct dc *d)
 	zj_arr(&j, "advice");
 	advice(d, &j);
 	zj_end_arr(&j);
+	zdx_incomplete_json(&j, &d->m->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }
@@ -901,8 +902,10 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 			(double)(clock() - t0) / CLOCKS_PER_SEC);
 	if (json)
 		report_json(&d);
-	else
+	else {
 		report_text(&d);
+		zdx_incomplete_text(fp, &d.m->inc);
+	}
 out:
 	free(d.cls);
 	free(d.buf);

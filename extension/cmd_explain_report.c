@@ -108,6 +108,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 		fprintf(fp, "WALKER      %s: works on the pfn above at the fault (not in zdx's catalogue "
 			"of kernel pfn walkers)\n", e->walker_fn);
 	text_evidence(e, v);
+	zdx_incomplete_text(fp, &e->m->inc);
 }
 
 void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_verdict *v)
@@ -164,6 +165,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 	for (i = 0; i < e->nnotes; i++)
 		zj_str(&j, NULL, e->dwarf_note[i]);
 	zj_end_arr(&j);
+	zdx_incomplete_json(&j, &e->m->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }

@@ -265,6 +265,7 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	}
 	zj_str(&j, "struct_page_verdict", pv->verdict);
 	zj_str(&j, "why", pv->why);
+	zdx_incomplete_json(&j, &m->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }
@@ -296,6 +297,8 @@ void zdx_cmd_pfn(int argc, char **argv)
 	read_page_view(m, &f, &pv);
 	if (json)
 		json_facts(m, &f, &pv, how);
-	else
+	else {
 		print_facts(m, &f, &pv, how);
+		zdx_incomplete_text(fp, &m->inc);
+	}
 }

@@ -31,8 +31,9 @@ static int add_section(struct zdx_model *m, size_t *cap, const struct zdx_sectio
 	return 0;
 }
 
-static void read_usage(const struct zdx_layout *l, struct zdx_section *s)
+static void read_usage(struct zdx_model *m, struct zdx_section *s)
 {
+	const struct zdx_layout *l = m->l;
 	unsigned char buf[256];
 	unsigned long len = l->off_usage_subsection_map + l->sz_usage_subsection_map;
 
@@ -42,6 +43,9 @@ static void read_usage(const struct zdx_layout *l, struct zdx_section *s)
 		s->usage_state = ZDX_USAGE_MISSING;
 	else
 		zdx_section_set_usage(l, s, buf, len);
+	if (s->usage_state == ZDX_USAGE_MISSING)
+		zdx_incomplete_add(&m->inc, "mem_section_usage", s->usage,
+				   "not readable: sub-sections of section %lu unknown", s->nr);
 }
 
 static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint64_t addr,
@@ -52,6 +56,9 @@ static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint6
 
 	if (zdx_kread(addr, buf, spr * l->sz_mem_section)) {
 		m->roots_unreadable++;
+		zdx_incomplete_add(&m->inc, "mem_section root", addr,
+				   "not in this dump: sections %lu-%lu unknown", root * spr,
+				   (root + 1) * spr - 1);
 		return 0;
 	}
 	for (i = 0; i < spr; i++) {
@@ -60,7 +67,7 @@ static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint6
 		zdx_section_decode(l, root * spr + i, buf + i * l->sz_mem_section, &s);
 		if (!s.coded)
 			continue;
-		read_usage(l, &s);
+		read_usage(m, &s);
 		if (add_section(m, cap, &s))
 			return -1;
 	}
@@ -125,8 +132,11 @@ static void collect_entry(void *arg, uint64_t first, uint64_t last, uint64_t ent
 
 		if (a)
 			c->addr = a;
-		if (!r)
+		if (!r) {
+			zdx_incomplete_add(&c->m->inc, "pgmap_array entry", entry,
+					   "dropped: out of memory collecting pgmaps");
 			return;
+		}
 		c->runs = r;
 		c->cap = ncap;
 	}
@@ -189,6 +199,22 @@ static int pgmap_cmp(const void *a, const void *b)
 	       x->pg.range[0].start > y->pg.range[0].start;
 }
 
+/* Ranges no answer uses (zdx_pgmap_range_sane) are named once here. */
+static void note_inconsistent(struct zdx_model *m)
+{
+	int i, r;
+
+	for (i = 0; i < m->npgm; i++)
+		for (r = 0; r < m->pgm[i].pg.nr_range; r++)
+			if (!zdx_pgmap_range_sane(m->l, &m->pgm[i].pg, r))
+				zdx_incomplete_add(&m->inc, "dev_pagemap range", m->pgm[i].pg.addr,
+						   "range %d %llx-%llx beyond MAX_PHYSMEM_BITS %u or "
+						   "reversed: inconsistent, left out", r,
+						   (unsigned long long)m->pgm[i].pg.range[r].start,
+						   (unsigned long long)m->pgm[i].pg.range[r].end,
+						   m->l->max_physmem_bits);
+}
+
 static int read_pgmaps(struct zdx_model *m)
 {
 	const struct zdx_layout *l = m->l;
@@ -199,18 +225,25 @@ static int read_pgmaps(struct zdx_model *m)
 	if (!l->pgmap_container || !l->pgmap_container_is_xarray || l->sz_dev_pagemap <= 0)
 		return 0;   /* no ZONE_DEVICE support: nothing to find */
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, collect_entry, &c, &bad);
-	if (rc)
+	if (rc) {
 		error(INFO, "pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
 		      (unsigned long long)bad, zdx_xa_strerror(rc));
+		zdx_incomplete_add(&m->inc, "pgmap_array node", bad, "%s: walk stopped, pgmaps "
+				   "after it may be missing", zdx_xa_strerror(rc));
+	}
 	m->pgm = calloc(c.n ? c.n : 1, sizeof(*m->pgm));
-	if (!m->pgm)
+	if (!m->pgm) {
+		zdx_incomplete_add(&m->inc, "dev_pagemap", 0, "out of memory: %d pgmaps dropped", c.n);
 		goto out;
+	}
 	for (i = 0; i < c.n; i++) {
 		struct zdx_pgmap_info *pi = &m->pgm[m->npgm];
 
 		if (read_pgmap(l, c.addr[i], &pi->pg)) {
 			error(INFO, "dev_pagemap %llx (in pgmap_array) is not in this dump or "
 			      "corrupt; skipped\n", (unsigned long long)c.addr[i]);
+			zdx_incomplete_add(&m->inc, "dev_pagemap", c.addr[i],
+					   "not in this dump or corrupt: skipped");
 			continue;
 		}
 		pi->xa_entries = c.runs[i];
@@ -219,6 +252,7 @@ static int read_pgmaps(struct zdx_model *m)
 		m->npgm++;
 	}
 	qsort(m->pgm, m->npgm, sizeof(*m->pgm), pgmap_cmp);
+	note_inconsistent(m);
 	for (i = 0; i < m->npgm; i++)
 		locate_memmap(m, &m->pgm[i]);
 out:
@@ -246,14 +280,20 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 		uint64_t zaddr = pgdat + l->off_pgdat_node_zones + (uint64_t)z * l->sz_zone;
 		struct zdx_zone *zi;
 
-		if (zdx_kread(zaddr, buf, l->sz_zone))
+		if (zdx_kread(zaddr, buf, l->sz_zone)) {
+			zdx_incomplete_add(&m->inc, "zone", zaddr, "not in this dump: zone %s of "
+					   "node %d skipped", l->zone_name[z], node);
 			continue;
+		}
 		if (m->nzones == *cap) {
 			int ncap = *cap ? *cap * 2 : 16;
 			struct zdx_zone *v = realloc(m->zones, ncap * sizeof(*v));
 
-			if (!v)
+			if (!v) {
+				zdx_incomplete_add(&m->inc, "zone", zaddr, "out of memory: zones "
+						   "from %s of node %d dropped", l->zone_name[z], node);
 				break;
+			}
 			m->zones = v;
 			*cap = ncap;
 		}
@@ -284,7 +324,12 @@ static void read_zones(struct zdx_model *m)
 	for (node = 0; node < l->max_numnodes; node++) {
 		uint64_t pgdat;
 
-		if (zdx_kread(l->node_data_addr + 8ULL * node, &pgdat, 8) || !pgdat)
+		if (zdx_kread(l->node_data_addr + 8ULL * node, &pgdat, 8)) {
+			zdx_incomplete_add(&m->inc, "node_data[]", l->node_data_addr + 8ULL * node,
+					   "not in this dump: node %d's zones unknown", node);
+			continue;
+		}
+		if (!pgdat)
 			continue;
 		read_node_zones(m, node, pgdat, &cap);
 	}
@@ -366,6 +411,9 @@ const struct zdx_model *zdx_model(void)
 	phase("pgmaps");
 	model.page_flags_agreed = check_page_flags(&model);
 	phase("page-flags");
+	if (model.page_flags_agreed < 0)
+		zdx_incomplete_add(&model.inc, "page->flags layout", 0, "zone/node shifts disagree "
+				   "with the zone spans: zone and node of struct pages not trusted");
 	if (model.page_flags_agreed < 0)
 		error(INFO, "page->flags zone/node bits computed from this kernel's widths do not "
 		      "match its zone spans: zone and node of struct pages will not be trusted\n");

@@ -36,6 +36,20 @@ struct zdx_pgmap_info {
 	int memmap_readable;      /* the data pages' struct pages are in the dump */
 };
 
+/* One thing the model lacks: what (object kind), where, and why. */
+#define ZDX_MAX_INCOMPLETE 32
+struct zdx_incomplete {
+	char what[24];            /* "mem_section root", "dev_pagemap", "zone"... */
+	uint64_t addr;            /* the object's address, 0 when none */
+	char why[120];
+};
+
+struct zdx_incomplete_list {
+	struct zdx_incomplete v[ZDX_MAX_INCOMPLETE];
+	int n;
+	unsigned long more;       /* further entries counted but not kept */
+};
+
 struct zdx_model {
 	const struct zdx_layout *l;
 	struct zdx_section *sec;  /* sections whose section_mem_map is non-zero, by nr */
@@ -46,7 +60,18 @@ struct zdx_model {
 	struct zdx_zone *zones;
 	int nzones;
 	int page_flags_agreed;    /* pages confirming the zone/node shifts; -1 mismatch */
+	struct zdx_incomplete_list inc;  /* what the model dropped, capped or could not read */
 };
+
+/* Record one incomplete item (kept up to ZDX_MAX_INCOMPLETE, then counted). */
+void zdx_incomplete_add(struct zdx_incomplete_list *l, const char *what, uint64_t addr,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Text block after a command's answer (nothing when complete). */
+#include <stdio.h>
+void zdx_incomplete_text(FILE *f, const struct zdx_incomplete_list *l);
+/* "incomplete": [{what, addr, why}...], "incomplete_not_listed": N */
+struct zdx_json;
+void zdx_incomplete_json(struct zdx_json *j, const struct zdx_incomplete_list *l);
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr);
 /* Index of the pgmap whose ranges hold pfn, -1 if none. */

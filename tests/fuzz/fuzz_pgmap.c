@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	fixture_layout_61(&l);
-	l.max_physmem_bits = 40;    /* few sections: each run stays short */
+	l.max_physmem_bits = 34;    /* 128 sections: each run stays short */
 	maybe_absent(&l.off_pgmap_altmap, absent, 0);
 	maybe_absent(&l.off_altmap_end_pfn, absent, 1);
 	maybe_absent(&l.off_pgmap_nr_range, absent, 2);

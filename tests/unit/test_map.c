@@ -94,7 +94,8 @@ int main(void)
 	add_section(&l, 20, 0x3, ~0ULL);                      /* hot-plugged, offline */
 	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
 	strcpy(pgm[0].owner, "namespace0.0");
-	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3, 1 };
+	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = nsec, .pgm = pgm, .npgm = 1,
+				.zones = zones, .nzones = 3, .page_flags_agreed = 1 };
 
 	zdx_model_pfn_facts(&m, 0x60000, &f);
 	ok(f.owner == ZDX_OWN_RAM && f.mixed, "section 12 start: RAM in a mixed section");
