@@ -23,7 +23,7 @@ FUZZ_PURE   := $(PURE_SRCS:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_RUNS   ?= 10000000
 FUZZ_SHORT  ?= 5
 
-.PHONY: asan fuzz fuzz-short fuzz-build fuzz-deps
+.PHONY: asan fuzz fuzz-short fuzz-build fuzz-deps clean-fuzz
 
 $(ASAN_DIR)/%.o: %.c $(ZDX_HDRS)
 	@mkdir -p $(dir $@)
@@ -65,3 +65,6 @@ fuzz-short: fuzz-build
 
 clean-fuzz:
 	rm -rf build/asan build/fuzz
+
+# `make clean` also drops the sanitizer and fuzz builds.
+clean: clean-fuzz

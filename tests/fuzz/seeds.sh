@@ -26,6 +26,8 @@ def elf(xnum=False):
     return bytes(eh) + body + (bytes(sh) if xnum else b"")
 seed("fuzz_dumpfile", "elf", elf())
 seed("fuzz_dumpfile", "elf-xnum", elf(True))
+hostile = bytearray(elf()); struct.pack_into("<HH", hostile, 54, 0xffff, 0xfffe)
+seed("fuzz_dumpfile", "hostile-phentsize", bytes(hostile))
 def kdump():
     bs = 4096
     h = bytearray(bs)
@@ -71,6 +73,12 @@ leaf.update({i: (0x20 << 2) | 2 for i in range(0x21, 0x40)})
 mem = struct.pack("<QQ", root_at | 2, 0x60000) + bytes(48)
 mem += node(18, {1: leaf_at | 2}) + node(12, leaf)
 seed("fuzz_xarray", "multi-index", mem)
+# issue 10's hang: 11 nodes, every slot of node i naming node i+1 (64^10 paths)
+dag = struct.pack("<QQ", (BASE + 64) | 2, 0) + bytes(48)
+for i in range(11):
+    nxt = (BASE + 64 + NODE * (i + 1)) | 2 if i < 10 else 0xffff888010000000
+    dag += node(60 - 6 * i, {k: nxt for k in range(64)})
+seed("fuzz_xarray", "hostile-dag", dag)
 seed("fuzz_xarray", "single", struct.pack("<QQ", 0xffff888010000000, 0))
 
 # --- dev_pagemap: absent-mask (2), pfn (5), then the 6.1 struct (152)
@@ -85,6 +93,7 @@ def pgmap(start, end, typ, altmap, nr=1):
     return bytes(p)
 seed("fuzz_pgmap", "fsdax", bytes(2) + bytes([0, 0, 0x60, 0, 0]) + pgmap(0x60000000, 0x6fffffff, 3, True))
 seed("fuzz_pgmap", "devdax", bytes(2) + bytes([0, 0, 0x60, 0, 0]) + pgmap(0x60000000, 0x6fffffff, 4, False))
+seed("fuzz_pgmap", "hostile-range-end", bytes(2) + bytes(5) + pgmap(0x60000000, 0xfffffffffffffffe, 4, False))
 seed("fuzz_pgmap", "two-ranges", bytes(2) + bytes(5) + pgmap(0x60000000, 0x67ffffff, 4, False, 2))
 
 # --- struct page: absent-mask, then 64 bytes
@@ -106,6 +115,7 @@ seed("fuzz_panic", "log", "[    3.1] BUG: unable to handle page fault for addres
 
 # --- enum text
 seed("fuzz_enum", "zones", "type = enum zone_type {ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, __MAX_NR_ZONES}\n")
+seed("fuzz_enum", "hostile-overflow", "type = enum z {A = 0x7fffffffffffffff, B}")
 seed("fuzz_enum", "values", "type = enum memory_type {MEMORY_DEVICE_PRIVATE = 1, MEMORY_DEVICE_COHERENT, MEMORY_DEVICE_FS_DAX = 0x3}\n")
 
 # --- DWARF expressions: size byte, then the expression
