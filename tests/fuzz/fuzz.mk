@@ -21,7 +21,7 @@ FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 FUZZ_PURE   := $(PURE_SRCS:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_RUNS   ?= 10000000
-FUZZ_SHORT  ?= 5
+FUZZ_SHORT  ?= 4
 
 .PHONY: asan fuzz fuzz-short fuzz-build fuzz-deps clean-fuzz
 
@@ -61,7 +61,7 @@ fuzz: fuzz-build
 
 # Short run for `make check`: FUZZ_SHORT seconds per harness.
 fuzz-short: fuzz-build
-	@tests/run.sh tests/fuzz/run_short.sh
+	@FUZZ_SHORT=$(FUZZ_SHORT) tests/run.sh tests/fuzz/run_short.sh
 
 clean-fuzz:
 	rm -rf build/asan build/fuzz
