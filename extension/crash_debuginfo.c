@@ -104,14 +104,23 @@ static int module_sections(const struct zdx_layout *l, uint64_t module, char nam
 	int n = 0;
 
 	if (l->off_module_sect_attrs < 0 || l->off_msa_address < 0 || l->off_msa_name < 0 ||
+	    l->off_msas_attrs < 0 || l->sz_module_sect_attr <= 0 ||
 	    zdx_kread(module + l->off_module_sect_attrs, &attrs, 8) || !attrs ||
 	    zdx_kread(attrs + l->off_msas_nsections, &nsec, 4))
+		return 0;
+	/* nsections counts sections of the module's ELF file, whose indices
+	 * stop below SHN_LORESERVE: a larger count read from the dump is
+	 * corrupt, and is not allowed to become 2^32 failing reads. */
+	if (nsec >= SHN_LORESERVE)
 		return 0;
 	for (i = 0; i < nsec && n < MAX_SECTIONS; i++) {
 		uint64_t a = attrs + l->off_msas_attrs + (uint64_t)i * l->sz_module_sect_attr, name, addr;
 
-		if (zdx_kread(a + l->off_msa_name, &name, 8) || zdx_kread(a + l->off_msa_address, &addr, 8) ||
-		    zdx_kread_str(name, names[n], 64))
+		/* attrs[] is one allocation: past an unreadable entry, the
+		 * rest is not in the dump either. */
+		if (zdx_kread(a + l->off_msa_name, &name, 8) || zdx_kread(a + l->off_msa_address, &addr, 8))
+			break;
+		if (zdx_kread_str(name, names[n], 64))
 			continue;
 		sec[n].name = names[n];
 		sec[n].addr = addr;
