@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 n=0
 check() {   # target, what
-	out=$(make -s -n -B CFLAGS=-O1 "$1" 2>&1 | grep -m1 -- ' -c \| -o ')
+	out=$(make -s -n -B CFLAGS=-O1 "$1" 2>/dev/null | grep -m1 -- "-o $1 ")
 	for f in -O1 -std=gnu11 -Iinclude -fPIC; do
 		n=$((n + 1))
 		if [[ " $out " == *" $f "* ]]; then echo "ok $n - make CFLAGS=-O1 $1 keeps $f"
