@@ -62,7 +62,7 @@ struct dc {
 	unsigned char *buf;             /* DC_BATCH_PAGES pages */
 	int xa_status;
 	uint64_t xa_bad;
-	unsigned long classes_dropped;  /* classes beyond DC_MAX_CLASSES: not probed */
+	int classes_dropped;            /* a class beyond DC_MAX_CLASSES was not probed */
 };
 
 static uint64_t page_size(const struct dc *d)
@@ -92,7 +92,7 @@ static struct dc_class *new_class(struct dc *d, enum dc_kind kind, const char *n
 	struct dc_class *c;
 
 	if (d->ncls == DC_MAX_CLASSES) {
-		d->classes_dropped++;
+		d->classes_dropped = 1;
 		return NULL;
 	}
 	c = &d->cls[d->ncls++];
@@ -745,8 +745,8 @@ static void report_text(const struct dc *d)
 	for (i = 0; i < d->ncls; i++)
 		text_class(d, &d->cls[i]);
 	if (d->classes_dropped)
-		fprintf(fp, "(%lu more kinds of data beyond the first %d were not checked)\n",
-			d->classes_dropped, DC_MAX_CLASSES);
+		fprintf(fp, "(more kinds of data than the first %d: the others were not checked)\n",
+			DC_MAX_CLASSES);
 	if (d->xa_status)
 		fprintf(fp, "pgmap_array node %llx is %s: the pgmap list may be incomplete\n",
 			(unsigned long long)d->xa_bad,
@@ -863,7 +863,7 @@ static void report_json(const struct dc *d)
 	for (i = 0; i < d->ncls; i++)
 		json_class(&j, d, &d->cls[i]);
 	zj_end_arr(&j);
-	zj_int(&j, "classes_not_checked", (long long)d->classes_dropped);
+	zj_bool(&j, "classes_not_checked", d->classes_dropped);
 	zj_str(&j, "pgmap_array", d->xa_status == 0 ? "ok" : d->xa_status == ZDX_XA_UNREADABLE ?
 	       "node not in dump" : d->xa_status == ZDX_XA_BUDGET ? "over node budget" : "corrupt");
 	zj_arr(&j, "consequences");
