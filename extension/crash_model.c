@@ -115,33 +115,55 @@ struct pgmap_collect {
 	int n, cap;
 };
 
+/* Every run's entry is appended during the walk and folded afterwards
+ * (sort, count duplicates): a lookup per run made a hostile tree with
+ * many distinct entries quadratic. */
 static void collect_entry(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	struct pgmap_collect *c = arg;
-	int i;
 
-	for (i = 0; i < c->n; i++)
-		if (c->addr[i] == entry) {
-			c->runs[i]++;
-			return;
-		}
 	if (c->n == c->cap) {
 		int ncap = c->cap ? c->cap * 2 : 16;
-		uint64_t *a = realloc(c->addr, ncap * sizeof(*a));
-		uint64_t *r = a ? realloc(c->runs, ncap * sizeof(*r)) : NULL;
+		uint64_t *a = ncap > c->cap ? realloc(c->addr, (size_t)ncap * sizeof(*a)) : NULL;
 
-		if (a)
-			c->addr = a;
-		if (!r) {
+		if (!a) {
 			zdx_incomplete_add(&c->m->inc, "pgmap_array entry", entry,
 					   "dropped: out of memory collecting pgmaps");
 			return;
 		}
-		c->runs = r;
+		c->addr = a;
 		c->cap = ncap;
 	}
-	c->addr[c->n] = entry;
-	c->runs[c->n++] = 1;
+	c->addr[c->n++] = entry;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* addr[] becomes the distinct entries, runs[] how many runs named each. */
+static int fold_entries(struct pgmap_collect *c)
+{
+	int i, n = 0;
+
+	if (!c->n)
+		return 0;
+	if (!(c->runs = calloc((size_t)c->n, sizeof(*c->runs))))
+		return -1;
+	qsort(c->addr, (size_t)c->n, sizeof(*c->addr), cmp_u64);
+	for (i = 0; i < c->n; i++) {
+		if (n && c->addr[n - 1] == c->addr[i]) {
+			c->runs[n - 1]++;
+			continue;
+		}
+		c->addr[n] = c->addr[i];
+		c->runs[n++] = 1;
+	}
+	c->n = n;
+	return 0;
 }
 
 static int read_pgmap(const struct zdx_layout *l, uint64_t addr, struct zdx_pgmap *pg)
@@ -230,6 +252,11 @@ static int read_pgmaps(struct zdx_model *m)
 		      (unsigned long long)bad, zdx_xa_strerror(rc));
 		zdx_incomplete_add(&m->inc, "pgmap_array node", bad, "%s: walk stopped, pgmaps "
 				   "after it may be missing", zdx_xa_strerror(rc));
+	}
+	if (fold_entries(&c)) {
+		zdx_incomplete_add(&m->inc, "pgmap_array", l->pgmap_container, "out of memory "
+				   "folding %d runs: no pgmap kept", c.n);
+		c.n = 0;
 	}
 	m->pgm = calloc(c.n ? c.n : 1, sizeof(*m->pgm));
 	if (!m->pgm) {
