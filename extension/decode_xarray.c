@@ -208,17 +208,19 @@ static int enter_node(struct xa_walk *w, uint64_t node, int want, struct xa_node
 	return ZDX_XA_OK;
 }
 
-/* A slot's entry, a sibling resolved to its canonical slot: siblings only
- * name an earlier slot of the same node holding an object. */
+/* A slot's entry, a sibling resolved to its canonical slot.  A sibling
+ * names an earlier slot of its own node; one naming itself or a later slot
+ * is corrupt.  A canonical slot not holding an object (a store or erase
+ * caught half-done by the crash) leaves the sibling empty. */
 static int slot_entry(const struct xa_walk *w, const struct xa_node_buf *nb, unsigned off,
 		      uint64_t *e)
 {
 	*e = nb->slots[off];
 	if (!xa_is_sibling(w->l, *e))
 		return ZDX_XA_OK;
-	if ((*e >> 2) >= off || !xa_is_object(nb->slots[*e >> 2]))
+	if ((*e >> 2) >= off)
 		return ZDX_XA_CORRUPT;
-	*e = nb->slots[*e >> 2];
+	*e = xa_is_object(nb->slots[*e >> 2]) ? nb->slots[*e >> 2] : 0;
 	return ZDX_XA_OK;
 }
 

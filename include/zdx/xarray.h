@@ -16,7 +16,7 @@ typedef int (*zdx_read_fn)(void *ctx, uint64_t addr, void *buf, unsigned long le
 enum zdx_xa_status {
 	ZDX_XA_OK = 0,
 	ZDX_XA_UNREADABLE = -1,   /* a node is not in the dump */
-	ZDX_XA_CORRUPT = -2,      /* shared node (cycle/DAG), bad shift, stray sibling */
+	ZDX_XA_CORRUPT = -2,      /* shared node (cycle/DAG), bad shift, forward sibling */
 	ZDX_XA_BUDGET = -3,       /* more nodes than the kernel's pfn space can need */
 };
 

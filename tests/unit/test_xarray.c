@@ -94,6 +94,13 @@ static void hostile_trees(const struct zdx_layout *l)
 	chain[1].slots[3] = (3 << 2) | 2;
 	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_CORRUPT,
 	   "sibling pointing at itself: corrupt");
+	/* A sibling whose canonical slot was already cleared (an erase caught
+	 * half-done): empty, the walk goes on. */
+	chain[1].slots[2] = 0;
+	chain[1].slots[3] = (2 << 2) | 2;
+	v.n = 0;
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_OK,
+	   "sibling of a cleared slot: empty, not corrupt");
 
 	/* The node budget, derived from MAX_PHYSMEM_BITS: a tiny physical
 	 * space allows fewer nodes than this valid two-level tree has. */
