@@ -48,6 +48,7 @@ struct zdx_exc {
 	int user;                 /* user-mode frame */
 	int bogus;                /* crash: "possibly bogus exception frame", or crash side:
 				     RIP outside kernel text */
+	int not_text;             /* bogus because its RIP is not kernel text (crash side) */
 	int frame;                /* index in frame[] of the first frame printed after it */
 	int seg;                  /* the stack the interrupted code ran on */
 	int boundary;             /* the context a switch to another stack interrupted */
