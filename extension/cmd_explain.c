@@ -154,9 +154,10 @@ static void from_registers(struct zdx_explain_run *e)
 	char where[160], check[64];
 	int i, reg;
 
-	snprintf(check, sizeof(check), "bt%s", p->dbt && p->dbt != &p->bt ? " -c N" : "");
 	if (p->dbt && p->dbt != &p->bt)
 		snprintf(check, sizeof(check), "bt -c %d", p->dbt->cpu);
+	else
+		snprintf(check, sizeof(check), "bt");
 	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
 		const struct zdx_exc *x = &p->dbt->exc[i];
 		int role = exc_role(p, i);

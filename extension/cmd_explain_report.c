@@ -54,8 +54,8 @@ static void text_frames(const struct zdx_explain_run *e)
 
 	if (!b || !b->nexc)
 		return;
-	fprintf(fp, "FRAMES      exception frames in `bt%s` of pid %ld (%s) on CPU %d:\n",
-		b == &p->bt ? "" : " -c N", b->pid, b->comm, b->cpu);
+	fprintf(fp, "FRAMES      exception frames in crash's bt of pid %ld (%s) on CPU %d:\n",
+		b->pid, b->comm, b->cpu);
 	for (i = 0; i < b->nexc; i++) {
 		const struct zdx_exc *x = &b->exc[i];
 
@@ -75,9 +75,8 @@ static void text_decision(const struct zdx_explain_run *e)
 	if (p->have_exception)
 		fprintf(fp, "FAULTING    %s+%#llx (RIP %llx) in %s on CPU %d%s\n", p->exc_func,
 			(unsigned long long)p->exc_off, (unsigned long long)p->regs.r[ZDX_RIP],
-			zdx_ctx_name(p->ctx), p->dbt && p->dexc >= 0 ? p->dbt->cpu : p->drep >= 0
-			? p->rep[p->drep].subject_cpu : p->panic_cpu,
-			p->dbt && p->dbt != &p->bt ? " (not the panicking CPU)" : "");
+			zdx_ctx_name(p->ctx), p->subject_cpu,
+			p->subject_cpu != p->panic_cpu ? " (not the panicking CPU)" : "");
 	if (p->why[0])
 		fprintf(fp, "FRAME       %s\n", p->why);
 	if (p->dexc < 0 || p->dregs_rep < 0)
@@ -183,7 +182,7 @@ static void json_decision(struct zdx_json *j, const struct zdx_explain_run *e)
 	char buf[32];
 	int reg;
 
-	snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)p->exc_off);
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)p->exc_off);
 	zj_str(j, "faulting_offset", p->have_exception ? buf : NULL);
 	if (p->have_exception && (p->regs.valid >> ZDX_RIP & 1))
 		zj_hex(j, "faulting_rip", p->regs.r[ZDX_RIP]);
@@ -191,7 +190,7 @@ static void json_decision(struct zdx_json *j, const struct zdx_explain_run *e)
 		zj_str(j, "faulting_rip", NULL);
 	zj_str(j, "context", p->have_exception ? zdx_ctx_name(p->ctx) : NULL);
 	zj_int(j, "panic_cpu", p->panic_cpu);
-	zj_int(j, "cpu", p->dbt ? p->dbt->cpu : p->panic_cpu);
+	zj_int(j, "cpu", p->subject_cpu);
 	zj_int(j, "deciding_frame", p->dexc >= 0 ? p->dexc + 1 : 0);
 	zj_str(j, "registers_from", p->dexc >= 0 ? (p->dbt == &p->bt ? "bt" : "bt -c")
 	       : p->regs_from_log ? "log" : NULL);

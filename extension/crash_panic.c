@@ -75,15 +75,20 @@ static char *capture_command(void (*fn)(void), int argc, char **argv)
 	return text;
 }
 
-static char *zdx_capture_bt(int cpu)
+/* bt of a task (by address: the user may have `set` another context), or
+ * of the task active on a CPU. */
+static char *zdx_capture_bt(ulong task, int cpu)
 {
-	char cpubuf[16];
-	char *argv[] = { "bt", "-c", cpubuf, NULL };
+	char buf[32];
+	char *by_task[] = { "bt", buf, NULL };
+	char *by_cpu[] = { "bt", "-c", buf, NULL };
 
-	if (cpu < 0)
-		return capture_command(cmd_bt, 1, argv);
-	snprintf(cpubuf, sizeof(cpubuf), "%d", cpu);
-	return capture_command(cmd_bt, 3, argv);
+	if (task) {
+		snprintf(buf, sizeof(buf), "%lx", task);
+		return capture_command(cmd_bt, 2, by_task);
+	}
+	snprintf(buf, sizeof(buf), "%d", cpu);
+	return capture_command(cmd_bt, 3, by_cpu);
 }
 
 static char *zdx_capture_log(void)
@@ -118,9 +123,9 @@ static void annotate_bt(struct zdx_bt *b)
 	}
 }
 
-static int capture_bt(int cpu, struct zdx_bt *b)
+static int capture_bt(ulong task, int cpu, struct zdx_bt *b)
 {
-	char *text = zdx_capture_bt(cpu);
+	char *text = zdx_capture_bt(task, cpu);
 
 	if (!text)
 		return -1;
@@ -163,14 +168,14 @@ int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n)
 		free(log);
 	}
 	resolve_rips(p);
-	capture_bt(-1, &p->bt);
+	capture_bt(tt->panic_task, -1, &p->bt);
 	if (panic_cpu < 0)
 		panic_cpu = p->bt.cpu;
 	/* a report about another CPU (a lockup, its NMI backtrace): that
 	 * CPU's active task did the work */
 	subject = zdx_panic_subject_cpu(p, panic_cpu, &rep);
 	if (subject >= 0 && subject != panic_cpu && subject < kt->cpus)
-		capture_bt(subject, &p->other);
+		capture_bt(0, subject, &p->other);
 	zdx_panic_decide(p, panic_cpu);
 	msg[0] = 0;
 	get_panicmsg(msg);

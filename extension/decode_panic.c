@@ -129,6 +129,7 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 
 	p->panic_cpu = panic_cpu >= 0 ? panic_cpu : p->bt.cpu;
 	cpu = zdx_panic_subject_cpu(p, p->panic_cpu, &p->drep);
+	p->subject_cpu = cpu >= 0 ? cpu : p->panic_cpu;
 	b = p->other.valid && p->other.cpu == cpu && cpu != p->bt.cpu ? &p->other : &p->bt;
 	p->dbt = b;
 	p->dexc = -1;

@@ -122,6 +122,7 @@ struct zdx_panic {
 
 	/* the decision (zdx_panic_decide) */
 	int panic_cpu;
+	int subject_cpu;          /* the CPU whose code the deciding report is about */
 	int drep;                 /* deciding report, -1 */
 	int dregs_rep;            /* report whose registers are the log's second source, -1 */
 	const struct zdx_bt *dbt; /* the bt the deciding frame is in */

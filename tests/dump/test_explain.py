@@ -2,14 +2,56 @@
 """zdx explain on every factory dump: the verdict, pfn and owner must be the
 ones the guest recorded before it panicked (truth.json "walker"), and
 "unrelated" for dumps whose panic has nothing to do with device memory
-(sysrq, the correct-walker control).  The walker's module parameters and
-log lines are never given to zdx: only its debuginfo directory, as a user
-would point `mod -s` at it."""
+(sysrq, the correct-walker control).  The faulting function and the
+deciding frame are checked against the kernel's own oops ("RIP:" lines of
+the log), crash's `bt` (the deciding frame is one crash printed, never one
+it called bogus, with the same RIP) and the scenario's expected function.
+The walker's module parameters and log lines are never given to zdx: only
+its debuginfo directory, as a user would point `mod -s` at it."""
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zdxlib import Tap, dumps, load_json, h, CACHE, bundles, crash_refused  # noqa: E402
+
+LOG_RIP = re.compile(r"RIP: [0-9a-f]{4}:([^\s+]+)\+0x([0-9a-f]+)/0x[0-9a-f]+")
+
+
+def bt_exception_frames(bt):
+    """[(symbol text, rip, bogus)] in bt order, kernel-mode frames only."""
+    frames = []
+    for line in (bt or "").splitlines():
+        m = re.search(r"\[exception RIP: ([^\]]*)\]", line)
+        if m:
+            frames.append([m.group(1), None, False])
+        elif frames and frames[-1][1] is None and re.match(r"\s+RIP: ([0-9a-f]+)", line):
+            frames[-1][1] = int(re.match(r"\s+RIP: ([0-9a-f]+)", line).group(1), 16)
+        elif frames and "possibly bogus exception frame" in line:
+            frames[-1][2] = True
+    return frames
+
+
+def check_frame(t, tag, r, out):
+    """The faulting function is the log's and crash's, never a bogus frame's."""
+    fn = r.get("faulting_function")
+    log_rips = [(m.group(1), int(m.group(2), 16)) for m in LOG_RIP.finditer(out.get("log") or "")]
+    if log_rips and r.get("report") not in (None, "panic"):
+        t.ok(fn is not None and any(f == fn and "%#x" % o == r.get("faulting_offset") for f, o in log_rips),
+             "%s: faulting function %s+%s is a RIP line of the log" % (tag, fn, r.get("faulting_offset")),
+             "log RIP lines: %s" % log_rips[-6:])
+    frames = r.get("exception_frames") or []
+    deciding = [f for f in frames if f["deciding"]]
+    if not deciding:
+        return
+    d = deciding[0]
+    t.ok(not d["bogus"] and d["rip"] == r["faulting_rip"],
+         "%s: deciding frame %d (%s) is not bogus and has the faulting RIP" % (tag, d["n"], d["rip_symbol"]))
+    if r.get("registers_from") == "bt":
+        bt = bt_exception_frames(out.get("bt"))
+        ok = len(bt) >= d["n"] and bt[d["n"] - 1][1] == h(d["rip"]) and not bt[d["n"] - 1][2]
+        t.ok(ok, "%s: crash's bt has frame %d at RIP %s, not flagged bogus" % (tag, d["n"], d["rip"]),
+             "bt frames: %s" % bt)
 
 
 def main():
@@ -30,6 +72,10 @@ def main():
         want = w["expected_verdict"] if w else "unrelated"
         t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
              "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
+        check_frame(t, tag, r, out)
+        if w and w.get("expected_function"):
+            t.ok(r.get("faulting_function") == w["expected_function"],
+                 "%s: faulting function %s (got %s)" % (tag, w["expected_function"], r.get("faulting_function")))
         if not w or want == "unrelated":
             continue
         t.ok(r["pfn"] is not None and h(r["pfn"]) == h(w["pfn"]),

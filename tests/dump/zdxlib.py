@@ -220,7 +220,7 @@ def bundle_commands(kernel, truth):
     cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n",
             "p sizeof(struct page)",
             "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel),
-            "zdx dumpcheck -j", "zdx dumpcheck"]
+            "zdx dumpcheck -j", "zdx dumpcheck", "bt", "log"]
     cmds += ["zdx pfn -j %#x" % p for p in sample_pfns(truth)]
     return cmds + list(BAD_INPUT)
 
