@@ -84,6 +84,8 @@ static struct zdx_report *start(struct zdx_panic *p, enum zdx_rep_kind kind, con
 	r->cpu = r->subject_cpu = -1;
 	r->pid = -1;
 	r->episode = p->cur_episode;
+	r->connected = p->after_end && !p->foreign;
+	p->after_end = 0;
 	snprintf(r->head, sizeof(r->head), "%.159s", text);
 	p->log_state = ST_HEAD;
 	return r;
@@ -174,6 +176,19 @@ static void report_line(struct zdx_panic *p, const char *s, struct zdx_report *r
 	}
 }
 
+static int is_regdump_line(const char *s)
+{
+	static const char *const start[] = { "RIP: ", "Code: ", "RSP: ", "RAX: ", "RDX: ", "RBP: ",
+					     "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ",
+					     "DR3: ", "PKRU: ", "Modules linked in:", "" };
+	int i;
+
+	for (i = 0; start[i][0]; i++)
+		if (!strncmp(s, start[i], strlen(start[i])))
+			return 1;
+	return !s[0];
+}
+
 static void parse_log_line(const char *s, struct zdx_panic *p)
 {
 	struct zdx_report *r;
@@ -214,9 +229,15 @@ static void parse_log_line(const char *s, struct zdx_panic *p)
 	} else if (strstr(s, "---[ end trace")) {
 		p->cur_episode++;
 		p->log_state = ST_TRACE;
+		p->after_end = 1;
+		p->foreign = 0;
 	} else if (!strncmp(s, "page:", 5)) {
 		parse_dump_page(s, p);
 	} else {
+		/* oops_end() repeats the registers after its end trace ("executive
+		 * summary"); anything else means the log moved on */
+		if (p->after_end && !is_regdump_line(s))
+			p->foreign++;
 		report_line(p, s, cur(p));
 	}
 }

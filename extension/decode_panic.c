@@ -36,17 +36,32 @@ static int is_problem(const struct zdx_report *r)
 	return r->kind != ZDX_REP_NMI_BT && r->kind != ZDX_REP_PANIC;
 }
 
+/* Is report i part of the panic (see panic.h)? */
+static int in_panic_episode(const struct zdx_panic *p, int i)
+{
+	int k;
+
+	for (k = p->nrep - 1; k >= 0 && p->rep[k].kind != ZDX_REP_PANIC; k--)
+		;
+	if (k < 0)
+		return p->rep[i].episode == p->cur_episode;
+	if (i > k)
+		return 0;
+	return p->rep[i].episode == p->rep[k].episode ||
+	       (p->rep[k].connected && p->rep[i].episode == p->rep[k].episode - 1);
+}
+
 int zdx_panic_subject_cpu(const struct zdx_panic *p, int panic_cpu, int *rep)
 {
 	int i, best = -1;
 
 	for (i = 0; i < p->nrep; i++)
-		if (is_problem(&p->rep[i]) && (p->rep[i].cpu == panic_cpu || p->rep[i].cpu < 0 ||
-					       panic_cpu < 0))
+		if (is_problem(&p->rep[i]) && in_panic_episode(p, i) &&
+		    (p->rep[i].cpu == panic_cpu || p->rep[i].cpu < 0 || panic_cpu < 0))
 			best = i;
 	if (best < 0)
 		for (i = 0; i < p->nrep; i++)
-			if (is_problem(&p->rep[i]))
+			if (is_problem(&p->rep[i]) && in_panic_episode(p, i))
 				best = i;
 	*rep = best;
 	if (best < 0)

@@ -96,6 +96,8 @@ struct zdx_report {
 	long pid;
 	char comm[32];
 	int episode;              /* reports between two "---[ end trace" lines share one */
+	int connected;            /* only the oops' closing register summary lies between
+				     the last "end trace" and this report: it follows that oops */
 	int have_rip;             /* RIP: 0010:func+0xoff/0xlen [mod] */
 	char rip_func[64];
 	uint64_t rip_off, rip_len;
@@ -116,7 +118,7 @@ struct zdx_panic {
 	/* from the log */
 	struct zdx_report rep[ZDX_MAX_REPORTS];
 	int nrep;
-	int cur_episode, log_state;   /* parser state */
+	int cur_episode, log_state, after_end, foreign;   /* parser state */
 	struct { uint64_t page, pfn; int have_pfn, episode; } dump_page[ZDX_MAX_DUMP_PAGES];
 	int ndump_page;
 
@@ -150,9 +152,13 @@ void zdx_bt_parse(const char *text, struct zdx_bt *b);
 /* Parse the kernel log into p's reports and dump_page() lines. */
 void zdx_panic_parse_log(const char *text, struct zdx_panic *p);
 
-/* Which report decides (the last fault/BUG/WARN/lockup on the panicking
- * CPU, else the last one), and the CPU whose work it reports: -1 when the
- * log has no report.  *rep gets its index. */
+/* Which report decides, and the CPU whose work it reports (-1 when no
+ * report belongs to this panic; *rep gets its index).  Only reports of the
+ * panic's own episode count: those the "Kernel panic" line follows without
+ * an "end trace" between, or the oops whose end trace and register summary
+ * lead straight to it; with no panic line (kdump from the oops itself),
+ * the log's last episode.  Among them the last fault/BUG/WARN/lockup on the
+ * panicking CPU, else the last one. */
 int zdx_panic_subject_cpu(const struct zdx_panic *p, int panic_cpu, int *rep);
 /* Choose the deciding exception frame and fill the decision and the flat
  * view.  Call after parsing p->bt (and p->other when the subject CPU is

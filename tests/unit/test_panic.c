@@ -186,7 +186,7 @@ static void nmi_hardlockup(void)
 	ok(p->ctx == ZDX_CTX_TASK && !strcmp(p->exc_func, "zdx_spin_walk"), "%s in %s", p->exc_func,
 	   zdx_ctx_name(p->ctx));
 	is_u64(p->regs.r[ZDX_R12], 0x60000, "R12 of the stuck CPU, not of the panicking one");
-	ok(p->panic_cpu == 0, "panic CPU kept");
+	ok(p->panic_cpu == 0 && p->subject_cpu == 1, "panic CPU kept, subject CPU 1");
 }
 
 static void warn_and_log_only(void)
@@ -232,6 +232,27 @@ static void old_cases(void)
 	memset(&p, 0, sizeof(p));
 	zdx_panic_parse_log("[    1.000000][    T1] BUG: kernel NULL pointer dereference, address: 0000000000000008\n", &p);
 	ok(p.nrep == 1 && p.rep[0].have_fault_addr && p.rep[0].fault_addr == 8, "printk caller id skipped");
+	/* a WARN long before a sysrq panic is not its cause */
+	memset(&p, 0, sizeof(p));
+	zdx_panic_parse_log("[    2.0] WARNING: CPU: 0 PID: 1 at drivers/foo.c:12 foo_probe+0x3b/0x70\n"
+			    "[    2.0] CPU: 0 PID: 1 Comm: swapper/0\n"
+			    "[    2.0] RIP: 0010:foo_probe+0x3b/0x70\n"
+			    "[    2.0] RSP: 0018:ffffc900004bbce8 EFLAGS: 00010246\n"
+			    "[    2.0] RAX: 0000000000000000 RBX: ffffea0001828000 RCX: 0000000000000000\n"
+			    "[    2.1] ---[ end trace 0000000000000000 ]---\n"
+			    "[    3.0] virtio_blk virtio1: [vda] 2048 512-byte logical blocks\n"
+			    "[   30.0] sysrq: Trigger a crash\n"
+			    "[   30.0] Kernel panic - not syncing: sysrq triggered crash\n", &p);
+	zdx_panic_decide(&p, 0);
+	ok(p.nrep == 2 && p.drep < 0 && !p.have_exception, "an old WARN, then a direct panic: no deciding report");
+	/* kdump from oops_end(): the oops is the last thing in the log */
+	memset(&p, 0, sizeof(p));
+	zdx_panic_parse_log("[    2.1] ---[ end trace 0000000000000000 ]---\n"
+			    "[    9.0] BUG: unable to handle page fault for address: ffffea0001800018\n"
+			    "[    9.1] CPU: 1 PID: 153 Comm: insmod\n", &p);
+	zdx_panic_decide(&p, 1);
+	ok(p.drep == 0 && p.subject_cpu == 1 && p.have_fault_addr, "no panic line: the last episode's oops decides");
+
 	memset(&p, 0, sizeof(p));
 	zdx_bt_parse("garbage\n #x [zz] nothing\n[exception RIP: \n", &p.bt);
 	ok(p.bt.nframes == 0 && !p.bt.exc[0].func[0], "garbage text yields no frames");
