@@ -20,7 +20,7 @@ load_scn() {
     HOTPLUG="" HOTPLUG_BLOCKS=0 FORMATS="kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
     TRIGGER=sysrq SYS_PANIC="sysrq triggered crash" WALKER_MODE="" EXPECT_VERDICT="" EXPECT_OWNER=""
     GUEST_SETUP=":" GUEST_AFTER_HOTPLUG=":" GUEST_PREPARE=":" GUEST_TRIGGER="" GUEST_TRUTH_EXTRA=""
-    KDUMP=no CRASHKERNEL=256M WALKER_ARG=""
+    KDUMP=no CRASHKERNEL=256M WALKER_ARG="" WALKER_PARAMS="" EXPECT_FUNCTION=""
     # shellcheck disable=SC1090
     . "$1"
     [ -n "$DESCRIPTION" ] || die "$1: DESCRIPTION is empty"
@@ -106,6 +106,7 @@ scenario_cpio() {
         echo "ZDX_HOTPLUG=$([ -n "$HOTPLUG" ] && echo 1 || echo 0)"
         echo "ZDX_HOTPLUG_BLOCKS=$HOTPLUG_BLOCKS"
         echo "ZDX_WALKER_MODE='$WALKER_MODE'"
+        echo "ZDX_WALKER_PARAMS='$WALKER_PARAMS'"
         printf 'zdx_setup() {\n%s\n}\n' "$GUEST_SETUP"
         printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
         printf 'zdx_prepare() {\n%s\n}\n' "$GUEST_PREPARE"
@@ -155,7 +156,7 @@ zdx_truth_extra() {
 }
 zdx_trigger() {
     set -- \$ZDX_WALK
-    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2"
+    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2" \$ZDX_WALKER_PARAMS
     fail "insmod zdx_walker.ko returned \$? without a crash"
 }
 EOS
@@ -288,6 +289,7 @@ write_truth() {
         --memory "$MEM" --pmem "$PMEM" --argv "$w/qemu.argv" --run "$w/run.json" \
         --trigger "$TRIGGER" --sys-panic "$SYS_PANIC" --walker-mode "$WALKER_MODE" \
         --verdict "$EXPECT_VERDICT" --owner "$EXPECT_OWNER" --build-seconds "$secs" \
+        --walker-params "$WALKER_PARAMS" --function "$EXPECT_FUNCTION" \
         --hotplug "$HOTPLUG" --raw "$w/truth.txt" --dir "$w" --out "$w/truth.json" ||
         die "$k/$s: truth.json could not be made from the guest's truth.txt"
     python3 "$here/check_truth.py" "$w/truth.json" || die "$k/$s: truth.json does not conform to dumps/truth.schema.json"
