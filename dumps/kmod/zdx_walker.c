@@ -505,7 +505,8 @@ static DECLARE_COMPLETION(zdx_run_done);
 static void zdx_run_walk(void)
 {
 	zdx_run_ret = zdx_run_mode->walk(start_pfn, nr_pages);
-	complete(&zdx_run_done);
+	/* all: init's timed wait and zdx_quiesce() both see it */
+	complete_all(&zdx_run_done);
 }
 
 static struct timer_list zdx_timer;
