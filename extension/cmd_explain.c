@@ -66,7 +66,8 @@ static void fault_candidate(struct zdx_explain_run *e, const struct zdx_report *
 	snprintf(c->origin, sizeof(c->origin), "fault address %llx (%s)%s",
 		 (unsigned long long)r->fault_addr, c->kind == ZDX_CAND_PAGE
 		 ? "inside the struct page of this pfn" : "direct map of this pfn",
-		 nested ? ", of an earlier oops on the same CPU that this panic's fault interrupted" : "");
+		 nested ? ", of the earlier oops in the same episode on this CPU: the deciding "
+		 "fault hit while it was being handled" : "");
 	snprintf(c->check, sizeof(c->check), "log | grep -i 'unable to handle'");
 }
 
@@ -324,16 +325,22 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 	}
 }
 
-/* DWARF at the deciding frame, and at the other usable exception frames
- * (nested outer faults count; interrupted contexts only support). */
+/* DWARF at the deciding frame and at outer exception frames of a nested
+ * fault; not at interrupted contexts (their registers only support, and
+ * each unwind costs a DWARF open). */
 static void from_dwarf(struct zdx_explain_run *e)
 {
 	const struct zdx_panic *p = &e->panic;
 	int i;
 
-	if (!p->have_exception || !(p->regs.valid >> ZDX_RIP & 1)) {
+	if (!p->have_exception) {
 		note(e, "no exception frame (the kernel called panic() directly): %s%s",
 		     "no registers to evaluate DWARF locations against", "");
+		return;
+	}
+	if (!(p->regs.valid >> ZDX_RIP & 1)) {
+		note(e, "the log names the faulting code %.60s but crash has no symbol of that name: %s",
+		     p->exc_func, "no pc to evaluate DWARF locations at");
 		return;
 	}
 	e->cur_exc = p->dexc;
@@ -342,7 +349,7 @@ static void from_dwarf(struct zdx_explain_run *e)
 	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
 		int role = exc_role(p, i);
 
-		if (role <= 0 || !(p->dbt->exc[i].regs.valid >> ZDX_RIP & 1))
+		if (role != 1 || !(p->dbt->exc[i].regs.valid >> ZDX_RIP & 1))
 			continue;
 		e->cur_exc = i;
 		e->cur_support = role == 2;
