@@ -9,6 +9,7 @@
  * innermost one crash did not call bogus; never a bogus or user-mode one.
  * With no such frame, the report's own registers stand in.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "zdx/panic.h"
@@ -142,10 +143,14 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 	struct zdx_bt *b;
 	int cpu, i, matched = 0;
 
+	/* the decision fields run from panic_cpu to the end: start afresh */
+	memset(&p->panic_cpu, 0, sizeof(*p) - offsetof(struct zdx_panic, panic_cpu));
 	p->panic_cpu = panic_cpu >= 0 ? panic_cpu : p->bt.cpu;
 	cpu = zdx_panic_subject_cpu(p, p->panic_cpu, &p->drep);
 	p->subject_cpu = cpu >= 0 ? cpu : p->panic_cpu;
-	b = p->other.valid && p->other.cpu == cpu && cpu != p->bt.cpu ? &p->other : &p->bt;
+	/* a report about another CPU is read on that CPU's bt, or, without
+	 * it, from the log alone: never from the panicking task's frames */
+	b = cpu >= 0 && cpu != (p->bt.cpu >= 0 ? p->bt.cpu : p->panic_cpu) ? &p->other : &p->bt;
 	p->dbt = b;
 	p->dexc = -1;
 	p->dregs_rep = regs_report(p, p->drep, cpu);

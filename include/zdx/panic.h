@@ -122,7 +122,7 @@ struct zdx_panic {
 	struct { uint64_t page, pfn; int have_pfn, episode; } dump_page[ZDX_MAX_DUMP_PAGES];
 	int ndump_page;
 
-	/* the decision (zdx_panic_decide) */
+	/* the decision (zdx_panic_decide, which clears everything from here on) */
 	int panic_cpu;
 	int subject_cpu;          /* the CPU whose code the deciding report is about */
 	int drep;                 /* deciding report, -1 */

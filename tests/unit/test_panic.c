@@ -111,6 +111,7 @@ static void timer_softirq_idle(void)
 	memset(&p->bt.frame[10].softirq_entry, 0, sizeof(int));
 	zdx_panic_decide(p, 0);
 	ok(p->ctx == ZDX_CTX_HARDIRQ, "no softirq entry among the callers: hardirq");
+	ok(p->compared == 16 && p->dexc == 0, "a second decision starts afresh");
 }
 
 static void hardirq_busy(void)
@@ -169,6 +170,9 @@ static void nmi_hardlockup(void)
 	int rep, cpu;
 	char *t;
 
+	zdx_panic_decide(p, 0);
+	ok(p->dbt == &p->other && p->dexc < 0 && p->regs_from_log && p->regs.r[ZDX_R12] == 0x60000,
+	   "without CPU 1's bt: its NMI backtrace registers, not the panicking task's frames");
 	ok(p->nrep == 3 && p->rep[0].kind == ZDX_REP_HARDLOCKUP && p->rep[0].subject_cpu == 1 &&
 	   p->rep[0].cpu == -1, "hard lockup of cpu 1, printed by another CPU");
 	ok(p->rep[1].kind == ZDX_REP_NMI_BT && p->rep[1].cpu == 1 && p->rep[1].have_rip, "NMI backtrace of cpu 1");
