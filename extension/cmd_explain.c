@@ -139,10 +139,11 @@ static int exc_role(const struct zdx_panic *p, int i)
 {
 	const struct zdx_exc *x = &p->dbt->exc[i], *d;
 
-	if (x->bogus || x->user)
-		return -1;
 	if (i == p->dexc)
 		return 0;
+	/* the CPU's registers at dump time are the panic path, not a context */
+	if (x->bogus || x->user || x->at_dump)
+		return -1;
 	if (p->dexc < 0)
 		return 2;
 	d = &p->dbt->exc[p->dexc];

@@ -32,8 +32,9 @@ static const struct zdx_walker *known_walker(const struct zdx_explain_run *e, co
 /* "why crash's frame is not used" for an exception frame, "" if it is usable */
 static const char *exc_unused(const struct zdx_exc *x)
 {
-	return x->user ? "user mode" : x->not_text ? "bogus: its RIP is not kernel text"
-	       : x->bogus ? "bogus: crash says \"possibly bogus exception frame\"" : "";
+	return x->not_text ? "bogus: its RIP is not kernel text"
+	       : x->bogus ? "bogus: crash says \"possibly bogus exception frame\""
+	       : x->user ? "user mode" : "";
 }
 
 static const char *exc_name(const struct zdx_exc *x, char *buf, size_t n)
@@ -62,7 +63,8 @@ static void text_frames(const struct zdx_explain_run *e)
 		fprintf(fp, "  %s %d. %s RIP %llx on the %s, %s%s%s%s\n", i == p->dexc ? "*" : "-", i + 1,
 			exc_name(x, name, sizeof(name)), (unsigned long long)x->regs.r[ZDX_RIP],
 			b->seg[x->seg].name, zdx_ctx_name(x->ctx),
-			x->boundary ? ", interrupted by the frames above it" : "",
+			x->boundary ? ", interrupted by the frames above it" : x->at_dump
+			? ", the CPU's registers when the dump was taken" : "",
 			exc_unused(x)[0] ? "; not used: " : "", exc_unused(x));
 	}
 }
@@ -226,6 +228,7 @@ static void json_frames(struct zdx_json *j, const struct zdx_explain_run *e)
 		zj_str(j, "context", zdx_ctx_name(x->ctx));
 		zj_bool(j, "interrupted", x->boundary);
 		zj_bool(j, "bogus", x->bogus);
+		zj_bool(j, "at_dump", x->at_dump);
 		zj_str(j, "not_used", exc_unused(x)[0] ? exc_unused(x) : NULL);
 		zj_end_obj(j);
 	}

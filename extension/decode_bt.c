@@ -11,7 +11,11 @@
  * exception stack (just before its marker): both are moved to the segment
  * of the code they describe and marked as a boundary.  A kernel-mode frame
  * starts with "[exception RIP: ...]"; a user-mode one is a bare register
- * block.  crash prints the bogus-frame warning after the frame's registers.
+ * block, and so is a garbage frame whose CS looks like user mode.  crash
+ * prints the bogus-frame warning after the frame's registers ("bt: " in
+ * front when its errors go to a pipe).  From a dump with per-CPU register
+ * notes (QMP, kdump of another CPU) crash first prints the CPU's registers
+ * at dump time, before frame #0, in the same "[exception RIP:" form.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +135,7 @@ static struct zdx_exc *new_exc(struct bt_state *st)
 	memset(x, 0, sizeof(*x));
 	x->frame = b->nframes;
 	x->seg = b->nseg - 1;
+	x->at_dump = b->nframes == 0 && b->nseg == 1;
 	/* the first exception frame under the entry frame after an IRQ-stack
 	 * marker is what the interrupt interrupted */
 	x->boundary = st->irq_marker && st->frames_since_mark <= 1;

@@ -141,7 +141,7 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 {
 	const struct zdx_report *r, *lr;
 	struct zdx_bt *b;
-	int cpu, i, matched = 0;
+	int cpu, i, pass, matched = 0;
 
 	/* the decision fields run from panic_cpu to the end: start afresh */
 	memset(&p->panic_cpu, 0, sizeof(*p) - offsetof(struct zdx_panic, panic_cpu));
@@ -174,13 +174,19 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 				 zdx_rep_kind_name(lr->kind), lr->cpu >= 0 ? lr->cpu : cpu);
 			break;
 		}
-	for (i = 0; p->dexc < 0 && i < b->nexc; i++)
-		if (usable(&b->exc[i])) {
-			p->dexc = i;
-			snprintf(p->why, sizeof(p->why), "innermost exception frame crash did not flag as "
-				 "bogus%s", lr && lr->have_rip ? " (no frame has the log's RIP line)"
-				 : " (the log has no RIP line for this CPU)");
-		}
+	/* else the innermost real exception frame; the CPU's registers at
+	 * dump time (the panic path itself, for the panic task) only when
+	 * there is nothing else */
+	for (pass = 0; pass < 2 && p->dexc < 0; pass++)
+		for (i = 0; p->dexc < 0 && i < b->nexc; i++)
+			if (usable(&b->exc[i]) && (pass || !b->exc[i].at_dump)) {
+				p->dexc = i;
+				snprintf(p->why, sizeof(p->why), "innermost %s crash did not flag as "
+					 "bogus%s", b->exc[i].at_dump ? "register set (the CPU's at dump time)"
+					 : "exception frame", lr && lr->have_rip
+					 ? " (no frame has the log's RIP line)"
+					 : " (the log has no RIP line for this CPU)");
+			}
 
 	if (p->dexc >= 0) {
 		const struct zdx_exc *x = &b->exc[p->dexc];

@@ -52,6 +52,8 @@ struct zdx_exc {
 	int frame;                /* index in frame[] of the first frame printed after it */
 	int seg;                  /* the stack the interrupted code ran on */
 	int boundary;             /* the context a switch to another stack interrupted */
+	int at_dump;              /* printed before frame #0: the CPU's registers when the
+				     dump was taken (QMP/ELF notes), not an exception */
 	enum zdx_ctx ctx;         /* filled by zdx_panic_decide() */
 };
 

@@ -19,14 +19,18 @@ LOG_RIP = re.compile(r"RIP: [0-9a-f]{4}:([^\s+]+)\+0x([0-9a-f]+)/0x[0-9a-f]+")
 
 
 def bt_exception_frames(bt):
-    """[(symbol text, rip, bogus)] in bt order, kernel-mode frames only."""
+    """[(symbol text, rip, bogus)] in bt order: every register block, with
+    or without its "[exception RIP:" line (user mode, or a garbage CS)."""
     frames = []
     for line in (bt or "").splitlines():
         m = re.search(r"\[exception RIP: ([^\]]*)\]", line)
+        r = re.match(r"\s+RIP: ([0-9a-f]+)", line)
         if m:
             frames.append([m.group(1), None, False])
-        elif frames and frames[-1][1] is None and re.match(r"\s+RIP: ([0-9a-f]+)", line):
-            frames[-1][1] = int(re.match(r"\s+RIP: ([0-9a-f]+)", line).group(1), 16)
+        elif r and frames and frames[-1][1] is None:
+            frames[-1][1] = int(r.group(1), 16)
+        elif r:
+            frames.append(["(register block)", int(r.group(1), 16), False])
         elif frames and "possibly bogus exception frame" in line:
             frames[-1][2] = True
     return frames

@@ -193,6 +193,35 @@ static void nmi_hardlockup(void)
 	ok(p->panic_cpu == 0 && p->subject_cpu == 1, "panic CPU kept, subject CPU 1");
 }
 
+/* A QMP dump: crash prints the CPU's registers at dump time (the panic
+ * loop) before frame #0; the fault is the next frame. */
+static void qmp_top_registers(void)
+{
+	struct zdx_panic *p = load("qmp-gpf.bt", NULL);
+
+	ok(p->bt.nexc == 2 && p->bt.exc[0].at_dump && !p->bt.exc[1].at_dump,
+	   "the register set before #0 is the CPU's at dump time");
+	ok((p->bt.exc[0].regs.valid & (1u << ZDX_R15)) && p->bt.exc[0].cs == 0x10,
+	   "a register block without ORIG_RAX ends at the next frame");
+	zdx_panic_decide(p, 0);
+	ok(p->dexc == 1 && !strcmp(p->exc_func, "zdx_page_owner_ino"),
+	   "with no log, the fault frame, not the panic loop (%s)", p->exc_func);
+	ok(strstr(p->why, "innermost exception frame") != NULL, "why: %s", p->why);
+}
+
+/* crash takes a garbage CS for user mode: the bogus frame under the IRQ
+ * stack has no [exception RIP:] line, and the warning has crash's "bt: ". */
+static void irq_bogus_user_cs(void)
+{
+	struct zdx_panic *p = load("irq-bogus-usercs.bt", NULL);
+
+	ok(p->bt.nexc == 2 && p->bt.exc[1].user && p->bt.exc[1].bogus && p->bt.exc[1].boundary,
+	   "headerless bogus block after the IRQ marker");
+	ok(p->bt.exc[0].off == 0x30, "hex offset from crash in radix 16");
+	zdx_panic_decide(p, 1);
+	ok(p->dexc == 0 && p->ctx == ZDX_CTX_HARDIRQ, "irq_work callback decides, in hardirq");
+}
+
 static void warn_and_log_only(void)
 {
 	struct zdx_panic *p;
@@ -276,6 +305,8 @@ int main(int argc, char **argv)
 	nested();
 	softlockup();
 	nmi_hardlockup();
+	qmp_top_registers();
+	irq_bogus_user_cs();
 	warn_and_log_only();
 	old_cases();
 	return tap_done();
