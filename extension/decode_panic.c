@@ -175,9 +175,10 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 			break;
 		}
 	/* else the innermost real exception frame; the CPU's registers at
-	 * dump time (the panic path itself, for the panic task) only when
-	 * there is nothing else */
-	for (pass = 0; pass < 2 && p->dexc < 0; pass++)
+	 * dump time (for the panic task, the panic path itself) only when
+	 * there is nothing else and a report says something went wrong: a
+	 * direct panic() has no faulting code */
+	for (pass = 0; pass < (r || b != &p->bt ? 2 : 1) && p->dexc < 0; pass++)
 		for (i = 0; p->dexc < 0 && i < b->nexc; i++)
 			if (usable(&b->exc[i]) && (pass || !b->exc[i].at_dump)) {
 				p->dexc = i;

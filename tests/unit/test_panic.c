@@ -207,6 +207,9 @@ static void qmp_top_registers(void)
 	ok(p->dexc == 1 && !strcmp(p->exc_func, "zdx_page_owner_ino"),
 	   "with no log, the fault frame, not the panic loop (%s)", p->exc_func);
 	ok(strstr(p->why, "innermost exception frame") != NULL, "why: %s", p->why);
+	p->bt.nexc = 1;
+	zdx_panic_decide(p, 0);
+	ok(p->dexc < 0 && !p->have_exception, "a direct panic() with only the panic loop's registers: no fault");
 }
 
 /* crash takes a garbage CS for user mode: the bogus frame under the IRQ
