@@ -70,16 +70,16 @@ accel_args() {
 
 # ---- stamp ------------------------------------------------------------------
 # Hash of everything a dump depends on: the scenario file, the factory
-# scripts that build it and guest /init, the pinned kernel, and (walker
-# scenarios only) the walker module's source.  Same stamp -> not rebuilt.
+# scripts that build it and guest /init, the kernel build resolved for the
+# series (its ABI and package version, not the manifest's preference), and
+# (walker scenarios only) the walker module's source.  Same stamp -> not rebuilt.
 stamp() {
     local k=$1 s=$2
     {
         cat "$here/scenarios/$s.scn"
         # Only what shapes a dump: not the checker, schema or crash helpers.
         cat "$here"/{factory.sh,lib.sh,initramfs.sh,run_guest.py,elffix.py,truth.py} "$here"/guest/*
-        manifest_line "$k"
-        cat "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
+        cat "$ZDX_CACHE/kernels/$k/release" "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
         [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
         true
     } | sha256sum | cut -c1-16
