@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "zdx/layout.h"
+#include "zdx/field.h"
 
 #define ZDX_SUBSECTION_WORDS 8    /* up to 512 sub-sections (arm64 ≤5.11) */
 
@@ -30,7 +31,15 @@ struct zdx_section {
 void zdx_section_decode(const struct zdx_layout *l, unsigned long nr,
 			const unsigned char *raw, struct zdx_section *s);
 
-/* Fill the sub-section map from the bytes of a struct mem_section_usage. */
+/* Bytes of struct mem_section_usage to read to hold its subsection_map;
+ * 0 when the kernel has none. */
+static inline unsigned long zdx_section_usage_len(const struct zdx_layout *l)
+{
+	return zdx_field_end(l->off_usage_subsection_map, l->sz_usage_subsection_map);
+}
+
+/* Fill the sub-section map from the bytes of a struct mem_section_usage
+ * (zdx_section_usage_len() of them). */
 void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
 			   const unsigned char *usage_raw);
 
