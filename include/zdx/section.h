@@ -71,8 +71,11 @@ void zdx_subsection_strip(const struct zdx_layout *l, const struct zdx_section *
 uint64_t zdx_section_page_addr(const struct zdx_layout *l, const struct zdx_section *s,
 			       uint64_t pfn);
 
-/* Letters for the flags this kernel defines, e.g. "PMOE-" (crash kmem -n style
- * uses P M O E D; zdx adds T for the ZONE_DEVICE taint). */
+/* One column per section flag role this kernel defines, in the order
+ * present, memmap, online, early, ZONE_DEVICE taint: the role's letter
+ * when set (P, M, O, E, D: the letters crash_layout.c assigns), '-' when
+ * clear; a role the kernel lacks gets no column.  On 6.1 boot RAM shows
+ * "PMOE-" and a pmem-only section "PM---" (docs/cmd-sections.md). */
 void zdx_section_flag_letters(const struct zdx_layout *l, unsigned long flags, char *buf);
 /* Human list "present,memmap,online,early" into buf (size n). Unknown set
  * bits are shown as bitN. */
