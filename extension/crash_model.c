@@ -386,3 +386,23 @@ void zdx_model_forget(void)
 	memset(&model, 0, sizeof(model));
 	model_state = 0;
 }
+
+/* --- queries of the model that need the dump --- */
+
+const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n)
+{
+	const struct zdx_model *m = zdx_model();
+	uint64_t paddr;
+	int pg;
+
+	if (!m || zdx_kvtop(vaddr, &paddr)) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	pg = zdx_model_pgmap_of(m, paddr >> m->l->page_shift);
+	if (pg < 0)
+		snprintf(buf, n, "ram");
+	else
+		snprintf(buf, n, "dev:%s", m->pgm[pg].owner[0] ? m->pgm[pg].owner : "pgmap");
+	return buf;
+}

@@ -35,6 +35,9 @@ int zdx_kread_str(uint64_t addr, char *buf, unsigned long n);
 /* The model of this dump, built on first use and kept for the session. */
 const struct zdx_model *zdx_model(void);
 void zdx_model_forget(void);
+/* Where a kernel virtual address of memmap lives: "ram", "dev:<owner>",
+ * or "?" when the dump's page tables do not map it (crash_model.c). */
+const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n);
 
 /* Panic context (crash_panic.c): 0, or -1 when the dump has no panic task. */
 struct zdx_panic;
