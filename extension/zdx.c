@@ -128,6 +128,8 @@ static void fill_help_verdicts(void)
 
 	for (i = 0; i < n && used < sizeof(help_verdicts); i++) {
 		if (!col || col + strlen(words[i]) + 2 > 76) {
+			if (used && help_verdicts[used - 1] == ' ')
+				used--;         /* no trailing blank before the break */
 			used += snprintf(help_verdicts + used, sizeof(help_verdicts) - used, "%s%12s",
 					 col ? "\n" : "", "");
 			col = 12;
