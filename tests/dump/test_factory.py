@@ -178,8 +178,7 @@ def memmap_probe(truth):
 
 def main():
     t = Tap()
-    with open(os.path.join(ROOT, "dumps", "truth.schema.json")) as f:
-        schema = json.load(f)
+    schema = check_truth.load_schema()
     dirs = scenario_dirs()
     t.ok(len(dirs) > 0, "the factory corpus is not empty (%s)" % os.path.join(CACHE, "dumps"),
          "run `make dumps` first")
