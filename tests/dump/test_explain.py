@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, load_json, h, CACHE, ROOT, bundles, crash_refused  # noqa: E402
+from zdxlib import Tap, dumps, corpus_ok, load_json, h, CACHE, ROOT, bundles, crash_refused  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
@@ -21,7 +21,7 @@ DEVICE_VERDICTS = verdicts.device_words()   # the pfn is device memory with an o
 def main():
     t = Tap()
     corpus = dumps()
-    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
+    corpus_ok(t, corpus)
     for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
         tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
         cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
