@@ -9,13 +9,19 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, load_json, h, CACHE, bundles, crash_refused  # noqa: E402
+from zdxlib import Tap, dumps, corpus_ok, load_json, h, CACHE, ROOT, bundles, crash_refused  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "dumps"))
+import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
+
+UNRELATED = verdicts.word("UNRELATED")
+DEVICE_VERDICTS = verdicts.device_words()   # the pfn is device memory with an owner
 
 
 def main():
     t = Tap()
     corpus = dumps()
-    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
+    corpus_ok(t, corpus)
     for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
         tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
         cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
@@ -27,14 +33,14 @@ def main():
         if not t.ok(r is not None, "%s: zdx explain prints JSON" % tag, log[-3000:]):
             continue
         w = truth.get("walker")
-        want = w["expected_verdict"] if w else "unrelated"
+        want = w["expected_verdict"] if w else UNRELATED
         t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
              "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
-        if not w or want == "unrelated":
+        if not w or want == UNRELATED:
             continue
         t.ok(r["pfn"] is not None and h(r["pfn"]) == h(w["pfn"]),
              "%s: pfn %s (got %s)" % (tag, w["pfn"], r["pfn"]))
-        if w.get("expected_owner") and want in ("altmap-metadata", "zone-device-page", "mixed-section"):
+        if w.get("expected_owner") and want in DEVICE_VERDICTS:
             t.ok(r.get("device") == w["expected_owner"],
                  "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
         t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)
