@@ -51,7 +51,7 @@ extension/zdx.so: $(EXT_OBJS)
 # crash column: 8.0.6 opens 6.12 dumps): an extension must match its crash's
 # defs.h.  Declared from the manifest, so a cold machine builds each crash
 # before the zdx.so that needs it, and both before any test runs.
-ALT_CRASHES := $(shell awk '!/^\#/ && NF && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
+ALT_CRASHES := $(shell awk '$$1 ~ /^[0-9]/ && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
 ALT_SOS := $(foreach c,$(ALT_CRASHES),$(ZDX_CACHE)/zdx-so/$(c)/zdx.so)
 alt-so: $(ALT_SOS)
 $(ZDX_CACHE)/crash-%/defs.h:

@@ -22,7 +22,7 @@ lint:
 # crash, each zdx.so built against it) and the corpus are prerequisites,
 # built (or found in the cache) before any test runs.
 check: deps all $(UNIT_BINS) alt-so dumps
-	@tests/run.sh $(UNIT_BINS) $(FACTORY_TESTS) $(DUMP_TESTS)
+	@tests/run.sh $(UNIT_BINS) tests/lint/lint.py $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:
 	rm -f $(UNIT_BINS)
