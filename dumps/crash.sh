@@ -10,7 +10,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 ver=${1:-8.0.6}
-[ "$ver" = 8.0.6 ] || die "no recipe for crash $ver (dumps/crash.sh builds trixie's 8.0.6)"
 out="$ZDX_CACHE/crash-$ver"
 [ -x "$out/crash" ] && [ -f "$out/defs.h" ] && { echo "$out/crash"; exit 0; }
 
@@ -32,7 +31,7 @@ fetch_orig() {
         step "crash $ver: fetching Debian source from trixie"
         # Failure of the .dsc/.debian parts is tolerated: the orig tarball is enough.
         ( cd "$src" && apt_suite_cmd trixie apt-get source --download-only -q crash >"$src/fetch.log" 2>&1 ) || true
-        ls "$src"/crash_"$ver".orig.tar.* >/dev/null 2>&1 || { cat "$src/fetch.log" >&2; die "could not fetch crash_$ver.orig.tar.* from trixie's sources"; }
+        ls "$src"/crash_"$ver".orig.tar.* >/dev/null 2>&1 || { cat "$src/fetch.log" >&2; die "could not fetch crash_$ver.orig.tar.* (source package crash) from trixie (sources: $(apt_suite_dir trixie)/sources.list; log above): if trixie's crash moved past $ver, put its version in the crash column of dumps/kernels.manifest; else 'rm -rf $(apt_suite_dir trixie)/state/lists' and rerun 'make alt-so'"; }
     fi
     ls "$src"/crash_"$ver".orig.tar.* | head -1
 }

@@ -10,9 +10,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-usage() { echo "usage: $0 [--latest] NAME   (NAME: a series in dumps/kernels.manifest)" >&2; exit 2; }
-latest=0
-[ "${1:-}" = --latest ] && { latest=1; shift; }
+usage() { echo "usage: $0 [--latest|--refresh] NAME   (NAME: a series in dumps/kernels.manifest)" >&2; exit 2; }
+# --latest: print what a cold machine would fetch now, and why; fetch nothing.
+# --refresh: re-read the archive's index first (after a failed download).
+latest=0 refresh=0
+case "${1:-}" in --latest) latest=1; shift ;; --refresh) refresh=1; shift ;; esac
 [ $# -eq 1 ] || usage
 read -r name suite pabi pversion _ < <(manifest_line "$1") || die "kernel '$1' is not in dumps/kernels.manifest"
 
@@ -21,7 +23,7 @@ resolve() {
     local idx; idx=$(mktemp)
     apt_suite_indexes "$suite" >"$idx"
     python3 "$here/resolve.py" --series "$name" --suite "$suite" --prefer "$pabi" "$pversion" "$idx" ||
-        { rm -f "$idx"; die "kernel $name: nothing to build from $suite's archive (above); 'dumps/kernel.sh --latest $name' retries after 'rm -rf $(apt_suite_dir "$suite")/state/lists'"; }
+        { rm -f "$idx"; die "kernel $name: nothing to build from $suite's archive (above); after fixing the host's apt sources, 'dumps/kernel.sh --refresh $name' retries"; }
     rm -f "$idx"
 }
 
@@ -30,6 +32,7 @@ if [ $latest = 0 ] && [ -f "$out/.done" ]; then
     step "kernel $name: $(cat "$out/release") ($(cat "$out/version")), already in the cache"
     exit 0
 fi
+[ $refresh = 1 ] && rm -rf "$(apt_suite_dir "$suite")/state/lists"
 apt_suite_init "$suite"
 read -r abi version kbuild common codename why < <(resolve) || exit 1
 if [ $latest = 1 ]; then echo "$abi $version $codename: $why"; exit 0; fi
@@ -46,7 +49,7 @@ step "kernel $name: downloading $pkgs ($version)"
               continue
           fi
           cat "$out/debs/$p.err" >&2
-          die "cannot download $p=$version from $codename ($(apt_suite_dir "$suite")/sources.list); the index may be stale: 'rm -rf $(apt_suite_dir "$suite")/state/lists' and rerun"
+          die "cannot download $p=$version from $codename (sources: $(apt_suite_dir "$suite")/sources.list); the index may be stale: 'dumps/kernel.sh --refresh $name' re-reads it and resolves again"
       fi
   done )
 step "kernel $name: unpacking"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dumps/kmod/build.sh NAME: build zdx_walker.ko for the pinned kernel NAME
+# dumps/kmod/build.sh NAME: build zdx_walker.ko for the factory's kernel NAME (resolved by dumps/kernel.sh)
 # (6.1, 5.10, 6.12; dumps/kernels.manifest) into $ZDX_CACHE/kmod/NAME/.
 # Idempotent: rebuilds only when the module source or the kernel changed.
 set -euo pipefail

@@ -13,7 +13,13 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, load_json, h, CACHE, bundles, crash_refused  # noqa: E402
+from zdxlib import Tap, dumps, corpus_ok, load_json, h, CACHE, ROOT, bundles, crash_refused  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "dumps"))
+import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
+
+UNRELATED = verdicts.word("UNRELATED")
+DEVICE_VERDICTS = verdicts.device_words()   # the pfn is device memory with an owner
 
 LOG_RIP = re.compile(r"RIP: [0-9a-f]{4}:([^\s+]+)\+0x([0-9a-f]+)/0x[0-9a-f]+")
 
@@ -61,7 +67,7 @@ def check_frame(t, tag, r, out):
 def main():
     t = Tap()
     corpus = dumps()
-    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
+    corpus_ok(t, corpus)
     for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
         tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
         cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
@@ -73,18 +79,18 @@ def main():
         if not t.ok(r is not None, "%s: zdx explain prints JSON" % tag, log[-3000:]):
             continue
         w = truth.get("walker")
-        want = w["expected_verdict"] if w else "unrelated"
+        want = w["expected_verdict"] if w else UNRELATED
         t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
              "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
         check_frame(t, tag, r, out)
         if w and w.get("expected_function"):
             t.ok(r.get("faulting_function") == w["expected_function"],
                  "%s: faulting function %s (got %s)" % (tag, w["expected_function"], r.get("faulting_function")))
-        if not w or want == "unrelated":
+        if not w or want == UNRELATED:
             continue
         t.ok(r["pfn"] is not None and h(r["pfn"]) == h(w["pfn"]),
              "%s: pfn %s (got %s)" % (tag, w["pfn"], r["pfn"]))
-        if w.get("expected_owner") and want in ("altmap-metadata", "zone-device-page", "mixed-section"):
+        if w.get("expected_owner") and want in DEVICE_VERDICTS:
             t.ok(r.get("device") == w["expected_owner"],
                  "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
         t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)

@@ -24,9 +24,9 @@ int main(void)
 	struct zdx_model m = { 0 };
 	struct zdx_pgmap_info pgm[1];
 	struct zdx_zone zones[3] = {
-		{ 0, 1, "DMA32", 0x1000, 0x5f000, 0, 0 },
-		{ 0, 4, "Device", 0x60400, 0x1fc00, 0, 0 },
-		{ 0, 3, "Movable", 0xa0000, 0x8000, 0, 0 },
+		{ .node = 0, .zone = 1, .name = "DMA32", .start_pfn = 0x1000, .spanned = 0x5f000 },
+		{ .node = 0, .zone = 4, .name = "Device", .start_pfn = 0x60400, .spanned = 0x1fc00 },
+		{ .node = 0, .zone = 3, .name = "Movable", .start_pfn = 0xa0000, .spanned = 0x8000 },
 	};
 	struct zdx_run *runs;
 	struct zdx_pfn_facts f;
@@ -43,7 +43,8 @@ int main(void)
 	add_section(&l, 20, 0x3, ~0ULL);                      /* hot-plugged, offline */
 	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
 	strcpy(pgm[0].owner, "namespace0.0");
-	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3, 1 };
+	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = nsec, .pgm = pgm, .npgm = 1,
+				.zones = zones, .nzones = 3, .page_flags_agreed = 1 };
 
 	zdx_model_pfn_facts(&m, 0x60000, &f);
 	ok(f.owner == ZDX_OWN_RAM && f.mixed, "section 12 start: RAM in a mixed section");
