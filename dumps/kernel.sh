@@ -6,8 +6,9 @@
 #   vmlinuz  vmlinux  System.map  config  modules/lib/modules/<abi>/...
 # Both packagings are understood: the image package holding /boot/vmlinuz-ABI
 # and /lib/modules (up to trixie), and forky's split, where linux-image-ABI
-# only depends on linux-binary-ABI (/usr/lib/modules/ABI/vmlinuz, config,
-# System.map) and linux-modules-ABI (/usr/lib/modules/ABI/...); the -dbg
+# only depends on linux-binary-ABI (/usr/lib/modules/ABI/vmlinuz),
+# linux-base-ABI (config, modules.builtin; its System.map is a placeholder)
+# and linux-modules-ABI (/usr/lib/modules/ABI/...); the -dbg
 # vmlinux is /usr/lib/debug/boot/vmlinux-ABI, or in forky
 # /usr/lib/debug/lib/modules/ABI/vmlinux (boot/ has only a symlink).
 #   headers/usr/src/linux-headers-<abi>  (+ -common, + linux-kbuild)
@@ -61,7 +62,8 @@ step "kernel $name: downloading $pkgs ($version)"
 step "kernel $name: unpacking"
 tmp="$out/x"; mkdir -p "$tmp"
 for d in "$out"/debs/linux-image-"$abi"_*.deb "$out"/debs/linux-image-"$abi"-unsigned_*.deb \
-         "$out"/debs/linux-binary-"$abi"_*.deb "$out"/debs/linux-modules-"$abi"_*.deb; do
+         "$out"/debs/linux-binary-"$abi"_*.deb "$out"/debs/linux-modules-"$abi"_*.deb \
+         "$out"/debs/linux-base-"$abi"_*.deb; do
     [ -f "$d" ] && dpkg-deb -x "$d" "$tmp"
 done
 # boot_file NAME: /boot/NAME-ABI, or forky's /usr/lib/modules/ABI/NAME.
@@ -74,7 +76,8 @@ boot_file() {
 }
 cp "$(boot_file vmlinuz)" "$out/vmlinuz" || die "kernel $name: no vmlinuz in linux-image-$abi $parts"
 cp "$(boot_file config)" "$out/config" || die "kernel $name: no config in linux-image-$abi $parts"
-f=$(boot_file System.map) && cp "$f" "$out/System.map"
+# (forky's is a one-line placeholder pointing at the -dbg package: skipped)
+f=$(boot_file System.map) && [ "$(wc -l <"$f")" -gt 1 ] && cp "$f" "$out/System.map"
 mkdir -p "$out/modules/lib"
 if [ -d "$tmp/lib/modules" ]; then mv "$tmp/lib/modules" "$out/modules/lib/"; else mv "$tmp/usr/lib/modules" "$out/modules/lib/"; fi
 rm -f "$out/modules/lib/modules/$abi"/{vmlinuz,config,System.map}

@@ -11,8 +11,8 @@ version: linux-image-ABI (or -unsigned), linux-image-ABI-dbg,
 linux-headers-ABI, the -common headers and the linux-kbuild package that
 linux-headers-ABI depends on; and where the image is only a meta package
 (forky and later: linux-image-ABI depends on linux-binary-ABI, the image
-itself, and linux-modules-ABI, the modules), those parts at the same
-version.  The choice, in order:
+itself, linux-modules-ABI, the modules, and linux-base-ABI, config and
+modules.builtin), those parts at the same version.  The choice, in order:
 
   1. the preferred ABI/version (the manifest's) if it still qualifies;
   2. the newest ABI of exactly this series that qualifies within the
@@ -57,14 +57,17 @@ def stanzas(text):
             yield fields
 
 
+# Packages a (meta) linux-image-ABI depends on that carry the kernel itself.
+PARTS = ("linux-binary-", "linux-modules-", "linux-base-")
+
+
 def load(indexes):
     """{package: {version: {"codenames": set, "depends": str}}}"""
     pkgs = {}
     for codename, path in indexes:
         for st in stanzas(read_index(path)):
             name = st["Package"]
-            if not name.startswith(("linux-image-", "linux-headers-", "linux-kbuild-", "linux-binary-",
-                                    "linux-modules-")):
+            if not name.startswith(("linux-image-", "linux-headers-", "linux-kbuild-") + PARTS):
                 continue
             ent = pkgs.setdefault(name, {}).setdefault(st["Version"], {"codenames": set(), "depends": ""})
             ent["codenames"].add(codename)
@@ -105,12 +108,9 @@ def depends_named(depends, prefix):
     return None
 
 
-# Packages a (meta) linux-image-ABI depends on that carry the kernel itself.
-PARTS = ("linux-binary-", "linux-modules-")
-
-
 def image_parts(depends, abi):
-    """The linux-binary-ABI / linux-modules-ABI packages an image depends on."""
+    """The linux-binary-ABI / linux-modules-ABI / linux-base-ABI packages an
+    image depends on."""
     out = []
     for alt in depends.split(","):
         name = alt.split("|")[0].strip().split(" ")[0].split(":")[0]
@@ -209,7 +209,7 @@ def main():
     got = resolve(pkgs, a.series, a.suite, a.prefer)
     if not got:
         print("no %s kernel build in %s's suites has all of linux-image, -dbg, linux-headers, "
-              "-common headers, linux-kbuild (and the image's linux-binary/-modules parts) at one version (%d index(es) read)"
+              "-common headers, linux-kbuild (and the image's linux-binary/-modules/-base parts) at one version (%d index(es) read)"
               % (a.series, a.suite, len(idx)), file=sys.stderr)
         return 1
     abi, v, kb, common, parts, why = got

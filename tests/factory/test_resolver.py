@@ -31,7 +31,7 @@ def ok(cond, what, detail=""):
 def kernel(abi, version, kbuild, common=None, skip=(), split=False):
     """Packages stanzas of one complete kernel build (less those in skip).
     split: packaged as in forky, the image a meta package depending on
-    linux-binary-ABI and linux-modules-ABI at its version."""
+    linux-base-ABI, linux-binary-ABI and linux-modules-ABI at its version."""
     common = common or abi.replace("-amd64", "-common")
     st = {
         "linux-image-" + abi: "" if not split else
@@ -44,6 +44,7 @@ def kernel(abi, version, kbuild, common=None, skip=(), split=False):
     }
     if split:
         st["linux-binary-" + abi] = st["linux-modules-" + abi] = "linux-base-%s (= %s)" % (abi, version)
+        st["linux-base-" + abi] = ""
     out = []
     for pkg, dep in st.items():
         if pkg in skip:
@@ -144,7 +145,8 @@ def cases():
                  common="7.2.12+deb14-common", split=True)
     case("forky split image: its parts are required and named", "7.2", ("7.2.0-1-amd64", "7.2.1-1"), f12, [],
          ("7.2.12+deb14-amd64", "7.2.12-1",
-          "(image in: linux-binary-7.2.12+deb14-amd64 linux-modules-7.2.12+deb14-amd64)"), suite="forky")
+          "(image in: linux-base-7.2.12+deb14-amd64 linux-binary-7.2.12+deb14-amd64 "
+          "linux-modules-7.2.12+deb14-amd64)"), suite="forky")
     f13 = kernel("7.2.13+deb14-amd64", "7.2.13-1", "linux-kbuild-7.2.13+deb14", common="7.2.13+deb14-common",
                  split=True, skip=("linux-modules-7.2.13+deb14-amd64",))
     case("forky split image without its modules part: that build is skipped", "7.2",
