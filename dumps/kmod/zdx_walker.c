@@ -67,6 +67,25 @@ static unsigned long nr_pages = 1;
 module_param(nr_pages, ulong, 0444);
 MODULE_PARM_DESC(nr_pages, "number of pfns to walk");
 
+/*
+ * One source for every kernel of the corpus (5.10 .. 7.x): differences are
+ * met by feature tests, never by version numbers.
+ *  - The anon/flags bits of ->mapping were renamed FOLIO_MAPPING_* (6.16).
+ *  - struct page lost ->pgmap (6.15): a ZONE_DEVICE page's pgmap is read
+ *    through page_pgmap(), from the same word.  Kbuild defines
+ *    ZDX_HAVE_PAGE_PGMAP when the kernel's headers declare it (an inline
+ *    function: the preprocessor cannot see it).
+ */
+#ifndef PAGE_MAPPING_ANON
+#define PAGE_MAPPING_ANON	FOLIO_MAPPING_ANON
+#define PAGE_MAPPING_FLAGS	FOLIO_MAPPING_FLAGS
+#endif
+#ifdef ZDX_HAVE_PAGE_PGMAP
+#define zdx_page_pgmap(page)	page_pgmap(page)
+#else
+#define zdx_page_pgmap(page)	((page)->pgmap)
+#endif
+
 /* Bound every walk: a walker must end, faulting or not. */
 #define ZDX_MAX_PAGES	(1UL << 24)	/* 64 GiB of 4 KiB pages */
 /* How long module init waits for a walker it handed to another context. */
@@ -169,7 +188,7 @@ static noinline int zdx_devmap_audit(unsigned long start, unsigned long count)
 		page = pfn_to_page(pfn);
 		if (!is_zone_device_page(page))
 			continue;
-		pgmap = page->pgmap;
+		pgmap = zdx_page_pgmap(page);
 		switch (pgmap->type) {
 		case MEMORY_DEVICE_FS_DAX:
 		case MEMORY_DEVICE_GENERIC:
