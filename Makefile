@@ -4,6 +4,8 @@
 #   make demo       install what is missing, build zdx, build the default
 #                   scenario dump, and run `zdx map` and `zdx pgmap` on it
 #   make check      everything: unit tests, the dump corpus, dump tests
+#   make unit       unit tests only (no crash, no dump)
+#   make lint       architecture rules (tests/lint/lint.py)
 #   make dumps      the dump corpus (SCENARIO=name KERNEL=name for one)
 #   make install    put zdx.so where crash's `extend` finds it
 #   make bench      timing figures (not a test)
@@ -33,7 +35,7 @@ EXT_OBJS := $(EXT_SRCS:.c=.o)
 PURE_SRCS := $(filter-out extension/crash_% extension/cmd_% extension/zdx.c,$(EXT_SRCS))
 PURE_OBJS := $(PURE_SRCS:.c=.o)
 
-.PHONY: all deps demo check unit dumps install bench clean alt-so
+.PHONY: all deps demo check unit lint dumps install bench clean alt-so
 all: extension/zdx.so
 
 deps:
@@ -53,7 +55,7 @@ extension/zdx.so: $(EXT_OBJS)
 # crash column: 8.0.6 opens 6.12 dumps): an extension must match its crash's
 # defs.h.  Declared from the manifest, so a cold machine builds each crash
 # before the zdx.so that needs it, and both before any test runs.
-ALT_CRASHES := $(shell awk '!/^\#/ && NF && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
+ALT_CRASHES := $(shell awk '$$1 ~ /^[0-9]/ && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
 ALT_SOS := $(foreach c,$(ALT_CRASHES),$(ZDX_CACHE)/zdx-so/$(c)/zdx.so)
 alt-so: $(ALT_SOS)
 $(ZDX_CACHE)/crash-%/defs.h:

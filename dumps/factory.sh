@@ -8,19 +8,46 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-VERDICTS="altmap-metadata zone-device-page mixed-section no-memmap offline-memory unrelated"
+# The verdict words a walker scenario may expect: include/zdx/verdicts.h.
+VERDICTS=$(python3 "$here/verdicts.py" | tr '\n' ' ') && [ -n "$VERDICTS" ] ||
+    die "dumps/verdicts.py could not read the verdict vocabulary (include/zdx/verdicts.h)"
 
 usage() { echo "usage: $0 [--kernel K] [--scenario S] [--force] [--list]" >&2; exit 2; }
 
 # ---- scenario files ---------------------------------------------------------
-# load_scn FILE: reset every scenario variable to its default, then source FILE.
+# Every variable a scenario file may set, with its default (docs/dumps.md
+# describes each).  A .scn file that assigns any other name is rejected:
+# a misspelt variable must not silently leave the real one at its default.
+SCN_DEFAULTS=(
+    DESCRIPTION= KERNELS=6.1 MEM=2560M SMP=2 SLOTS= MAXMEM= CMDLINE= PMEM=none
+    NVDIMMS= NVDIMM_LABEL=128K NVDIMM_BACKING=ram QEMU_EXTRA= KASLR=no
+    HOTPLUG= HOTPLUG_BLOCKS=0 "FORMATS=kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
+    TRIGGER=sysrq "SYS_PANIC=sysrq triggered crash" WALKER_MODE= EXPECT_VERDICT= EXPECT_OWNER=
+    GUEST_SETUP=: GUEST_AFTER_HOTPLUG=: GUEST_PREPARE=: GUEST_TRIGGER= GUEST_TRUTH_EXTRA=
+    KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION=
+)
+
+# scn_assigned FILE: the names of the variables FILE assigns, found by
+# sourcing it in a clean shell and comparing the variables before and after.
+scn_assigned() {
+    # (bash itself sets PIPESTATUS and BASH_* as it runs: not the file's.)
+    env -i PATH="$PATH" LC_ALL=C bash --norc --noprofile -c '
+        zdx_before=$(compgen -v)
+        . "$1" >/dev/null 2>&1 </dev/null || exit 3
+        zdx_after=$(compgen -v)
+        comm -13 <(sort <<<"$zdx_before") <(sort <<<"$zdx_after") |
+            grep -vxE "zdx_(before|after)|PIPESTATUS|BASH_[A-Z_]*|_" || true' scn "$1"
+}
+
+# load_scn FILE: reset every scenario variable to its default, check that
+# FILE assigns only those, then source FILE.
 load_scn() {
-    DESCRIPTION="" KERNELS="6.1" MEM=2560M SMP=2 SLOTS="" MAXMEM="" CMDLINE="" PMEM=none
-    NVDIMMS="" NVDIMM_LABEL=128K NVDIMM_BACKING=ram QEMU_EXTRA="" KASLR=no
-    HOTPLUG="" HOTPLUG_BLOCKS=0 FORMATS="kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
-    TRIGGER=sysrq SYS_PANIC="sysrq triggered crash" WALKER_MODE="" EXPECT_VERDICT="" EXPECT_OWNER=""
-    GUEST_SETUP=":" GUEST_AFTER_HOTPLUG=":" GUEST_PREPARE=":" GUEST_TRIGGER="" GUEST_TRUTH_EXTRA=""
-    KDUMP=no CRASHKERNEL=256M WALKER_ARG=""
+    local d v names=" " assigned
+    for d in "${SCN_DEFAULTS[@]}"; do declare -g "$d"; names+="${d%%=*} "; done
+    assigned=$(scn_assigned "$1") || die "$1: sourcing it failed (status $?)"
+    for v in $assigned; do
+        [[ $names == *" $v "* ]] || die "$1: unknown variable $v (a scenario may set:$names)"
+    done
     # shellcheck disable=SC1090
     . "$1"
     [ -n "$DESCRIPTION" ] || die "$1: DESCRIPTION is empty"
@@ -70,16 +97,16 @@ accel_args() {
 
 # ---- stamp ------------------------------------------------------------------
 # Hash of everything a dump depends on: the scenario file, the factory
-# scripts that build it and guest /init, the pinned kernel, and (walker
-# scenarios only) the walker module's source.  Same stamp -> not rebuilt.
+# scripts that build it and guest /init, the kernel build resolved for the
+# series (its ABI and package version, not the manifest's preference), and
+# (walker scenarios only) the walker module's source.  Same stamp -> not rebuilt.
 stamp() {
     local k=$1 s=$2
     {
         cat "$here/scenarios/$s.scn"
         # Only what shapes a dump: not the checker, schema or crash helpers.
         cat "$here"/{factory.sh,lib.sh,initramfs.sh,run_guest.py,elffix.py,truth.py} "$here"/guest/*
-        manifest_line "$k"
-        cat "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
+        cat "$ZDX_CACHE/kernels/$k/release" "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
         [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
         true
     } | sha256sum | cut -c1-16
@@ -106,6 +133,7 @@ scenario_cpio() {
         echo "ZDX_HOTPLUG=$([ -n "$HOTPLUG" ] && echo 1 || echo 0)"
         echo "ZDX_HOTPLUG_BLOCKS=$HOTPLUG_BLOCKS"
         echo "ZDX_WALKER_MODE='$WALKER_MODE'"
+        echo "ZDX_WALKER_PARAMS='$WALKER_PARAMS'"
         printf 'zdx_setup() {\n%s\n}\n' "$GUEST_SETUP"
         printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
         printf 'zdx_prepare() {\n%s\n}\n' "$GUEST_PREPARE"
@@ -155,7 +183,7 @@ zdx_truth_extra() {
 }
 zdx_trigger() {
     set -- \$ZDX_WALK
-    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2"
+    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2" \$ZDX_WALKER_PARAMS
     fail "insmod zdx_walker.ko returned \$? without a crash"
 }
 EOS
@@ -288,6 +316,7 @@ write_truth() {
         --memory "$MEM" --pmem "$PMEM" --argv "$w/qemu.argv" --run "$w/run.json" \
         --trigger "$TRIGGER" --sys-panic "$SYS_PANIC" --walker-mode "$WALKER_MODE" \
         --verdict "$EXPECT_VERDICT" --owner "$EXPECT_OWNER" --build-seconds "$secs" \
+        --walker-params "$WALKER_PARAMS" --function "$EXPECT_FUNCTION" \
         --hotplug "$HOTPLUG" --raw "$w/truth.txt" --dir "$w" --out "$w/truth.json" ||
         die "$k/$s: truth.json could not be made from the guest's truth.txt"
     python3 "$here/check_truth.py" "$w/truth.json" || die "$k/$s: truth.json does not conform to dumps/truth.schema.json"

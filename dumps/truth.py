@@ -223,8 +223,9 @@ def main():
     ap = argparse.ArgumentParser()
     for a in ("scenario", "description", "kernel", "release", "package-version", "memory", "pmem",
               "argv", "run", "trigger", "sys-panic", "walker-mode", "verdict", "owner",
-              "build-seconds", "hotplug", "raw", "dir", "out"):
-        ap.add_argument("--" + a, required=a not in ("walker-mode", "verdict", "owner", "hotplug"), default="")
+              "build-seconds", "hotplug", "raw", "dir", "out", "walker-params", "function"):
+        ap.add_argument("--" + a, required=a not in ("walker-mode", "verdict", "owner", "hotplug",
+                                                     "walker-params", "function"), default="")
     a = ap.parse_args()
     with open(a.raw, "rb") as f:
         lines = f.read().decode("utf-8", "replace").replace("\r", "").splitlines()
@@ -263,6 +264,10 @@ def main():
                   "start_pfn": hx(int(w["start_pfn"], 0)), "nr_pages": int(w["nr_pages"], 0),
                   "expected_verdict": a.verdict,
                   "expected_owner": None if owner == "none" else owner}
+        if a.walker_params:
+            walker["params"] = a.walker_params
+        if a.function:
+            walker["expected_function"] = a.function
     truth = {
         "schema": "zdx-truth/1",
         "scenario": a.scenario,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "zdx/crash_glue.h"
+#include "zdx/field.h"
 #include "zdx/xarray.h"
 #include "zdx/page.h"
 #include "zdx/field.h"
@@ -35,9 +36,9 @@ static void read_usage(struct zdx_model *m, struct zdx_section *s)
 {
 	const struct zdx_layout *l = m->l;
 	unsigned char buf[256];
-	unsigned long len = l->off_usage_subsection_map + l->sz_usage_subsection_map;
+	unsigned long len = zdx_section_usage_len(l);
 
-	if (!s->usage || !l->has_subsection_map || len > sizeof(buf))
+	if (!s->usage || !l->has_subsection_map || !len || len > sizeof(buf))
 		return;
 	if (zdx_kread(s->usage, buf, len))
 		s->usage_state = ZDX_USAGE_MISSING;
@@ -175,7 +176,7 @@ static int read_pgmap(const struct zdx_layout *l, uint64_t addr, struct zdx_pgma
 	if (len > sizeof(buf) || zdx_kread(addr, buf, len))
 		return -1;
 	if (l->pgmap_has_ranges) {
-		nr = (int)zdx_field_u(buf, len, l->off_pgmap_nr_range, sizeof(nr), NULL);
+		nr = (int)zdx_field_or0(buf, len, l->off_pgmap_nr_range, 4);
 		if (nr > 1 && nr <= ZDX_PGMAP_MAX_RANGES) {
 			len = zdx_pgmap_size(l, nr);
 			if (len > sizeof(buf) || zdx_kread(addr, buf, len))
@@ -240,13 +241,16 @@ static void note_inconsistent(struct zdx_model *m)
 static int read_pgmaps(struct zdx_model *m)
 {
 	const struct zdx_layout *l = m->l;
-	struct pgmap_collect c = { m, NULL, NULL, 0, 0 };
+	struct pgmap_collect c = { .m = m };
 	uint64_t bad = 0;
 	int i, rc;
 
 	if (!l->pgmap_container || !l->pgmap_container_is_xarray || l->sz_dev_pagemap <= 0)
 		return 0;   /* no ZONE_DEVICE support: nothing to find */
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, collect_entry, &c, &bad);
+	m->pgmaps_walked = 1;
+	m->pgmap_xa_status = rc;
+	m->pgmap_xa_bad = rc ? bad : 0;
 	if (rc) {
 		error(INFO, "pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
 		      (unsigned long long)bad, zdx_xa_strerror(rc));
@@ -283,17 +287,13 @@ static int read_pgmaps(struct zdx_model *m)
 	for (i = 0; i < m->npgm; i++)
 		locate_memmap(m, &m->pgm[i]);
 out:
-	free(c.addr);
+	m->pgmap_named = c.addr;        /* kept: dumpcheck probes every one named */
+	m->npgmap_named = c.n;
 	free(c.runs);
 	return 0;
 }
 
 /* --- zones --- */
-
-static uint64_t rd_ul(const struct zdx_layout *l, const unsigned char *buf, long o)
-{
-	return zdx_field_u(buf, (unsigned long)l->sz_zone, o, 8, NULL);
-}
 
 static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *cap)
 {
@@ -304,7 +304,8 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 	if (!buf)
 		return;
 	for (z = 0; z < l->nr_zone_types; z++) {
-		uint64_t zaddr = pgdat + l->off_pgdat_node_zones + (uint64_t)z * l->sz_zone;
+		uint64_t zaddr = zdx_field_addr(pgdat, l->off_pgdat_node_zones) +
+				 (uint64_t)z * l->sz_zone;
 		struct zdx_zone *zi;
 
 		if (zdx_kread(zaddr, buf, l->sz_zone)) {
@@ -329,10 +330,11 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 		zi->node = node;
 		zi->zone = z;
 		snprintf(zi->name, sizeof(zi->name), "%s", l->zone_name[z]);
-		zi->start_pfn = rd_ul(l, buf, l->off_zone_start_pfn);
-		zi->spanned = rd_ul(l, buf, l->off_zone_spanned_pages);
-		zi->present = rd_ul(l, buf, l->off_zone_present_pages);
-		zi->managed = rd_ul(l, buf, l->off_zone_managed_pages);
+		/* unsigned long / atomic_long_t: 8 bytes on x86_64 */
+		zi->start_pfn = zdx_field_or0(buf, l->sz_zone, l->off_zone_start_pfn, 8);
+		zi->spanned = zdx_field_or0(buf, l->sz_zone, l->off_zone_spanned_pages, 8);
+		zi->present = zdx_field_or0(buf, l->sz_zone, l->off_zone_present_pages, 8);
+		zi->managed = zdx_field_or0(buf, l->sz_zone, l->off_zone_managed_pages, 8);
 	}
 	free(buf);
 }
@@ -364,9 +366,12 @@ static void read_zones(struct zdx_model *m)
 
 /* --- page->flags zone/node shifts, checked on real pages --- */
 
-/* The shifts are computed, not exported (KERNEL_REFERENCE §7): confirm them
- * on online RAM pages whose zone is known from the zone spans.  Returns the
- * number of pages that agreed, or -1 when one disagreed. */
+/* ZONES_PGSHIFT and NODES_PGSHIFT are computed by the preprocessor
+ * (include/linux/page-flags-layout.h, include/linux/mm.h) and no
+ * VMCOREINFO entry or DWARF type carries them, so crash_layout.c computes
+ * them from the widths: confirm them on online RAM pages whose zone is
+ * known from the zone spans.  Returns the number of pages that agreed, or
+ * -1 when one disagreed. */
 static int check_page_flags(const struct zdx_model *m)
 {
 	const struct zdx_layout *l = m->l;
@@ -452,7 +457,28 @@ void zdx_model_forget(void)
 {
 	free(model.sec);
 	free(model.pgm);
+	free(model.pgmap_named);
 	free(model.zones);
 	memset(&model, 0, sizeof(model));
 	model_state = 0;
+}
+
+/* --- queries of the model that need the dump --- */
+
+const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n)
+{
+	const struct zdx_model *m = zdx_model();
+	uint64_t paddr;
+	int pg;
+
+	if (!m || zdx_kvtop(vaddr, &paddr)) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	pg = zdx_model_pgmap_of(m, paddr >> m->l->page_shift);
+	if (pg < 0)
+		snprintf(buf, n, "ram");
+	else
+		snprintf(buf, n, "dev:%s", m->pgm[pg].owner[0] ? m->pgm[pg].owner : "pgmap");
+	return buf;
 }

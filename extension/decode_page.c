@@ -38,10 +38,9 @@ int zdx_flags_node(const struct zdx_layout *l, uint64_t flags)
 static uint64_t page_word(const struct zdx_layout *l, const unsigned char *raw, long off,
 			  unsigned width, unsigned bit, struct zdx_page *p)
 {
-	int rc;
-	uint64_t v = zdx_field_u(raw, l->sz_page > 0 ? (unsigned long)l->sz_page : 0, off, width, &rc);
+	uint64_t v;
 
-	if (rc)
+	if (zdx_field(raw, l->sz_page > 0 ? (unsigned long)l->sz_page : 0, off, width, &v))
 		p->unknown |= bit;
 	return v;
 }

@@ -12,36 +12,29 @@
 #include "zdx/pgmap.h"
 #include "zdx/field.h"
 
-/* Every field through the one absence/bounds contract (zdx/field.h). */
-static uint64_t rd(const unsigned char *raw, unsigned long len, long off, int size)
-{
-	return zdx_field_u(raw, len, off, (unsigned)size, NULL);
-}
+/* Pointers, unsigned long and u64 fields are 8 bytes on x86_64; enum
+ * memory_type, flags and nr_range are 4.  Offsets come from the layout. */
 
 unsigned long zdx_pgmap_size(const struct zdx_layout *l, int nr_range)
 {
 	if (!l->pgmap_has_ranges || nr_range <= 1)
 		return l->sz_dev_pagemap;
-	return l->off_pgmap_range + (unsigned long)nr_range * l->sz_range;
+	return zdx_field_end(l->off_pgmap_range, (long)nr_range * l->sz_range);
 }
 
 static void decode_altmap(const struct zdx_layout *l, const unsigned char *raw,
 			  unsigned long len, struct zdx_pgmap *pg)
 {
 	struct zdx_altmap *a = &pg->altmap;
-	long o = l->off_pgmap_altmap;
 	uint64_t first, pages, align_pages;
 
-	if (o < 0 || l->off_altmap_base_pfn < 0 || l->off_altmap_reserve < 0 ||
-	    l->off_altmap_free < 0)
-		return;          /* no altmap this kernel could describe: none claimed */
-	a->base_pfn = rd(raw, len, zdx_off_add(o, l->off_altmap_base_pfn), 8);
+	a->base_pfn = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_base_pfn, 8);
 	a->has_end_pfn = l->off_altmap_end_pfn >= 0;
-	a->end_pfn = rd(raw, len, zdx_off_add(o, l->off_altmap_end_pfn), 8);
-	a->reserve = rd(raw, len, zdx_off_add(o, l->off_altmap_reserve), 8);
-	a->free = rd(raw, len, zdx_off_add(o, l->off_altmap_free), 8);
-	a->align = rd(raw, len, zdx_off_add(o, l->off_altmap_align), 8);
-	a->alloc = rd(raw, len, zdx_off_add(o, l->off_altmap_alloc), 8);
+	a->end_pfn = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_end_pfn, 8);
+	a->reserve = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_reserve, 8);
+	a->free = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_free, 8);
+	a->align = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_align, 8);
+	a->alloc = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_alloc, 8);
 
 	if (pg->nr_range < 1 || !a->free || !zdx_pgmap_range_sane(l, pg, 0))
 		return;
@@ -61,28 +54,27 @@ int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned c
 
 	memset(pg, 0, sizeof(*pg));
 	pg->addr = addr;
-	pg->type = (int)rd(raw, len, l->off_pgmap_type, 4);
+	pg->type = (int)zdx_field_in(raw, len, 0, l->off_pgmap_type, 4);
 	pg->type_name = pg->type >= 0 && pg->type < l->nr_memtypes && l->memtype_name[pg->type][0]
 			? l->memtype_name[pg->type] : "unknown";
-	pg->flags = (unsigned)rd(raw, len, l->off_pgmap_flags, 4);
-	pg->vmemmap_shift = rd(raw, len, l->off_pgmap_vmemmap_shift, 8);
-	pg->ops = rd(raw, len, l->off_pgmap_ops, 8);
-	pg->owner = rd(raw, len, l->off_pgmap_owner, 8);
-	pg->ref = l->pgmap_ref_is_pointer ? rd(raw, len, l->off_pgmap_ref, 8)
-					  : addr + l->off_pgmap_ref;
-	pg->nr_range = l->pgmap_has_ranges ? (int)rd(raw, len, l->off_pgmap_nr_range, 4) : 1;
+	pg->flags = (unsigned)zdx_field_in(raw, len, 0, l->off_pgmap_flags, 4);
+	pg->vmemmap_shift = zdx_field_in(raw, len, 0, l->off_pgmap_vmemmap_shift, 8);
+	pg->ops = zdx_field_in(raw, len, 0, l->off_pgmap_ops, 8);
+	pg->owner = zdx_field_in(raw, len, 0, l->off_pgmap_owner, 8);
+	pg->ref = l->pgmap_ref_is_pointer ? zdx_field_in(raw, len, 0, l->off_pgmap_ref, 8)
+					  : zdx_field_addr(addr, l->off_pgmap_ref);
+	pg->nr_range = 1;
+	if (l->pgmap_has_ranges)
+		pg->nr_range = (int)zdx_field_in(raw, len, 0, l->off_pgmap_nr_range, 4);
 	if (pg->nr_range < 1 || pg->nr_range > ZDX_PGMAP_MAX_RANGES)
 		return -1;
 	if (zdx_pgmap_size(l, pg->nr_range) > len)
 		return -1;
 	for (i = 0; i < pg->nr_range; i++) {
-		long o = l->off_pgmap_range < 0 || l->sz_range <= 0 ? -1
-			 : l->off_pgmap_range + i * l->sz_range;
-		int r1, r2;
+		long o = zdx_field_off(l->off_pgmap_range, i * l->sz_range);
 
-		pg->range[i].start = zdx_field_u(raw, len, zdx_off_add(o, l->off_range_start), 8, &r1);
-		pg->range[i].end = zdx_field_u(raw, len, zdx_off_add(o, l->off_range_end), 8, &r2);
-		if (r1 || r2)
+		if (zdx_field(raw, len, zdx_field_off(o, l->off_range_start), 8, &pg->range[i].start) ||
+		    zdx_field(raw, len, zdx_field_off(o, l->off_range_end), 8, &pg->range[i].end))
 			return -1;       /* a pgmap without its range says nothing */
 		if (pg->range[i].end < pg->range[i].start)
 			return -1;

@@ -15,14 +15,13 @@
 void zdx_section_decode(const struct zdx_layout *l, unsigned long nr,
 			const unsigned char *raw, struct zdx_section *s)
 {
-	unsigned long len = l->sz_mem_section > 0 ? (unsigned long)l->sz_mem_section : 0;
-
 	memset(s, 0, sizeof(*s));
 	s->nr = nr;
-	s->coded = zdx_field_u(raw, len, l->off_ms_section_mem_map, 8, NULL);
+	/* section_mem_map and usage are pointer-sized: 8 bytes on x86_64. */
+	s->coded = zdx_field_or0(raw, l->sz_mem_section, l->off_ms_section_mem_map, 8);
 	s->flags = s->coded & zdx_section_mask(l);
 	s->map_base = s->coded & ~zdx_section_mask(l);
-	s->usage = zdx_field_u(raw, len, l->off_ms_usage, 8, NULL);
+	s->usage = zdx_field_or0(raw, l->sz_mem_section, l->off_ms_usage, 8);
 	s->usage_state = ZDX_USAGE_NONE;
 }
 
@@ -33,8 +32,8 @@ void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
 
 	if (n > (long)sizeof(s->subsection_map))
 		n = sizeof(s->subsection_map);
-	if (n <= 0 || zdx_field(usage_raw, len, l->off_usage_subsection_map, (unsigned)n,
-				s->subsection_map)) {
+	if (n <= 0 || zdx_field_bytes(usage_raw, len, l->off_usage_subsection_map,
+				      s->subsection_map, (unsigned long)n)) {
 		memset(s->subsection_map, 0, sizeof(s->subsection_map));
 		s->usage_state = ZDX_USAGE_MISSING;   /* known to exist, not readable */
 		return;

@@ -14,11 +14,15 @@ tests/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_OBJS)
 unit: $(UNIT_BINS)
 	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) $(FACTORY_TESTS)
 
+# Architecture rules (field readers, the verdict vocabulary): TAP, no build.
+lint:
+	@tests/run.sh tests/lint/lint.py
+
 # check: everything, from a cold machine.  Every tool a dump test uses (each
 # crash, each zdx.so built against it) and the corpus are prerequisites,
 # built (or found in the cache) before any test runs.
 check: deps all $(UNIT_BINS) alt-so dumps
-	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) $(FACTORY_TESTS) $(DUMP_TESTS)
+	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:
 	rm -f $(UNIT_BINS)

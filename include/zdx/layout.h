@@ -3,7 +3,8 @@
  * offsets, sizes, enum values, flag bits and features — in one plain struct.
  *
  * extension/crash_layout.c fills it once per crash session from the dump's
- * debuginfo and VMCOREINFO; the pure decoders (extension/decode_*.c) only
+ * debuginfo and VMCOREINFO (and, for what neither holds, the compiled-in
+ * rules CONTRIBUTING.md lists under "What is compiled in"); the pure decoders (extension/decode_*.c) only
  * read it, so unit tests can build one by hand.  No other file knows how
  * kernels differ: code asks the layout ("has this kernel a TAINT bit?"),
  * never a version number.

@@ -55,8 +55,15 @@ struct zdx_model {
 	struct zdx_section *sec;  /* sections whose section_mem_map is non-zero, by nr */
 	size_t nsec;
 	size_t roots_unreadable;  /* mem_section root pages not in the dump */
-	struct zdx_pgmap_info *pgm;
+	struct zdx_pgmap_info *pgm;   /* the pgmaps read from the dump, by range start */
 	int npgm;
+	/* pgmap_array as walked: every dev_pagemap address it names (read or
+	 * not, in walk order), and how the walk ended. */
+	int pgmaps_walked;        /* 1: this kernel has pgmap_array and it was walked */
+	uint64_t *pgmap_named;
+	int npgmap_named;
+	int pgmap_xa_status;      /* 0, or zdx_xa_for_each()'s ZDX_XA_* error */
+	uint64_t pgmap_xa_bad;    /* the node the walk could not read, when not 0 */
 	struct zdx_zone *zones;
 	int nzones;
 	int page_flags_agreed;    /* pages confirming the zone/node shifts; -1 mismatch */

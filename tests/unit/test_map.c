@@ -75,9 +75,9 @@ int main(void)
 	struct zdx_model m = { 0 };
 	struct zdx_pgmap_info pgm[1];
 	struct zdx_zone zones[3] = {
-		{ 0, 1, "DMA32", 0x1000, 0x5f000, 0, 0 },
-		{ 0, 4, "Device", 0x60400, 0x1fc00, 0, 0 },
-		{ 0, 3, "Movable", 0xa0000, 0x8000, 0, 0 },
+		{ .node = 0, .zone = 1, .name = "DMA32", .start_pfn = 0x1000, .spanned = 0x5f000 },
+		{ .node = 0, .zone = 4, .name = "Device", .start_pfn = 0x60400, .spanned = 0x1fc00 },
+		{ .node = 0, .zone = 3, .name = "Movable", .start_pfn = 0xa0000, .spanned = 0x8000 },
 	};
 	struct zdx_run *runs;
 	struct zdx_pfn_facts f;

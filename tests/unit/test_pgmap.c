@@ -1,7 +1,7 @@
 /* dev_pagemap / vmem_altmap decoding and the altmap regions, with the
- * geometry PIPELINE.md recorded for a 512 MiB fsdax --map=dev namespace at
- * 0x60000000 on 6.1: base 0x60000, reserve 2, free 0x9fe, align 0x1fe,
- * alloc 0x800. */
+ * geometry of the fsdax-dev scenario's dump (a 512 MiB fsdax --map=dev
+ * namespace at 0x60000000 on 6.1; docs/cmd-pgmap.md shows it):
+ * base 0x60000, reserve 2, free 0x9fe, align 0x1fe, alloc 0x800. */
 #include <stdint.h>
 #include <string.h>
 #include "tap.h"
