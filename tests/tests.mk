@@ -21,8 +21,8 @@ lint:
 # check: everything, from a cold machine.  Every tool a dump test uses (each
 # crash, each zdx.so built against it) and the corpus are prerequisites,
 # built (or found in the cache) before any test runs.
-check: deps all $(UNIT_BINS) alt-so dumps
-	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py $(FACTORY_TESTS) $(DUMP_TESTS)
+check: deps all $(UNIT_BINS) fuzz-build alt-so dumps
+	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py tests/fuzz/run_short.sh $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:
 	rm -f $(UNIT_BINS)
