@@ -98,7 +98,8 @@ accel_args() {
 # ---- stamp ------------------------------------------------------------------
 # Hash of everything a dump depends on: the scenario file, the factory
 # scripts that build it and guest /init, the kernel build resolved for the
-# series (its ABI and package version, not the manifest's preference), and
+# series (its ABI and package version, not the manifest's preference), the
+# filtered dump's level, and
 # (walker scenarios only) the walker module's source.  Same stamp -> not rebuilt.
 stamp() {
     local k=$1 s=$2
@@ -107,6 +108,7 @@ stamp() {
         # Only what shapes a dump: not the checker, schema or crash helpers.
         cat "$here"/{factory.sh,lib.sh,initramfs.sh,run_guest.py,elffix.py,truth.py} "$here"/guest/*
         cat "$ZDX_CACHE/kernels/$k/release" "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
+        "$here/makedumpfile-for.sh" --level "$k"
         [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
         true
     } | sha256sum | cut -c1-16
@@ -267,7 +269,7 @@ build_one() {
     step "$k/$s: done in $(( $(date +%s) - t0 )) s: $(cd "$dst" && ls vmcore.* | tr '\n' ' ')"
 }
 
-# derive K S WORK: fix the ELF for makedumpfile, make the -d 31 dump, drop
+# derive K S WORK: fix the ELF for makedumpfile, make the filtered dump, drop
 # what the scenario does not keep; unpack an in-guest kdump from its disk.
 derive() {
     local k=$1 s=$2 w=$3
@@ -288,23 +290,28 @@ derive() {
     fi
 }
 
-# filter WHAT WORK SRC: makedumpfile -c -d 31 SRC -> vmcore.d31.  makedumpfile
+# filter WHAT WORK SRC: makedumpfile -c -d LEVEL SRC -> vmcore.d31, the
+# filtered dump (LEVEL: 31, or less where that makedumpfile drops pages crash
+# needs on this kernel: dumps/makedumpfile-for.sh --level; the log and the
+# truth say which).  makedumpfile
 # 1.7.2 reads every struct page of a present section (any dump level) and
 # aborts ("Can't read the buffer of struct page") when a sub-section of it
 # has no mapped memmap.  Such a dump keeps its ELF instead (a second, full
 # format) and says why in filter-failure.txt (truth: filter_failure).
 filter() {
-    local what=$1 w=$2 src=$3 mdf
+    local what=$1 w=$2 src=$3 mdf lvl
     # The makedumpfile that knows this kernel (dumps/makedumpfile-for.sh).
     mdf=$("$here/makedumpfile-for.sh" "${what%%/*}") || die "$what: no makedumpfile for ${what%%/*}"
-    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d 31 $src"
+    lvl=$("$here/makedumpfile-for.sh" --level "${what%%/*}")
+    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d $lvl $src"
     "$mdf" -v 2>&1 | head -n 1 >"$w/makedumpfile.log"
-    "$mdf" -c -d 31 "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
+    echo "dump level: $lvl" >>"$w/makedumpfile.log"
+    "$mdf" -c -d "$lvl" "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
     rm -f "$w/vmcore.d31"
     grep -q "Can't read the buffer of struct page" "$w/makedumpfile.log" ||
-        { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d 31 $src failed"; }
+        { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d $lvl $src failed"; }
     step "$what: makedumpfile cannot filter this dump (present section with an unmapped sub-section memmap); keeping $src"
-    { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d 31 aborts:"
+    { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d $lvl aborts:"
       grep -E "readmem: Can't convert|Can't read the buffer" "$w/makedumpfile.log" | head -n 2; } >"$w/filter-failure.txt"
     KEEP_ELF=yes
 }

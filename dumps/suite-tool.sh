@@ -27,7 +27,7 @@ suite=$1 pkgs=${2//,/ } prog=$3
 first=${pkgs%% *}
 dir="$ZDX_CACHE/suite-tools/$suite/$first"
 root="$dir/root"
-wrapper="$dir/bin/$(basename "$prog")"
+wrapper="$dir/$suite/$(basename "$prog")"
 
 # closure PKG...: PKGs and, recursively, the library packages they depend
 # on (first alternative of each Depends/Pre-Depends; virtual names skipped).
@@ -71,7 +71,7 @@ done
 [ -n "$ldso" ] || die "$suite tools: no ld.so in $root (is libc6 among the dependencies of $pkgs?)"
 [ -f "$root/$prog" ] || die "$suite tools: no $prog in $pkgs"
 libs="$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu"
-mkdir -p "$dir/bin"
+mkdir -p "$dir/$suite"
 {
     echo '#!/bin/sh'
     echo "# $suite's $prog ($pkgs), run under $suite's own ld.so: dumps/suite-tool.sh"

@@ -176,7 +176,8 @@ def memmap_probe(truth):
     for n in truth["namespaces"]:
         if n["map"] == "dev":
             pfn = int(n["data_start"], 16) >> 12
-            return ("pfn 0x%x" % pfn, "px ((struct page *)vmemmap_base)[0x%x].flags" % pfn)
+            # The first word (flags): an unsigned long, or memdesc_flags_t on 7.x.
+            return ("pfn 0x%x" % pfn, "px *(unsigned long *)&((struct page *)vmemmap_base)[0x%x]" % pfn)
     return None
 
 
