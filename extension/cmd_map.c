@@ -20,12 +20,40 @@ static void describe_run(const struct zdx_model *m, const struct zdx_run *r, cha
 			 (unsigned long long)pi->pg.addr, pi->owner[0] ? pi->owner : "-",
 			 zdx_region_name(r->region));
 	} else if (r->owner == ZDX_OWN_RAM) {
-		snprintf(buf, n, "%s %s node %d zone %s", r->early ? "early" : "hotplug",
+		char blk[64];
+
+		snprintf(buf, n, "%s %s node %d zone %s%s%s%s", r->early ? "early" : "hotplug",
 			 r->online ? "online" : "offline", r->node,
-			 r->zone >= 0 ? l->zone_name[r->zone] : "none");
+			 r->zone >= 0 ? l->zone_name[r->zone] : "none", r->mb_count ? "  " : "",
+			 zdx_run_blocks_label(m, r, blk, sizeof(blk)),
+			 r->mb_vmemmap ? " memmap_on_memory (the block's own memmap)" : "");
 	} else {
 		snprintf(buf, n, "-");
 	}
+}
+
+/* RAM runs split at memory-block edges and named (zdx/model.h). */
+static long name_blocks(const struct zdx_model *m, struct zdx_run **runs, long n)
+{
+	struct zdx_run *named = NULL;
+	long k = zdx_map_name_blocks(m, *runs, n, &named);
+
+	free(*runs);
+	*runs = named;
+	return k;
+}
+
+static void json_blocks(struct zdx_json *j, const struct zdx_model *m, const struct zdx_run *r)
+{
+	char name[32];
+
+	if (!r->mb_count)
+		return;
+	zj_str(j, "memory_block", zdx_memblock_name(&m->mb[r->mb], name, sizeof(name)));
+	zj_int(j, "memory_blocks", r->mb_count);
+	zj_str(j, "memory_block_state", zdx_memblock_state_name(m->mb[r->mb].state));
+	if (r->mb_vmemmap)
+		zj_str(j, "region", "memmap-on-memory");
 }
 
 void zdx_cmd_map(int argc, char **argv)
@@ -38,7 +66,7 @@ void zdx_cmd_map(int argc, char **argv)
 
 	if (!m)
 		return;
-	if ((n = zdx_map_build(m, &runs)) < 0) {
+	if ((n = zdx_map_build(m, &runs)) < 0 || (n = name_blocks(m, &runs, n)) < 0) {
 		error(INFO, "map: out of memory\n");
 		return;
 	}
@@ -66,6 +94,7 @@ void zdx_cmd_map(int argc, char **argv)
 				zj_bool(&j, "early", r->early);
 				zj_int(&j, "node", r->node);
 				zj_str(&j, "zone", r->zone >= 0 ? m->l->zone_name[r->zone] : NULL);
+				json_blocks(&j, m, r);
 			} else if (r->owner == ZDX_OWN_DEVICE) {
 				zj_hex(&j, "pgmap", m->pgm[r->pgmap].pg.addr);
 				zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[r->pgmap].pg));
@@ -86,8 +115,11 @@ void zdx_cmd_map(int argc, char **argv)
 	}
 	if (json) {
 		zj_end_arr(&j);
+		zj_str(&j, "memory_blocks_note", m->mb_note);
 		zj_end_obj(&j);
 		zj_done(&j);
 	}
+	if (!json && m->mb_note)
+		fprintf(fp, "note: %s\n", m->mb_note);
 	free(runs);
 }

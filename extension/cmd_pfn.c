@@ -157,6 +157,51 @@ static const char *yes_no(int v)
 	return v < 0 ? "unknown (not in this dump)" : v ? "yes" : "no";
 }
 
+/* The memory block (memoryN) of a RAM pfn, as sysfs shows it. */
+static void print_block(const struct zdx_model *m, uint64_t pfn)
+{
+	int b = zdx_model_memblock_of(m, pfn);
+	const struct zdx_memblock *mb;
+	const char *type;
+	char label[64];
+
+	if (b < 0) {
+		fprintf(fp, "  memory block: %s\n", m->mb_note ? m->mb_note : "none holds this pfn");
+		return;
+	}
+	mb = &m->mb[b];
+	type = zdx_memblock_online_type(m->l, mb);
+	fprintf(fp, "  memory block %s  nid %d  zone %s  online_type %s  group %s\n",
+		zdx_memblock_label(mb, 1, label, sizeof(label)), mb->nid,
+		mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : mb->zone ? "?" : "-",
+		type ? type : "-", !mb->group ? "-" : mb->group_dynamic == 1 ? "dynamic"
+		: mb->group_dynamic == 0 ? "static" : "?");
+	if (mb->nr_vmemmap_pages)
+		fprintf(fp, "  memmap_on_memory: the first %llu pages of %s hold its memmap%s\n",
+			(unsigned long long)mb->nr_vmemmap_pages, label,
+			zdx_memblock_hosts_memmap(m, mb, pfn) ? "; this pfn is one of them "
+			"(altmap metadata of RAM, not a page the allocator hands out)" : "");
+}
+
+static void json_block(struct zdx_json *j, const struct zdx_model *m, uint64_t pfn)
+{
+	int b = zdx_model_memblock_of(m, pfn);
+	const struct zdx_memblock *mb;
+	char name[32];
+
+	if (b < 0)
+		return;
+	mb = &m->mb[b];
+	zj_str(j, "memory_block", zdx_memblock_name(mb, name, sizeof(name)));
+	zj_str(j, "memory_block_state", zdx_memblock_state_name(mb->state));
+	zj_str(j, "memory_block_online_type", zdx_memblock_online_type(m->l, mb));
+	zj_int(j, "memory_block_nid", mb->nid);
+	zj_str(j, "memory_block_zone", mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : NULL);
+	zj_int(j, "memory_block_vmemmap_pages", (long long)mb->nr_vmemmap_pages);
+	if (zdx_memblock_hosts_memmap(m, mb, pfn))
+		zj_str(j, "region", "memmap-on-memory");
+}
+
 static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 			const struct page_view *pv, const char *how)
 {
@@ -191,6 +236,7 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 			zdx_section_early(l, f->sec) ? "early" : "hot-plugged",
 			zdx_section_online(l, f->sec) ? "online" : "offline",
 			f->zone ? f->zone->node : -1, f->zone ? f->zone->name : "none");
+		print_block(m, f->pfn);
 	} else {
 		fprintf(fp, "  owner   hole\n");
 	}
@@ -246,6 +292,7 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	if (f->sec && f->owner == ZDX_OWN_RAM) {
 		zj_bool(&j, "online", zdx_section_online(l, f->sec));
 		zj_bool(&j, "early", zdx_section_early(l, f->sec));
+		json_block(&j, m, f->pfn);
 	}
 	zj_hex(&j, "struct_page", pv->vaddr);
 	zj_bool(&j, "struct_page_mapped", pv->mapped);

@@ -332,6 +332,45 @@ static void read_printk(struct zdx_layout *l)
 	l->sz_printk_info = ssize("printk_info");
 }
 
+/* --- memory blocks (issue 12) ---------------------------------------- */
+
+/* Offset of a member reached through embedded structs, ABSENT if any hop is. */
+static long off_chain(long a, long b, long c)
+{
+	return a < 0 || b < 0 || c < 0 ? ZDX_ABSENT : a + b + c;
+}
+
+static void read_memblocks(struct zdx_layout *l)
+{
+	char names[ZDX_MAX_MMOP][32];
+	struct gnu_request req;
+	int t;
+
+	l->memory_blocks_xa = ssize("memory_block") > 0 ? sym_addr("memory_blocks") : 0;
+	l->sym_sections_per_block = sym_addr("sections_per_block");
+	memset(&req, 0, sizeof(req));
+	l->sz_sections_per_block = l->sym_sections_per_block &&
+		get_symbol_type("sections_per_block", NULL, &req) != TYPE_CODE_UNDEF ?
+		(long)req.length : ZDX_ABSENT;
+	l->sz_memory_block = ssize("memory_block");
+	l->off_mb_start_section_nr = off("memory_block", "start_section_nr");
+	l->off_mb_state = off("memory_block", "state");
+	l->off_mb_online_type = off("memory_block", "online_type");
+	l->off_mb_nid = off("memory_block", "nid");
+	l->off_mb_zone = off("memory_block", "zone");
+	l->off_mb_name = off_chain(off("memory_block", "dev"), off("device", "kobj"),
+				   off("kobject", "name"));
+	l->off_mb_nr_vmemmap_pages = off("memory_block", "nr_vmemmap_pages");
+	l->off_mb_altmap = off("memory_block", "altmap");
+	l->off_mb_group = off("memory_block", "group");
+	l->sz_memory_group = ssize("memory_group");
+	l->off_mgroup_nid = off("memory_group", "nid");
+	l->off_mgroup_is_dynamic = off("memory_group", "is_dynamic");
+	l->nr_mmop = enum_names("mmop", &names[0][0], 32, ZDX_MAX_MMOP) > 0 ? ZDX_MAX_MMOP : 0;
+	for (t = 0; t < l->nr_mmop; t++)
+		snprintf(l->mmop_name[t], sizeof(l->mmop_name[t]), "%.23s", names[t]);
+}
+
 static void read_features(struct zdx_layout *l)
 {
 	/* 9f605f260594 moved pfn_to_online_page() out of line in the same
@@ -369,6 +408,7 @@ const struct zdx_layout *zdx_layout(void)
 	read_pgmap(&layout);
 	read_modules(&layout);
 	read_printk(&layout);
+	read_memblocks(&layout);
 	layout_state = layout_usable(&layout) ? 1 : -1;
 	return layout_state > 0 ? &layout : NULL;
 }

@@ -269,6 +269,7 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 		zi->spanned = rd_ul(buf, l->off_zone_spanned_pages);
 		zi->present = rd_ul(buf, l->off_zone_present_pages);
 		zi->managed = rd_ul(buf, l->off_zone_managed_pages);
+		zi->addr = zaddr;
 	}
 	free(buf);
 }
@@ -365,6 +366,7 @@ const struct zdx_model *zdx_model(void)
 	}
 	phase("sections");
 	read_zones(&model);
+	zdx_model_read_memblocks(&model);
 	read_pgmaps(&model);
 	phase("pgmaps");
 	model.page_flags_agreed = check_page_flags(&model);
@@ -381,6 +383,7 @@ void zdx_model_forget(void)
 	free(model.sec);
 	free(model.pgm);
 	free(model.zones);
+	free(model.mb);
 	memset(&model, 0, sizeof(model));
 	model_state = 0;
 }

@@ -31,6 +31,8 @@ int zdx_kread_str(uint64_t addr, char *buf, unsigned long n);
 /* The model of this dump, built on first use and kept for the session. */
 const struct zdx_model *zdx_model(void);
 void zdx_model_forget(void);
+/* Memory blocks into the model (crash_memblock.c); sets m->mb_note on gaps. */
+void zdx_model_read_memblocks(struct zdx_model *m);
 
 /* Panic context (crash_panic.c): 0, or -1 when the dump has no panic task. */
 struct zdx_panic;

@@ -17,6 +17,7 @@
 #define ZDX_MAX_SFLAGS 8
 #define ZDX_MAX_ZONES 8
 #define ZDX_MAX_MEMTYPES 8
+#define ZDX_MAX_MMOP 8
 
 /* Section flag roles zdx reasons about (names are the kernel's). */
 enum zdx_sflag {
@@ -130,6 +131,23 @@ struct zdx_layout {
 	long off_prb_desc_ring, off_prb_text_data_ring;
 	long off_descring_count_bits, off_descring_descs, off_descring_infos;
 	long sz_prb_desc, sz_printk_info;
+
+	/* --- memory blocks (issue 12; extension/crash_memblock.c) ---
+	 * drivers/base/memory.c: the memory_blocks XArray (5.8+) of struct
+	 * memory_block, one per /sys/devices/system/memory/memoryN. */
+	uint64_t memory_blocks_xa;     /* &memory_blocks, 0 when absent */
+	uint64_t sym_sections_per_block;  /* &sections_per_block, 0 when absent */
+	long sz_sections_per_block;
+	long sz_memory_block;
+	long off_mb_start_section_nr, off_mb_state, off_mb_online_type, off_mb_nid;
+	long off_mb_zone;              /* struct zone * (5.18+) */
+	long off_mb_name;              /* dev.kobj.name: a char * */
+	long off_mb_nr_vmemmap_pages;  /* 5.13-6.5 (memmap_on_memory) */
+	long off_mb_altmap;            /* 6.6+: struct vmem_altmap * */
+	long off_mb_group;             /* 5.15+: struct memory_group * */
+	long sz_memory_group, off_mgroup_nid, off_mgroup_is_dynamic;
+	char mmop_name[ZDX_MAX_MMOP][24];  /* enum mmop names by value, "" unknown */
+	int nr_mmop;
 
 	/* --- kernel features (detected, never assumed from a version) --- */
 	int has_pfn_to_online_page_fn; /* out-of-line: 9f605f260594 series */

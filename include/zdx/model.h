@@ -12,11 +12,13 @@
 #include "zdx/layout.h"
 #include "zdx/section.h"
 #include "zdx/pgmap.h"
+#include "zdx/memblock.h"
 
 struct zdx_zone {
 	int node, zone;           /* zone = enum zone_type value */
 	char name[16];
 	uint64_t start_pfn, spanned, present, managed;
+	uint64_t addr;            /* struct zone *, 0 when unknown */
 };
 
 /* Where a piece of memmap physically lives. */
@@ -46,6 +48,11 @@ struct zdx_model {
 	struct zdx_zone *zones;
 	int nzones;
 	int page_flags_agreed;    /* pages confirming the zone/node shifts; -1 mismatch */
+	/* memory blocks (memoryN), by id; see zdx/memblock.h */
+	struct zdx_memblock *mb;
+	int nmb;
+	unsigned long sections_per_block;   /* 0: blocks unknown */
+	const char *mb_note;      /* why blocks are missing or incomplete, NULL if read */
 };
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr);
@@ -93,11 +100,36 @@ struct zdx_run {
 	int pgmap;                      /* DEVICE: index into m->pgm */
 	enum zdx_pgmap_region region;   /* DEVICE */
 	int mixed;
+	int mb, mb_count;               /* RAM: memory blocks m->mb[mb..mb+mb_count); count 0 none */
+	int mb_vmemmap;                 /* the run is a block's own memmap (memmap_on_memory) */
 };
 
 /* Build the owner map over [0, max_pfn) where max_pfn covers every section
  * and pgmap. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
 long zdx_map_build(const struct zdx_model *m, struct zdx_run **runs);
 const char *zdx_owner_name(enum zdx_owner o);
+
+/* --- memory blocks in the model (extension/decode_mbmap.c) --- */
+/* Index into m->mb of the memory block holding pfn, -1 if none. */
+int zdx_model_memblock_of(const struct zdx_model *m, uint64_t pfn);
+uint64_t zdx_memblock_start_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
+uint64_t zdx_memblock_end_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
+/* Is pfn inside the memmap its own block hosts (memmap_on_memory)? */
+int zdx_memblock_hosts_memmap(const struct zdx_model *m, const struct zdx_memblock *mb,
+			      uint64_t pfn);
+/* Split the RAM runs of a map at memory-block edges and name them; adjacent
+ * blocks in the same state fold back together.  *out is malloc'ed; returns
+ * the count, -1 on ENOMEM. */
+long zdx_map_name_blocks(const struct zdx_model *m, const struct zdx_run *runs, long n,
+			 struct zdx_run **out);
+/* Words for a run's block part: "memory8-11 (online)"; "" when it has none. */
+const char *zdx_run_blocks_label(const struct zdx_model *m, const struct zdx_run *r, char *buf,
+				 unsigned long n);
+/* Owner of a RAM pfn as sysfs names it, "memory32 (offline)"; NULL none. */
+const char *zdx_model_block_label(const struct zdx_model *m, uint64_t pfn, char *buf,
+				  unsigned long n);
+/* Its bare name, "memory32"; NULL none. */
+const char *zdx_model_block_name(const struct zdx_model *m, uint64_t pfn, char *buf,
+				 unsigned long n);
 
 #endif
