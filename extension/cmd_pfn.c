@@ -228,9 +228,13 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 		const struct zdx_pgmap_info *pi = &m->pgm[f->pgmap];
 
 		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid ? "yes" : "no");
-		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s\n",
+		enum zdx_dev_part part = zdx_pgmap_dev_part(m, pi, f->pfn);
+		const char *own = zdx_dev_part_owner(pi, part);
+
+		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s%s%s\n",
 			(unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
-			pi->owner[0] ? pi->owner : "-", zdx_region_name(f->region));
+			own ? own : "-", zdx_region_name(f->region), part ? ", device part " : "",
+			part ? zdx_dev_part_name(part) : "");
 	} else if (f->owner == ZDX_OWN_RAM) {
 		fprintf(fp, "  owner   RAM: %s %s, node %d zone %s\n",
 			zdx_section_early(l, f->sec) ? "early" : "hot-plugged",
@@ -281,8 +285,11 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	if (f->pgmap >= 0) {
 		zj_hex(&j, "pgmap", m->pgm[f->pgmap].pg.addr);
 		zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[f->pgmap].pg));
-		zj_str(&j, "device", m->pgm[f->pgmap].owner[0] ? m->pgm[f->pgmap].owner : NULL);
+		enum zdx_dev_part part = zdx_pgmap_dev_part(m, &m->pgm[f->pgmap], f->pfn);
+
+		zj_str(&j, "device", zdx_dev_part_owner(&m->pgm[f->pgmap], part));
 		zj_str(&j, "region", zdx_region_name(f->region));
+		zj_str(&j, "device_part", zdx_dev_part_name(part));
 		zj_bool(&j, "pgmap_pfn_valid", f->pgmap_pfn_valid);
 	}
 	if (f->zone) {

@@ -371,6 +371,29 @@ static void read_memblocks(struct zdx_layout *l)
 		snprintf(l->mmop_name[t], sizeof(l->mmop_name[t]), "%.23s", names[t]);
 }
 
+/* struct nd_pfn_sb is an on-media ABI (drivers/nvdimm/pfn.h; ndctl reads
+ * the same bytes): its documented offsets are legitimate constants.  The
+ * nvdimm module's debuginfo, when `mod -s libnvdimm` loaded it, wins. */
+static void read_pfn_sb(struct zdx_layout *l)
+{
+	static const struct { const char *m; long media; } f[] = {
+		{ "signature", 0 }, { "flags", 48 }, { "version_major", 52 }, { "version_minor", 54 },
+		{ "dataoff", 56 }, { "npfns", 64 }, { "mode", 72 }, { "start_pad", 76 },
+		{ "end_trunc", 80 }, { "align", 84 }, { "page_size", 88 }, { "page_struct_size", 92 },
+	};
+	long *dst[] = { &l->off_pfnsb_signature, &l->off_pfnsb_flags, &l->off_pfnsb_version_major,
+			&l->off_pfnsb_version_minor, &l->off_pfnsb_dataoff, &l->off_pfnsb_npfns,
+			&l->off_pfnsb_mode, &l->off_pfnsb_start_pad, &l->off_pfnsb_end_trunc,
+			&l->off_pfnsb_align, &l->off_pfnsb_page_size, &l->off_pfnsb_page_struct_size };
+	unsigned i;
+
+	l->pfnsb_from_debuginfo = ssize("nd_pfn_sb") > 0;
+	l->sz_pfn_sb = l->pfnsb_from_debuginfo ? ssize("nd_pfn_sb") : 4096;
+	l->pfnsb_media_offset = 4096;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*dst[i] = l->pfnsb_from_debuginfo ? off("nd_pfn_sb", f[i].m) : f[i].media;
+}
+
 static void read_features(struct zdx_layout *l)
 {
 	/* 9f605f260594 moved pfn_to_online_page() out of line in the same
@@ -409,6 +432,7 @@ const struct zdx_layout *zdx_layout(void)
 	read_modules(&layout);
 	read_printk(&layout);
 	read_memblocks(&layout);
+	read_pfn_sb(&layout);
 	layout_state = layout_usable(&layout) ? 1 : -1;
 	return layout_state > 0 ? &layout : NULL;
 }

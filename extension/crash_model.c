@@ -368,6 +368,7 @@ const struct zdx_model *zdx_model(void)
 	read_zones(&model);
 	zdx_model_read_memblocks(&model);
 	read_pgmaps(&model);
+	zdx_model_read_devgeom(&model);
 	phase("pgmaps");
 	model.page_flags_agreed = check_page_flags(&model);
 	phase("page-flags");

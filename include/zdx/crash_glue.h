@@ -33,6 +33,8 @@ const struct zdx_model *zdx_model(void);
 void zdx_model_forget(void);
 /* Memory blocks into the model (crash_memblock.c); sets m->mb_note on gaps. */
 void zdx_model_read_memblocks(struct zdx_model *m);
+/* Driver geometry of each pgmap (crash_devgeom.c): iomem chain, info block. */
+void zdx_model_read_devgeom(struct zdx_model *m);
 
 /* Panic context (crash_panic.c): 0, or -1 when the dump has no panic task. */
 struct zdx_panic;
@@ -40,5 +42,7 @@ int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n);
 
 /* Name of the innermost iomem resource holding [start, end], "" if none. */
 void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n);
+/* The iomem resources from the root down that hold all of [start, end]. */
+int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max);
 
 #endif

@@ -148,6 +148,15 @@ struct zdx_layout {
 	long sz_memory_group, off_mgroup_nid, off_mgroup_is_dynamic;
 	char mmop_name[ZDX_MAX_MMOP][24];  /* enum mmop names by value, "" unknown */
 	int nr_mmop;
+	/* struct nd_pfn_sb, the pfn/dax info block at offset 4 KiB of an fsdax/
+	 * devdax namespace (drivers/nvdimm/pfn.h): from the nvdimm module's
+	 * debuginfo when loaded, else the documented on-media format. */
+	int pfnsb_from_debuginfo;
+	long pfnsb_media_offset;       /* SZ_4K: where nd_pfn_validate() reads it */
+	long sz_pfn_sb, off_pfnsb_signature, off_pfnsb_flags, off_pfnsb_version_major;
+	long off_pfnsb_version_minor, off_pfnsb_dataoff, off_pfnsb_npfns, off_pfnsb_mode;
+	long off_pfnsb_start_pad, off_pfnsb_end_trunc, off_pfnsb_align, off_pfnsb_page_size;
+	long off_pfnsb_page_struct_size;
 
 	/* --- kernel features (detected, never assumed from a version) --- */
 	int has_pfn_to_online_page_fn; /* out-of-line: 9f605f260594 series */
