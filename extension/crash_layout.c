@@ -361,7 +361,9 @@ static void read_memblocks(struct zdx_layout *l)
 	l->off_mb_name = off_chain(off("memory_block", "dev"), off("device", "kobj"),
 				   off("kobject", "name"));
 	l->off_mb_nr_vmemmap_pages = off("memory_block", "nr_vmemmap_pages");
-	l->off_mb_altmap = off("memory_block", "altmap");
+	/* 6.6+ keeps a pointer; only that form is read. */
+	l->off_mb_altmap = msize("memory_block", "altmap") == (long)sizeof(void *) ?
+			   off("memory_block", "altmap") : ZDX_ABSENT;
 	l->off_mb_group = off("memory_block", "group");
 	l->sz_memory_group = ssize("memory_group");
 	l->off_mgroup_nid = off("memory_group", "nid");
