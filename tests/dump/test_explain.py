@@ -37,6 +37,9 @@ def main():
         if w.get("expected_owner") and want in ("altmap-metadata", "zone-device-page", "mixed-section"):
             t.ok(r.get("device") == w["expected_owner"],
                  "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
+        if w.get("expected_owner") and want == "offline-memory":
+            t.ok(r.get("memory_block") == w["expected_owner"],
+                 "%s: memory block %s (got %s)" % (tag, w["expected_owner"], r.get("memory_block")))
         t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)
     return t.done()
 
