@@ -227,10 +227,10 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 	if (f->pgmap >= 0) {
 		const struct zdx_pgmap_info *pi = &m->pgm[f->pgmap];
 
-		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid ? "yes" : "no");
 		enum zdx_dev_part part = zdx_pgmap_dev_part(m, pi, f->pfn);
 		const char *own = zdx_dev_part_owner(pi, part);
 
+		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid ? "yes" : "no");
 		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s%s%s\n",
 			(unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
 			own ? own : "-", zdx_region_name(f->region), part ? ", device part " : "",
