@@ -68,12 +68,9 @@ const char *zdx_memblock_state_name(enum zdx_mb_state s)
 
 const char *zdx_memblock_online_type(const struct zdx_layout *l, const struct zdx_memblock *mb)
 {
-	const char *n;
-
 	if (mb->online_type < 0 || mb->online_type >= l->nr_mmop || !l->mmop_name[mb->online_type][0])
 		return NULL;
-	n = l->mmop_name[mb->online_type];
-	return strncmp(n, "MMOP_", 5) ? n : n + 5;
+	return l->mmop_name[mb->online_type];
 }
 
 const char *zdx_memblock_name(const struct zdx_memblock *mb, char *buf, unsigned long n)

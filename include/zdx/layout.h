@@ -146,7 +146,8 @@ struct zdx_layout {
 	long off_mb_altmap;            /* 6.6+: struct vmem_altmap * */
 	long off_mb_group;             /* 5.15+: struct memory_group * */
 	long sz_memory_group, off_mgroup_nid, off_mgroup_is_dynamic;
-	char mmop_name[ZDX_MAX_MMOP][24];  /* enum mmop names by value, "" unknown */
+	char mmop_name[ZDX_MAX_MMOP][24];  /* online types by enum mmop value, as sysfs
+					 * spells them ("online_movable"); "" unknown */
 	int nr_mmop;
 	/* struct nd_pfn_sb, the pfn/dax info block at offset 4 KiB of an fsdax/
 	 * devdax namespace (drivers/nvdimm/pfn.h): from the nvdimm module's

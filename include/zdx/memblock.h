@@ -45,7 +45,7 @@ void zdx_memblock_set_group(const struct zdx_layout *l, struct zdx_memblock *mb,
 			    const unsigned char *group_raw);
 /* The sysfs word of a state: "online", "offline", "going-offline". */
 const char *zdx_memblock_state_name(enum zdx_mb_state s);
-/* The mmop name without its prefix ("online_movable"), NULL if unknown. */
+/* The online type as sysfs spells it ("online_movable"), NULL if unknown. */
 const char *zdx_memblock_online_type(const struct zdx_layout *l, const struct zdx_memblock *mb);
 /* "memory32" (the kobject name, or built from the id when unreadable). */
 const char *zdx_memblock_name(const struct zdx_memblock *mb, char *buf, unsigned long n);

@@ -10,24 +10,24 @@
 #include "zdx/model.h"
 #include "model_fixture.h"
 
-/* struct memory_block offsets as `ptype /o struct memory_block` shows them
- * in Debian 6.1's debuginfo (the test only needs them to be consistent). */
+/* struct memory_block / memory_group offsets as `ptype /o` shows them in
+ * Debian 6.1.0-50-amd64's debuginfo; that kernel has no enum mmop in DWARF,
+ * so zdx names online types from its online_type_to_str[] table. */
 static void memblock_layout(struct zdx_layout *l)
 {
-	static const char *mmop[] = { "MMOP_OFFLINE", "MMOP_ONLINE", "MMOP_ONLINE_KERNEL",
-				      "MMOP_ONLINE_MOVABLE" };
+	static const char *mmop[] = { "offline", "online", "online_kernel", "online_movable" };
 	int i;
 
-	l->sz_memory_block = 792;
+	l->sz_memory_block = 816;
 	l->off_mb_start_section_nr = 0;
 	l->off_mb_state = 8;
 	l->off_mb_online_type = 16;
 	l->off_mb_nid = 20;
 	l->off_mb_zone = 24;
 	l->off_mb_name = 32;
-	l->off_mb_nr_vmemmap_pages = 760;
+	l->off_mb_nr_vmemmap_pages = 784;
 	l->off_mb_altmap = ZDX_ABSENT;
-	l->off_mb_group = 768;
+	l->off_mb_group = 792;
 	l->off_mgroup_nid = 0;
 	l->off_mgroup_is_dynamic = 40;
 	for (i = 0; i < 4; i++)
@@ -43,7 +43,7 @@ static void put(unsigned char *raw, long off, uint64_t v, int size)
 static void block(const struct zdx_layout *l, struct zdx_memblock *mb, uint64_t id, uint64_t state,
 		  int type, uint64_t vmemmap)
 {
-	unsigned char raw[792] = { 0 };
+	unsigned char raw[816] = { 0 };
 
 	put(raw, l->off_mb_start_section_nr, id, 8);
 	put(raw, l->off_mb_state, state, 8);
@@ -88,7 +88,7 @@ int main(void)
 	block(&l, &mb[nmb++], 35, 1 << 2, 0, 0);
 
 	ok(mb[13].state == ZDX_MB_ONLINE && mb[12].state == ZDX_MB_OFFLINE, "state from the ABI bits");
-	ok(!strcmp(zdx_memblock_online_type(&l, &mb[13]), "ONLINE_MOVABLE"), "online type from enum mmop");
+	ok(!strcmp(zdx_memblock_online_type(&l, &mb[13]), "online_movable"), "online type named as sysfs spells it");
 	ok(mb[13].nr_vmemmap_pages == 512, "nr_vmemmap_pages decoded");
 	ok(!strcmp(zdx_memblock_label(&mb[12], 1, buf, sizeof(buf)), "memory32 (offline)"),
 	   "sysfs-style label: %s", buf);
