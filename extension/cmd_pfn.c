@@ -162,7 +162,6 @@ static void print_block(const struct zdx_model *m, uint64_t pfn)
 {
 	int b = zdx_model_memblock_of(m, pfn);
 	const struct zdx_memblock *mb;
-	const char *type;
 	char label[64];
 
 	if (b < 0) {
@@ -170,12 +169,12 @@ static void print_block(const struct zdx_model *m, uint64_t pfn)
 		return;
 	}
 	mb = &m->mb[b];
-	type = zdx_memblock_online_type(m->l, mb);
-	fprintf(fp, "  memory block %s  nid %d  zone %s  online_type %s  group %s\n",
+	/* online_type only carries a request into the online path and is reset
+	 * after it (drivers/base/memory.c): not shown. */
+	fprintf(fp, "  memory block %s  nid %d  zone %s  group %s\n",
 		zdx_memblock_label(mb, 1, label, sizeof(label)), mb->nid,
 		mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : mb->zone ? "?" : "-",
-		type ? type : "-", !mb->group ? "-" : mb->group_dynamic == 1 ? "dynamic"
-		: mb->group_dynamic == 0 ? "static" : "?");
+		!mb->group ? "-" : mb->group_dynamic == 1 ? "dynamic" : mb->group_dynamic == 0 ? "static" : "?");
 	if (mb->nr_vmemmap_pages)
 		fprintf(fp, "  memmap_on_memory: the first %llu pages of %s hold its memmap%s\n",
 			(unsigned long long)mb->nr_vmemmap_pages, label,
@@ -194,7 +193,6 @@ static void json_block(struct zdx_json *j, const struct zdx_model *m, uint64_t p
 	mb = &m->mb[b];
 	zj_str(j, "memory_block", zdx_memblock_name(mb, name, sizeof(name)));
 	zj_str(j, "memory_block_state", zdx_memblock_state_name(mb->state));
-	zj_str(j, "memory_block_online_type", zdx_memblock_online_type(m->l, mb));
 	zj_int(j, "memory_block_nid", mb->nid);
 	zj_str(j, "memory_block_zone", mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : NULL);
 	zj_int(j, "memory_block_vmemmap_pages", (long long)mb->nr_vmemmap_pages);

@@ -6,7 +6,6 @@
  */
 #include "defs.h"
 #include <string.h>
-#include <ctype.h>
 #include "zdx/crash_glue.h"
 #include "zdx/enumparse.h"
 
@@ -341,30 +340,9 @@ static long off_chain(long a, long b, long c)
 	return a < 0 || b < 0 || c < 0 ? ZDX_ABSENT : a + b + c;
 }
 
-/* enum mmop is often absent from DWARF (no object has that type); the
- * kernel's own table drivers/base/memory.c online_type_to_str[] names the
- * values ("online_movable", ...) and is in every dump. */
-static void read_online_type_names(struct zdx_layout *l)
-{
-	uint64_t ptr[ZDX_MAX_MMOP];
-	int n, t;
-
-	if (!kernel_symbol_exists("online_type_to_str"))
-		return;
-	n = get_array_length("online_type_to_str", NULL, 0);
-	if (n <= 0 || n > ZDX_MAX_MMOP || zdx_kread(symbol_value("online_type_to_str"), ptr, n * 8))
-		return;
-	for (t = 0; t < n; t++)
-		if (!ptr[t] || zdx_kread_str(ptr[t], l->mmop_name[t], sizeof(l->mmop_name[t])))
-			l->mmop_name[t][0] = 0;
-	l->nr_mmop = n;
-}
-
 static void read_memblocks(struct zdx_layout *l)
 {
-	char names[ZDX_MAX_MMOP][32];
 	struct gnu_request req;
-	int t;
 
 	l->memory_blocks_xa = ssize("memory_block") > 0 ? sym_addr("memory_blocks") : 0;
 	l->sym_sections_per_block = sym_addr("sections_per_block");
@@ -375,7 +353,8 @@ static void read_memblocks(struct zdx_layout *l)
 	l->sz_memory_block = ssize("memory_block");
 	l->off_mb_start_section_nr = off("memory_block", "start_section_nr");
 	l->off_mb_state = off("memory_block", "state");
-	l->off_mb_online_type = off("memory_block", "online_type");
+	/* online_type is not read: it only carries a request into the online
+	 * path and is reset to MMOP_OFFLINE after it (drivers/base/memory.c). */
 	l->off_mb_nid = off("memory_block", "nid");
 	l->off_mb_zone = off("memory_block", "zone");
 	l->off_mb_name = off_chain(off("memory_block", "dev"), off("device", "kobj"),
@@ -388,17 +367,6 @@ static void read_memblocks(struct zdx_layout *l)
 	l->sz_memory_group = ssize("memory_group");
 	l->off_mgroup_nid = off("memory_group", "nid");
 	l->off_mgroup_is_dynamic = off("memory_group", "is_dynamic");
-	l->nr_mmop = enum_names("mmop", &names[0][0], 32, ZDX_MAX_MMOP) > 0 ? ZDX_MAX_MMOP : 0;
-	for (t = 0; t < l->nr_mmop; t++) {      /* MMOP_ONLINE_MOVABLE -> online_movable */
-		const char *n = strncmp(names[t], "MMOP_", 5) ? names[t] : names[t] + 5;
-		int i;
-
-		for (i = 0; n[i] && i < (int)sizeof(l->mmop_name[t]) - 1; i++)
-			l->mmop_name[t][i] = (char)tolower((unsigned char)n[i]);
-		l->mmop_name[t][i] = 0;
-	}
-	if (!l->nr_mmop)
-		read_online_type_names(l);
 }
 
 /* struct nd_pfn_sb is an on-media ABI (drivers/nvdimm/pfn.h; ndctl reads

@@ -40,7 +40,6 @@ void zdx_memblock_decode(const struct zdx_layout *l, uint64_t addr, uint64_t id,
 	mb->start_section_nr = rd(raw, l->off_mb_start_section_nr, 8);
 	mb->state_raw = rd(raw, l->off_mb_state, 8);
 	mb->state = state_of(mb->state_raw);
-	mb->online_type = l->off_mb_online_type >= 0 ? (int)rd(raw, l->off_mb_online_type, 4) : -1;
 	mb->nid = l->off_mb_nid >= 0 ? (int)rd(raw, l->off_mb_nid, 4) : -1;
 	mb->zone = rd(raw, l->off_mb_zone, 8);
 	mb->zone_idx = -1;
@@ -64,13 +63,6 @@ const char *zdx_memblock_state_name(enum zdx_mb_state s)
 	static const char *const name[] = { "unknown", "online", "going-offline", "offline" };
 
 	return (unsigned)s < sizeof(name) / sizeof(name[0]) ? name[s] : "unknown";
-}
-
-const char *zdx_memblock_online_type(const struct zdx_layout *l, const struct zdx_memblock *mb)
-{
-	if (mb->online_type < 0 || mb->online_type >= l->nr_mmop || !l->mmop_name[mb->online_type][0])
-		return NULL;
-	return l->mmop_name[mb->online_type];
 }
 
 const char *zdx_memblock_name(const struct zdx_memblock *mb, char *buf, unsigned long n)

@@ -17,7 +17,6 @@
 #define ZDX_MAX_SFLAGS 8
 #define ZDX_MAX_ZONES 8
 #define ZDX_MAX_MEMTYPES 8
-#define ZDX_MAX_MMOP 8
 
 /* Section flag roles zdx reasons about (names are the kernel's). */
 enum zdx_sflag {
@@ -139,16 +138,13 @@ struct zdx_layout {
 	uint64_t sym_sections_per_block;  /* &sections_per_block, 0 when absent */
 	long sz_sections_per_block;
 	long sz_memory_block;
-	long off_mb_start_section_nr, off_mb_state, off_mb_online_type, off_mb_nid;
+	long off_mb_start_section_nr, off_mb_state, off_mb_nid;
 	long off_mb_zone;              /* struct zone * (5.18+) */
 	long off_mb_name;              /* dev.kobj.name: a char * */
 	long off_mb_nr_vmemmap_pages;  /* 5.13-6.5 (memmap_on_memory) */
 	long off_mb_altmap;            /* 6.6+: struct vmem_altmap * */
 	long off_mb_group;             /* 5.15+: struct memory_group * */
 	long sz_memory_group, off_mgroup_nid, off_mgroup_is_dynamic;
-	char mmop_name[ZDX_MAX_MMOP][24];  /* online types by enum mmop value, as sysfs
-					 * spells them ("online_movable"); "" unknown */
-	int nr_mmop;
 	/* struct nd_pfn_sb, the pfn/dax info block at offset 4 KiB of an fsdax/
 	 * devdax namespace (drivers/nvdimm/pfn.h): from the nvdimm module's
 	 * debuginfo when loaded, else the documented on-media format. */

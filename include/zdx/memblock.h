@@ -26,7 +26,6 @@ struct zdx_memblock {
 	uint64_t start_section_nr;
 	uint64_t state_raw;
 	enum zdx_mb_state state;
-	int online_type;          /* enum mmop value; -1 when the kernel lacks it */
 	int nid;                  /* -1 when the kernel lacks it */
 	uint64_t zone;            /* struct zone * (the block's single zone), 0 none */
 	int zone_idx;             /* index into the model's zones, -1 unknown */
@@ -45,8 +44,6 @@ void zdx_memblock_set_group(const struct zdx_layout *l, struct zdx_memblock *mb,
 			    const unsigned char *group_raw);
 /* The sysfs word of a state: "online", "offline", "going-offline". */
 const char *zdx_memblock_state_name(enum zdx_mb_state s);
-/* The online type as sysfs spells it ("online_movable"), NULL if unknown. */
-const char *zdx_memblock_online_type(const struct zdx_layout *l, const struct zdx_memblock *mb);
 /* "memory32" (the kobject name, or built from the id when unreadable). */
 const char *zdx_memblock_name(const struct zdx_memblock *mb, char *buf, unsigned long n);
 /* Like sysfs: "memory32 (offline)", or "memory8-11 (online)" for count > 1. */

@@ -11,17 +11,12 @@
 #include "model_fixture.h"
 
 /* struct memory_block / memory_group offsets as `ptype /o` shows them in
- * Debian 6.1.0-50-amd64's debuginfo; that kernel has no enum mmop in DWARF,
- * so zdx names online types from its online_type_to_str[] table. */
+ * Debian 6.1.0-50-amd64's debuginfo. */
 static void memblock_layout(struct zdx_layout *l)
 {
-	static const char *mmop[] = { "offline", "online", "online_kernel", "online_movable" };
-	int i;
-
 	l->sz_memory_block = 816;
 	l->off_mb_start_section_nr = 0;
 	l->off_mb_state = 8;
-	l->off_mb_online_type = 16;
 	l->off_mb_nid = 20;
 	l->off_mb_zone = 24;
 	l->off_mb_name = 32;
@@ -30,9 +25,6 @@ static void memblock_layout(struct zdx_layout *l)
 	l->off_mb_group = 792;
 	l->off_mgroup_nid = 0;
 	l->off_mgroup_is_dynamic = 40;
-	for (i = 0; i < 4; i++)
-		strcpy(l->mmop_name[i], mmop[i]);
-	l->nr_mmop = 4;
 }
 
 static void put(unsigned char *raw, long off, uint64_t v, int size)
@@ -47,7 +39,6 @@ static void block(const struct zdx_layout *l, struct zdx_memblock *mb, uint64_t 
 
 	put(raw, l->off_mb_start_section_nr, id, 8);
 	put(raw, l->off_mb_state, state, 8);
-	put(raw, l->off_mb_online_type, type, 4);
 	put(raw, l->off_mb_nid, 0, 4);
 	put(raw, l->off_mb_nr_vmemmap_pages, vmemmap, 8);
 	zdx_memblock_decode(l, 0xffff888004000000ULL + id * 0x400, id, raw, mb);
@@ -88,7 +79,6 @@ int main(void)
 	block(&l, &mb[nmb++], 35, 1 << 2, 0, 0);
 
 	ok(mb[13].state == ZDX_MB_ONLINE && mb[12].state == ZDX_MB_OFFLINE, "state from the ABI bits");
-	ok(!strcmp(zdx_memblock_online_type(&l, &mb[13]), "online_movable"), "online type named as sysfs spells it");
 	ok(mb[13].nr_vmemmap_pages == 512, "nr_vmemmap_pages decoded");
 	ok(!strcmp(zdx_memblock_label(&mb[12], 1, buf, sizeof(buf)), "memory32 (offline)"),
 	   "sysfs-style label: %s", buf);
