@@ -33,15 +33,21 @@ static void read_infoblock(const struct zdx_layout *l, struct zdx_pgmap_info *pi
 	free(buf);
 }
 
-/* The resource under the namespace where the data starts (devdax: dax0.0). */
+/* The resource where the data starts, where its iomem chain leaves the
+ * namespace's: dax0.0 (a sibling of the info-block-sized namespace0.0
+ * resource with devdax, or a child of it), "" for fsdax. */
 static void find_data_res(struct zdx_pgmap_info *pi)
 {
 	struct zdx_res path[ZDX_IOPATH_MAX];
-	int n = zdx_iomem_path(pi->data_start, pi->data_start, path, ZDX_IOPATH_MAX);
+	int n = zdx_iomem_path(pi->data_start, pi->data_start, path, ZDX_IOPATH_MAX), k;
 
 	memset(&pi->data_res, 0, sizeof(pi->data_res));
-	if (n > pi->ns + 1 && !strcmp(path[pi->ns].name, pi->iopath[pi->ns].name))
-		pi->data_res = path[pi->ns + 1];
+	for (k = 0; k < n; k++)
+		if (k >= pi->niopath || path[k].start != pi->iopath[k].start ||
+		    strcmp(path[k].name, pi->iopath[k].name)) {
+			pi->data_res = path[k];
+			return;
+		}
 }
 
 void zdx_model_read_devgeom(struct zdx_model *m)
@@ -51,7 +57,9 @@ void zdx_model_read_devgeom(struct zdx_model *m)
 	for (i = 0; i < m->npgm; i++) {
 		struct zdx_pgmap_info *pi = &m->pgm[i];
 
-		pi->niopath = zdx_iomem_path(pi->pg.range[0].start, pi->pg.range[0].end, pi->iopath,
+		/* The chain holding the first byte: with devdax the namespace's own
+		 * resource covers only the info block and padding. */
+		pi->niopath = zdx_iomem_path(pi->pg.range[0].start, pi->pg.range[0].start, pi->iopath,
 					     ZDX_IOPATH_MAX);
 		pi->ns = namespace_index(pi);
 		pi->ib_state = ZDX_IB_NONE;

@@ -54,7 +54,7 @@ struct zdx_pgmap_info {
 	int memmap_pgmap;         /* index of the pgmap holding that memmap, -1 */
 	int memmap_readable;      /* the data pages' struct pages are in the dump */
 	/* driver geometry (extension/crash_devgeom.c) */
-	struct zdx_res iopath[ZDX_IOPATH_MAX];   /* iomem chain holding range 0 */
+	struct zdx_res iopath[ZDX_IOPATH_MAX];   /* iomem chain holding range 0's first byte */
 	int niopath;
 	int ns;                   /* index in iopath of the namespace resource, -1 */
 	enum zdx_ib_state ib_state;

@@ -45,6 +45,29 @@ def check_blocks(t, tag, truth, zmap):
     t.ok(not extra, "%s: zdx names no block sysfs did not list" % tag, extra[:20])
 
 
+def parse_kmem_blocks(text):
+    """{block id: state} from the MEM_BLOCK table of crash's kmem -n."""
+    out, on = {}, False
+    for line in (text or "").splitlines():
+        if re.match(r"\s*MEM_BLOCK\s+NAME\s+PHYSICAL RANGE", line):
+            on = True
+            continue
+        m = re.match(r"\s*[0-9a-f]+\s+memory(\d+)\s+[0-9a-f]+\s*-\s*[0-9a-f]+\s+\d+\s+(\S+)", line) if on else None
+        if m:
+            out[int(m.group(1))] = m.group(2).lower().replace("_", "-")
+    return out
+
+
+def check_kmem_n_blocks(t, tag, zmap, kmem_n):
+    crash = parse_kmem_blocks(kmem_n)
+    if not crash:
+        return
+    zdx = {b: rs[0]["memory_block_state"] for b, rs in block_runs(zmap).items()}
+    t.ok(zdx == crash, "%s: memory blocks and states equal crash's kmem -n MEM_BLOCK table (%d)" % (tag, len(crash)),
+         "only zdx: %s\nonly crash: %s\ndiffer: %s" % (sorted(set(zdx) - set(crash))[:10], sorted(set(crash) - set(zdx))[:10],
+                                                       [(b, zdx[b], crash[b]) for b in crash if b in zdx and zdx[b] != crash[b]][:10]))
+
+
 def check_block_pfns(t, tag, truth, out):
     for b in special_blocks(truth):
         f = load_json(out.get("zdx pfn -j %#x" % h(b["start_pfn"])))
@@ -146,6 +169,7 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     else:
         check_blocks(t, tag, truth, zmap)
         check_block_pfns(t, tag, truth, out)
+        check_kmem_n_blocks(t, tag, zmap, out.get("kmem -n"))
     check_kmem(t, tag, truth, zmap)
     check_infoblocks(t, tag, truth, zpg)
     if not entry.get("filtered"):
