@@ -64,7 +64,8 @@ static const char *ib_state_text(const struct zdx_pgmap_info *pi)
 	case ZDX_IB_NOT_IN_DUMP:
 		return "not in this dump (the namespace's first pages were not captured)";
 	case ZDX_IB_NO_SIGNATURE:
-		return "no pfn/dax info block signature at the namespace's offset 4 KiB";
+		return "no pfn/dax info block signature at the namespace's offset 4 KiB "
+		       "(no pfn/dax device: the whole namespace is data)";
 	default:
 		return "not looked for (no namespace resource holds this pgmap in iomem)";
 	}
