@@ -95,9 +95,10 @@ def namespaces(nd_json, sysfs):
         j = by_dev.get(dev, {})
         holder = s.get("holder") or None
         hs = sysfs.get(holder, {}) if holder else {}
-        chardev = None
+        chardev = dax_mode = None
         for dd in (j.get("daxregion") or {}).get("devices", []):
             chardev = dd.get("chardev")
+            dax_mode = dd.get("mode")
         mode = j.get("mode") or s.get("mode")
         data_start = hs.get("resource") or s["resource"]
         data_size = hs.get("size") or s["size"]
@@ -111,6 +112,7 @@ def namespaces(nd_json, sysfs):
             "align": j.get("align") or hs.get("align") or s.get("align") or 0,
             "blockdev": j.get("blockdev"), "chardev": chardev, "holder": holder,
             "region": region_of(dev),
+            "dax_mode": dax_mode,
         })
     return out
 
@@ -164,6 +166,8 @@ def pmem_sections(nss, iomem):
            if r["name"] == "System RAM" and r["depth"] == 0]
     secs = {}
     for n in nss:
+        if n.get("dax_mode") == "system-ram":
+            continue                       # dax kmem: its memory is System RAM now
         a = int(n["start"], 16)
         b = a + n["size"] - 1
         for s in range(a // SECTION, b // SECTION + 1):
@@ -298,6 +302,9 @@ def main():
         "memory_blocks": parse_blocks(sec.get("memory_blocks", []), block_bytes),
         "zoneinfo": parse_zoneinfo(sec.get("zoneinfo", [])),
         "hotplug": hot,
+        "daxctl": parse_ndctl(sec.get("daxctl", [])),
+        "dax_mappings": parse_ndctl(sec.get("daxctl_mem", [])),
+        "memmap_on_memory": "".join(sec.get("memmap_on_memory", [])).strip() == "Y",
         "walker": walker,
         "filter_failure": read_opt(os.path.join(a.dir, "filter-failure.txt")),
         "build": {"seconds": int(a.build_seconds), "panic_seconds": run.get("panic_seconds"),

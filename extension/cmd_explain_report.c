@@ -103,7 +103,10 @@ static const char *pgmap_desc(const struct zdx_explain_run *e, const struct zdx_
 	const struct zdx_pgmap_info *pi;
 
 	if (c->facts.pgmap < 0 && c->facts.owner == ZDX_OWN_RAM) {
-		snprintf(buf, n, "System RAM");
+		char blk[64];
+
+		snprintf(buf, n, "System RAM%s%s", zdx_model_block_label(e->m, c->pfn, blk, sizeof(blk))
+			 ? ", " : "", zdx_model_block_label(e->m, c->pfn, blk, sizeof(blk)) ? blk : "");
 		return buf;
 	}
 	if (c->facts.pgmap < 0) {
@@ -241,7 +244,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 	const struct zdx_walker *w;
 	const char *wfn = NULL;
 	struct zdx_json j;
-	char why[1024], own[160];
+	char why[1024], own[160], blk[32];
 	int i;
 
 	zj_init(&j, fp);
@@ -259,6 +262,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 		zj_str(&j, "owner", pgmap_desc(e, c, own, sizeof(own)));
 		zj_str(&j, "device", c->facts.pgmap >= 0 && e->m->pgm[c->facts.pgmap].owner[0]
 		       ? e->m->pgm[c->facts.pgmap].owner : NULL);
+		zj_str(&j, "memory_block", zdx_model_block_name(e->m, c->pfn, blk, sizeof(blk)));
 		if (c->facts.pgmap >= 0)
 			zj_hex(&j, "pgmap", e->m->pgm[c->facts.pgmap].pg.addr);
 		zj_str(&j, "region", c->facts.pgmap >= 0 ? zdx_region_name(c->facts.region) : NULL);

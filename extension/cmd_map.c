@@ -8,6 +8,24 @@
 #include "zdx/format.h"
 #include "zdx/json.h"
 
+/* The iomem chain holding a hot-plugged RAM run, innermost first, when it
+ * is nested ("System RAM (kmem) < dax0.0 < namespace0.0 < ..."); "" else. */
+static const char *iomem_chain(const struct zdx_model *m, const struct zdx_run *r, char *buf,
+			       unsigned long n)
+{
+	struct zdx_res path[ZDX_IOPATH_MAX];
+	int k = 0, i;
+	size_t len = 0;
+
+	buf[0] = 0;
+	if (r->owner == ZDX_OWN_RAM && !r->early)
+		k = zdx_iomem_path(r->start << m->l->page_shift, (r->end << m->l->page_shift) - 1,
+				   path, ZDX_IOPATH_MAX);
+	for (i = k - 1; k > 1 && i >= 0 && len < n; i--)
+		len += snprintf(buf + len, n - len, "%s%s", path[i].name, i ? " < " : "");
+	return buf;
+}
+
 static void describe_run(const struct zdx_model *m, const struct zdx_run *r, char *buf,
 			 unsigned long n)
 {
@@ -16,16 +34,52 @@ static void describe_run(const struct zdx_model *m, const struct zdx_run *r, cha
 	if (r->owner == ZDX_OWN_DEVICE) {
 		const struct zdx_pgmap_info *pi = &m->pgm[r->pgmap];
 
-		snprintf(buf, n, "%s pgmap %llx %s %s", zdx_pgmap_type_word(&pi->pg),
-			 (unsigned long long)pi->pg.addr, pi->owner[0] ? pi->owner : "-",
-			 zdx_region_name(r->region));
+		const char *own = zdx_dev_part_owner(pi, r->dev_part);
+
+		snprintf(buf, n, "%s pgmap %llx %s %s%s%s", zdx_pgmap_type_word(&pi->pg),
+			 (unsigned long long)pi->pg.addr, own ? own : "-", zdx_region_name(r->region),
+			 r->dev_part ? ", device " : "", r->dev_part ? zdx_dev_part_name(r->dev_part) : "");
 	} else if (r->owner == ZDX_OWN_RAM) {
-		snprintf(buf, n, "%s %s node %d zone %s", r->early ? "early" : "hotplug",
+		char blk[64], chain[160];
+
+		iomem_chain(m, r, chain, sizeof(chain));
+		snprintf(buf, n, "%s %s node %d zone %s%s%s%s%s%s", r->early ? "early" : "hotplug",
 			 r->online ? "online" : "offline", r->node,
-			 r->zone >= 0 ? l->zone_name[r->zone] : "none");
+			 r->zone >= 0 ? l->zone_name[r->zone] : "none", r->mb_count ? "  " : "",
+			 zdx_run_blocks_label(m, r, blk, sizeof(blk)),
+			 r->mb_vmemmap ? " memmap_on_memory (the block's own memmap)" : "",
+			 chain[0] ? "  iomem: " : "", chain);
 	} else {
 		snprintf(buf, n, "-");
 	}
+}
+
+/* RAM runs split at memory-block edges and named (zdx/model.h). */
+static long name_blocks(const struct zdx_model *m, struct zdx_run **runs, long n)
+{
+	struct zdx_run *named = NULL;
+	long k = zdx_map_name_blocks(m, *runs, n, &named);
+
+	free(*runs);
+	*runs = named;
+	if (k < 0)
+		return k;
+	k = zdx_map_split_devparts(m, named, k, runs);
+	free(named);
+	return k;
+}
+
+static void json_blocks(struct zdx_json *j, const struct zdx_model *m, const struct zdx_run *r)
+{
+	char name[32];
+
+	if (!r->mb_count)
+		return;
+	zj_str(j, "memory_block", zdx_memblock_name(&m->mb[r->mb], name, sizeof(name)));
+	zj_int(j, "memory_blocks", r->mb_count);
+	zj_str(j, "memory_block_state", zdx_memblock_state_name(m->mb[r->mb].state));
+	if (r->mb_vmemmap)
+		zj_str(j, "region", "memmap-on-memory");
 }
 
 void zdx_cmd_map(int argc, char **argv)
@@ -38,7 +92,7 @@ void zdx_cmd_map(int argc, char **argv)
 
 	if (!m)
 		return;
-	if ((n = zdx_map_build(m, &runs)) < 0) {
+	if ((n = zdx_map_build(m, &runs)) < 0 || (n = name_blocks(m, &runs, n)) < 0) {
 		error(INFO, "map: out of memory\n");
 		return;
 	}
@@ -52,7 +106,7 @@ void zdx_cmd_map(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		const struct zdx_run *r = &runs[i];
-		char phys[48], pfns[48], size[24], detail[160];
+		char phys[48], pfns[48], size[24], detail[384], chain[160];
 
 		describe_run(m, r, detail, sizeof(detail));
 		if (json) {
@@ -66,11 +120,14 @@ void zdx_cmd_map(int argc, char **argv)
 				zj_bool(&j, "early", r->early);
 				zj_int(&j, "node", r->node);
 				zj_str(&j, "zone", r->zone >= 0 ? m->l->zone_name[r->zone] : NULL);
+				json_blocks(&j, m, r);
+				zj_str(&j, "iomem", iomem_chain(m, r, chain, sizeof(chain))[0] ? chain : NULL);
 			} else if (r->owner == ZDX_OWN_DEVICE) {
 				zj_hex(&j, "pgmap", m->pgm[r->pgmap].pg.addr);
 				zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[r->pgmap].pg));
-				zj_str(&j, "device", m->pgm[r->pgmap].owner[0] ? m->pgm[r->pgmap].owner : NULL);
+				zj_str(&j, "device", zdx_dev_part_owner(&m->pgm[r->pgmap], r->dev_part));
 				zj_str(&j, "region", zdx_region_name(r->region));
+				zj_str(&j, "device_part", zdx_dev_part_name(r->dev_part));
 			}
 			zj_end_obj(&j);
 			continue;
@@ -87,10 +144,13 @@ void zdx_cmd_map(int argc, char **argv)
 	if (json) {
 		zj_end_arr(&j);
 		zdx_incomplete_json(&j, &m->inc);
+		zj_str(&j, "memory_blocks_note", m->mb_note);
 		zj_end_obj(&j);
 		zj_done(&j);
 	} else {
 		zdx_incomplete_text(fp, &m->inc);
 	}
+	if (!json && m->mb_note)
+		fprintf(fp, "note: %s\n", m->mb_note);
 	free(runs);
 }

@@ -162,6 +162,49 @@ static const char *yes_no(int v)
 	return v < 0 ? "unknown (not in this dump)" : v ? "yes" : "no";
 }
 
+/* The memory block (memoryN) of a RAM pfn, as sysfs shows it. */
+static void print_block(const struct zdx_model *m, uint64_t pfn)
+{
+	int b = zdx_model_memblock_of(m, pfn);
+	const struct zdx_memblock *mb;
+	char label[64];
+
+	if (b < 0) {
+		fprintf(fp, "  memory block: %s\n", m->mb_note ? m->mb_note : "none holds this pfn");
+		return;
+	}
+	mb = &m->mb[b];
+	/* online_type only carries a request into the online path and is reset
+	 * after it (drivers/base/memory.c): not shown. */
+	fprintf(fp, "  memory block %s  nid %d  zone %s  group %s\n",
+		zdx_memblock_label(mb, 1, label, sizeof(label)), mb->nid,
+		mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : mb->zone ? "?" : "-",
+		!mb->group ? "-" : mb->group_dynamic == 1 ? "dynamic" : mb->group_dynamic == 0 ? "static" : "?");
+	if (mb->nr_vmemmap_pages)
+		fprintf(fp, "  memmap_on_memory: the first %llu pages of %s hold its memmap%s\n",
+			(unsigned long long)mb->nr_vmemmap_pages, label,
+			zdx_memblock_hosts_memmap(m, mb, pfn) ? "; this pfn is one of them "
+			"(altmap metadata of RAM, not a page the allocator hands out)" : "");
+}
+
+static void json_block(struct zdx_json *j, const struct zdx_model *m, uint64_t pfn)
+{
+	int b = zdx_model_memblock_of(m, pfn);
+	const struct zdx_memblock *mb;
+	char name[32];
+
+	if (b < 0)
+		return;
+	mb = &m->mb[b];
+	zj_str(j, "memory_block", zdx_memblock_name(mb, name, sizeof(name)));
+	zj_str(j, "memory_block_state", zdx_memblock_state_name(mb->state));
+	zj_int(j, "memory_block_nid", mb->nid);
+	zj_str(j, "memory_block_zone", mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : NULL);
+	zj_int(j, "memory_block_vmemmap_pages", (long long)mb->nr_vmemmap_pages);
+	if (zdx_memblock_hosts_memmap(m, mb, pfn))
+		zj_str(j, "region", "memmap-on-memory");
+}
+
 static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 			const struct page_view *pv, const char *how)
 {
@@ -187,15 +230,20 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 	if (f->pgmap >= 0) {
 		const struct zdx_pgmap_info *pi = &m->pgm[f->pgmap];
 
+		enum zdx_dev_part part = zdx_pgmap_dev_part(m, pi, f->pfn);
+		const char *own = zdx_dev_part_owner(pi, part);
+
 		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid ? "yes" : "no");
-		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s\n",
+		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s%s%s\n",
 			(unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
-			pi->owner[0] ? pi->owner : "-", zdx_region_name(f->region));
+			own ? own : "-", zdx_region_name(f->region), part ? ", device part " : "",
+			part ? zdx_dev_part_name(part) : "");
 	} else if (f->owner == ZDX_OWN_RAM) {
 		fprintf(fp, "  owner   RAM: %s %s, node %d zone %s\n",
 			zdx_section_early(l, f->sec) ? "early" : "hot-plugged",
 			zdx_section_online(l, f->sec) ? "online" : "offline",
 			f->zone ? f->zone->node : -1, f->zone ? f->zone->name : "none");
+		print_block(m, f->pfn);
 	} else {
 		fprintf(fp, "  owner   hole\n");
 	}
@@ -240,8 +288,11 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	if (f->pgmap >= 0) {
 		zj_hex(&j, "pgmap", m->pgm[f->pgmap].pg.addr);
 		zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[f->pgmap].pg));
-		zj_str(&j, "device", m->pgm[f->pgmap].owner[0] ? m->pgm[f->pgmap].owner : NULL);
+		enum zdx_dev_part part = zdx_pgmap_dev_part(m, &m->pgm[f->pgmap], f->pfn);
+
+		zj_str(&j, "device", zdx_dev_part_owner(&m->pgm[f->pgmap], part));
 		zj_str(&j, "region", zdx_region_name(f->region));
+		zj_str(&j, "device_part", zdx_dev_part_name(part));
 		zj_bool(&j, "pgmap_pfn_valid", f->pgmap_pfn_valid);
 	}
 	if (f->zone) {
@@ -251,6 +302,7 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	if (f->sec && f->owner == ZDX_OWN_RAM) {
 		zj_bool(&j, "online", zdx_section_online(l, f->sec));
 		zj_bool(&j, "early", zdx_section_early(l, f->sec));
+		json_block(&j, m, f->pfn);
 	}
 	zj_hex(&j, "struct_page", pv->vaddr);
 	zj_bool(&j, "struct_page_mapped", pv->mapped);

@@ -69,6 +69,98 @@ static const char *home_text(const struct zdx_model *m, const struct zdx_pgmap_i
 	return buf;
 }
 
+static const char *ib_state_text(const struct zdx_pgmap_info *pi)
+{
+	switch (pi->ib_state) {
+	case ZDX_IB_READ:
+		return "read";
+	case ZDX_IB_NOT_IN_DUMP:
+		return "not in this dump (the namespace's first pages were not captured)";
+	case ZDX_IB_NO_SIGNATURE:
+		return "no pfn/dax info block signature at the namespace's offset 4 KiB "
+		       "(no pfn/dax device: the whole namespace is data)";
+	default:
+		return "not looked for (no namespace resource holds this pgmap in iomem)";
+	}
+}
+
+/* The driver's view: where the namespace's info block, padding and data lie. */
+static void print_devgeom(const struct zdx_model *m, const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_layout *l = m->l;
+	const struct zdx_infoblock *ib = &pi->ib;
+	uint64_t first = zdx_pgmap_range_first_pfn(l, &pi->pg, 0);
+	uint64_t end = zdx_pgmap_range_end_pfn(l, &pi->pg, 0), p, cut[4];
+	char b1[32];
+
+	if (pi->ns < 0)
+		return;
+	fprintf(fp, "  namespace %s  phys %llx-%llx", pi->iopath[pi->ns].name,
+		(unsigned long long)pi->iopath[pi->ns].start, (unsigned long long)pi->iopath[pi->ns].end);
+	if (pi->data_res.name[0])
+		fprintf(fp, "  holds %s %llx-%llx", pi->data_res.name,
+			(unsigned long long)pi->data_res.start, (unsigned long long)pi->data_res.end);
+	fprintf(fp, "\n  info block at phys %llx: %s\n", (unsigned long long)pi->ib_phys,
+		ib_state_text(pi));
+	if (pi->ib_state != ZDX_IB_READ)
+		return;
+	fprintf(fp, "    %s v%u.%u  mode %s  dataoff %#llx  start_pad %#x  end_trunc %#x  align %#x"
+		"  npfns %llu  (layout: %s)\n", ib->kind[0] == 'p' ? "NVDIMM_PFN_INFO" : "NVDIMM_DAX_INFO",
+		ib->version_major, ib->version_minor, zdx_infoblock_mode_name(ib->mode),
+		(unsigned long long)ib->dataoff, ib->start_pad, ib->end_trunc, ib->align,
+		(unsigned long long)ib->npfns, l->pfnsb_from_debuginfo ? "nvdimm module debuginfo"
+		: "on-media format, drivers/nvdimm/pfn.h");
+	fprintf(fp, "  %-15s  %-23s  %10s  %10s  %s\n", "DEVICE PART", "PFNS", "PAGES", "SIZE", "OWNER");
+	cut[0] = zdx_infoblock_end(l, ib, pi->iopath[pi->ns].start) >> l->page_shift;
+	cut[1] = pi->data_start >> l->page_shift;
+	cut[2] = zdx_pgmap_pfn_first(l, &pi->pg, 0);
+	cut[3] = end;
+	for (p = first; p < end; ) {
+		enum zdx_dev_part part = zdx_pgmap_dev_part(m, pi, p);
+		uint64_t q = end;
+		char pfns[48];
+		int i;
+
+		for (i = 0; i < 4; i++)          /* the nearest cut where the part changes */
+			if (cut[i] > p && cut[i] < q && zdx_pgmap_dev_part(m, pi, cut[i]) != part)
+				q = cut[i];
+		snprintf(pfns, sizeof(pfns), "%llx-%llx", (unsigned long long)p, (unsigned long long)q - 1);
+		fprintf(fp, "  %-15s  %-23s  %10llu  %10s  %s\n",
+			part ? zdx_dev_part_name(part) : "(altmap region)", pfns,
+			(unsigned long long)(q - p), zdx_fmt_bytes((q - p) << l->page_shift, b1, sizeof(b1)),
+			zdx_dev_part_owner(pi, part) ? zdx_dev_part_owner(pi, part) : "-");
+		p = q;
+	}
+}
+
+static void json_devgeom(struct zdx_json *j, const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_infoblock *ib = &pi->ib;
+
+	zj_str(j, "namespace", pi->ns >= 0 ? pi->iopath[pi->ns].name : NULL);
+	if (pi->ns >= 0)
+		zj_hex(j, "namespace_start", pi->iopath[pi->ns].start);
+	zj_str(j, "data_resource", pi->data_res.name[0] ? pi->data_res.name : NULL);
+	if (pi->ib_state != ZDX_IB_READ) {
+		zj_str(j, "info_block", NULL);
+		zj_str(j, "info_block_note", pi->ns >= 0 ? ib_state_text(pi) : NULL);
+		return;
+	}
+	zj_obj(j, "info_block");
+	zj_hex(j, "phys", pi->ib_phys);
+	zj_str(j, "signature", ib->kind[0] == 'p' ? "NVDIMM_PFN_INFO" : "NVDIMM_DAX_INFO");
+	zj_int(j, "version_major", ib->version_major);
+	zj_int(j, "version_minor", ib->version_minor);
+	zj_str(j, "mode", zdx_infoblock_mode_name(ib->mode));
+	zj_hex(j, "dataoff", ib->dataoff);
+	zj_hex(j, "start_pad", ib->start_pad);
+	zj_hex(j, "end_trunc", ib->end_trunc);
+	zj_hex(j, "align", ib->align);
+	zj_int(j, "npfns", (long long)ib->npfns);
+	zj_end_obj(j);
+	zj_hex(j, "data_start", pi->data_start);
+}
+
 static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *pi)
 {
 	const struct zdx_layout *l = m->l;
@@ -121,6 +213,7 @@ static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *
 	fprintf(fp, "  memmap of pfn_first at phys %llx: %s; %s in this dump\n",
 		(unsigned long long)pi->memmap_phys, home_text(m, pi, home, sizeof(home)),
 		pi->memmap_readable ? "present" : "NOT present");
+	print_devgeom(m, pi);
 }
 
 static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const struct zdx_pgmap_info *pi)
@@ -185,6 +278,7 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 	if (pi->memmap_home == ZDX_HOME_DEVICE)
 		zj_hex(j, "memmap_pgmap", m->pgm[pi->memmap_pgmap].pg.addr);
 	zj_bool(j, "memmap_in_dump", pi->memmap_readable);
+	json_devgeom(j, pi);
 	zj_end_obj(j);
 }
 

@@ -77,3 +77,37 @@ void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 	if (best_name)
 		zdx_kread_str(best_name, buf, n);
 }
+
+/* The chain of resources from the root down that each hold all of [start,
+ * end] (e.g. "Persistent Memory (legacy)" > "namespace0.0" > "dax0.0" >
+ * "System RAM (kmem)"); returns its length. */
+int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max)
+{
+	const struct zdx_layout *l = zdx_layout();
+	uint64_t cur;
+	struct res r;
+	int visits = 0, n = 0;
+
+	if (!l || !l->iomem_resource || read_res(l, l->iomem_resource, &r))
+		return 0;
+	for (cur = r.child; cur && n < max && visits < IOMEM_MAX_VISITS; ) {
+		uint64_t next = 0;
+
+		for (; cur && visits++ < IOMEM_MAX_VISITS; cur = r.sibling) {
+			if (read_res(l, cur, &r))
+				break;
+			if (r.start <= start && r.end >= end) {
+				path[n].start = r.start;
+				path[n].end = r.end;
+				path[n].name[0] = 0;
+				if (r.name)
+					zdx_kread_str(r.name, path[n].name, sizeof(path[n].name));
+				n++;
+				next = r.child;
+				break;
+			}
+		}
+		cur = next;
+	}
+	return n;
+}

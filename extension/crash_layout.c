@@ -344,6 +344,66 @@ static void read_printk(struct zdx_layout *l)
 	l->sz_printk_info = ssize("printk_info");
 }
 
+/* --- memory blocks (issue 12) ---------------------------------------- */
+
+/* Offset of a member reached through embedded structs, ABSENT if any hop is. */
+static long off_chain(long a, long b, long c)
+{
+	return a < 0 || b < 0 || c < 0 ? ZDX_ABSENT : a + b + c;
+}
+
+static void read_memblocks(struct zdx_layout *l)
+{
+	struct gnu_request req;
+
+	l->memory_blocks_xa = ssize("memory_block") > 0 ? sym_addr("memory_blocks") : 0;
+	l->sym_sections_per_block = sym_addr("sections_per_block");
+	memset(&req, 0, sizeof(req));
+	l->sz_sections_per_block = l->sym_sections_per_block &&
+		get_symbol_type("sections_per_block", NULL, &req) != TYPE_CODE_UNDEF ?
+		(long)req.length : ZDX_ABSENT;
+	l->sz_memory_block = ssize("memory_block");
+	l->off_mb_start_section_nr = off("memory_block", "start_section_nr");
+	l->off_mb_state = off("memory_block", "state");
+	/* online_type is not read: it only carries a request into the online
+	 * path and is reset to MMOP_OFFLINE after it (drivers/base/memory.c). */
+	l->off_mb_nid = off("memory_block", "nid");
+	l->off_mb_zone = off("memory_block", "zone");
+	l->off_mb_name = off_chain(off("memory_block", "dev"), off("device", "kobj"),
+				   off("kobject", "name"));
+	l->off_mb_nr_vmemmap_pages = off("memory_block", "nr_vmemmap_pages");
+	/* 6.6+ keeps a pointer; only that form is read. */
+	l->off_mb_altmap = msize("memory_block", "altmap") == (long)sizeof(void *) ?
+			   off("memory_block", "altmap") : ZDX_ABSENT;
+	l->off_mb_group = off("memory_block", "group");
+	l->sz_memory_group = ssize("memory_group");
+	l->off_mgroup_nid = off("memory_group", "nid");
+	l->off_mgroup_is_dynamic = off("memory_group", "is_dynamic");
+}
+
+/* struct nd_pfn_sb is an on-media ABI (drivers/nvdimm/pfn.h; ndctl reads
+ * the same bytes): its documented offsets are legitimate constants.  The
+ * nvdimm module's debuginfo, when `mod -s libnvdimm` loaded it, wins. */
+static void read_pfn_sb(struct zdx_layout *l)
+{
+	static const struct { const char *m; long media; } f[] = {
+		{ "signature", 0 }, { "flags", 48 }, { "version_major", 52 }, { "version_minor", 54 },
+		{ "dataoff", 56 }, { "npfns", 64 }, { "mode", 72 }, { "start_pad", 76 },
+		{ "end_trunc", 80 }, { "align", 84 }, { "page_size", 88 }, { "page_struct_size", 92 },
+	};
+	long *dst[] = { &l->off_pfnsb_signature, &l->off_pfnsb_flags, &l->off_pfnsb_version_major,
+			&l->off_pfnsb_version_minor, &l->off_pfnsb_dataoff, &l->off_pfnsb_npfns,
+			&l->off_pfnsb_mode, &l->off_pfnsb_start_pad, &l->off_pfnsb_end_trunc,
+			&l->off_pfnsb_align, &l->off_pfnsb_page_size, &l->off_pfnsb_page_struct_size };
+	unsigned i;
+
+	l->pfnsb_from_debuginfo = ssize("nd_pfn_sb") > 0;
+	l->sz_pfn_sb = l->pfnsb_from_debuginfo ? ssize("nd_pfn_sb") : 4096;
+	l->pfnsb_media_offset = 4096;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*dst[i] = l->pfnsb_from_debuginfo ? off("nd_pfn_sb", f[i].m) : f[i].media;
+}
+
 static void read_features(struct zdx_layout *l)
 {
 	/* 9f605f260594 moved pfn_to_online_page() out of line in the same
@@ -388,6 +448,8 @@ const struct zdx_layout *zdx_layout(void)
 	read_pgmap(&layout);
 	read_modules(&layout);
 	read_printk(&layout);
+	read_memblocks(&layout);
+	read_pfn_sb(&layout);
 	layout_state = layout_usable(&layout) ? 1 : -1;
 	return layout_state > 0 ? &layout : NULL;
 }

@@ -335,6 +335,7 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 		zi->spanned = zdx_field_or0(buf, l->sz_zone, l->off_zone_spanned_pages, 8);
 		zi->present = zdx_field_or0(buf, l->sz_zone, l->off_zone_present_pages, 8);
 		zi->managed = zdx_field_or0(buf, l->sz_zone, l->off_zone_managed_pages, 8);
+		zi->addr = zaddr;
 	}
 	free(buf);
 }
@@ -439,7 +440,9 @@ const struct zdx_model *zdx_model(void)
 	}
 	phase("sections");
 	read_zones(&model);
+	zdx_model_read_memblocks(&model);
 	read_pgmaps(&model);
+	zdx_model_read_devgeom(&model);
 	phase("pgmaps");
 	model.page_flags_agreed = check_page_flags(&model);
 	phase("page-flags");
@@ -459,6 +462,7 @@ void zdx_model_forget(void)
 	free(model.pgm);
 	free(model.pgmap_named);
 	free(model.zones);
+	free(model.mb);
 	memset(&model, 0, sizeof(model));
 	model_state = 0;
 }

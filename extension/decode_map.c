@@ -38,7 +38,18 @@ int zdx_model_pgmap_of(const struct zdx_model *m, uint64_t pfn)
 
 const struct zdx_zone *zdx_model_ram_zone(const struct zdx_model *m, uint64_t pfn)
 {
-	int i;
+	int i = zdx_model_memblock_of(m, pfn);
+
+	/* Spans overlap (ZONE_MOVABLE inside DMA32's span after dax kmem): the
+	 * memory block knows its single zone, and an offline block has none. */
+	if (i >= 0 && m->mb[i].state == ZDX_MB_OFFLINE)
+		return NULL;
+	if (i >= 0 && m->mb[i].zone_idx >= 0) {
+		const struct zdx_zone *z = &m->zones[m->mb[i].zone_idx];
+
+		if (pfn >= z->start_pfn && pfn < z->start_pfn + z->spanned)
+			return z;
+	}
 
 	for (i = 0; i < m->nzones; i++) {
 		const struct zdx_zone *z = &m->zones[i];

@@ -38,6 +38,10 @@ void zdx_model_forget(void);
 /* Where a kernel virtual address of memmap lives: "ram", "dev:<owner>",
  * or "?" when the dump's page tables do not map it (crash_model.c). */
 const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n);
+/* Memory blocks into the model (crash_memblock.c); sets m->mb_note on gaps. */
+void zdx_model_read_memblocks(struct zdx_model *m);
+/* Driver geometry of each pgmap (crash_devgeom.c): iomem chain, info block. */
+void zdx_model_read_devgeom(struct zdx_model *m);
 
 /* Panic context (crash_panic.c): 0, or -1 when the dump has no panic task. */
 struct zdx_panic;
@@ -47,5 +51,7 @@ int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n);
  * at each level the child overlapping the range the most, to the deepest
  * one that overlaps it; "" if none (see crash_iomem.c). */
 void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n);
+/* The iomem resources from the root down that hold all of [start, end]. */
+int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max);
 
 #endif

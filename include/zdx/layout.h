@@ -134,6 +134,30 @@ struct zdx_layout {
 	long off_descring_count_bits, off_descring_descs, off_descring_infos;
 	long sz_prb_desc, sz_printk_info;
 
+	/* --- memory blocks (issue 12; extension/crash_memblock.c) ---
+	 * drivers/base/memory.c: the memory_blocks XArray (5.8+) of struct
+	 * memory_block, one per /sys/devices/system/memory/memoryN. */
+	uint64_t memory_blocks_xa;     /* &memory_blocks, 0 when absent */
+	uint64_t sym_sections_per_block;  /* &sections_per_block, 0 when absent */
+	long sz_sections_per_block;
+	long sz_memory_block;
+	long off_mb_start_section_nr, off_mb_state, off_mb_nid;
+	long off_mb_zone;              /* struct zone * (5.18+) */
+	long off_mb_name;              /* dev.kobj.name: a char * */
+	long off_mb_nr_vmemmap_pages;  /* 5.13-6.5 (memmap_on_memory) */
+	long off_mb_altmap;            /* 6.6+: struct vmem_altmap * */
+	long off_mb_group;             /* 5.15+: struct memory_group * */
+	long sz_memory_group, off_mgroup_nid, off_mgroup_is_dynamic;
+	/* struct nd_pfn_sb, the pfn/dax info block at offset 4 KiB of an fsdax/
+	 * devdax namespace (drivers/nvdimm/pfn.h): from the nvdimm module's
+	 * debuginfo when loaded, else the documented on-media format. */
+	int pfnsb_from_debuginfo;
+	long pfnsb_media_offset;       /* SZ_4K: where nd_pfn_validate() reads it */
+	long sz_pfn_sb, off_pfnsb_signature, off_pfnsb_flags, off_pfnsb_version_major;
+	long off_pfnsb_version_minor, off_pfnsb_dataoff, off_pfnsb_npfns, off_pfnsb_mode;
+	long off_pfnsb_start_pad, off_pfnsb_end_trunc, off_pfnsb_align, off_pfnsb_page_size;
+	long off_pfnsb_page_struct_size;
+
 	/* --- kernel features (detected, never assumed from a version) --- */
 	int has_pfn_to_online_page_fn; /* out-of-line: 9f605f260594 series */
 	int has_pgmap_pfn_valid;       /* 34dc45be4563 */

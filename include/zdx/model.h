@@ -12,11 +12,14 @@
 #include "zdx/layout.h"
 #include "zdx/section.h"
 #include "zdx/pgmap.h"
+#include "zdx/memblock.h"
+#include "zdx/infoblock.h"
 
 struct zdx_zone {
 	int node, zone;           /* zone = enum zone_type value */
 	char name[16];
 	uint64_t start_pfn, spanned, present, managed;
+	uint64_t addr;            /* struct zone *, 0 when unknown */
 };
 
 /* Where a piece of memmap physically lives. */
@@ -24,6 +27,22 @@ enum zdx_memmap_home {
 	ZDX_HOME_UNKNOWN,         /* could not translate the vmemmap address */
 	ZDX_HOME_RAM,             /* ordinary System RAM */
 	ZDX_HOME_DEVICE,          /* inside a pgmap's range (altmap storage) */
+};
+
+/* One iomem resource (/proc/iomem line). */
+struct zdx_res {
+	uint64_t start, end;      /* bytes, inclusive */
+	char name[40];
+};
+
+#define ZDX_IOPATH_MAX 6
+
+/* Where the device's data lies, as its driver laid the namespace out. */
+enum zdx_ib_state {
+	ZDX_IB_NONE,              /* not looked for: no namespace resource */
+	ZDX_IB_READ,              /* info block read and its signature known */
+	ZDX_IB_NOT_IN_DUMP,       /* the dump does not hold the namespace's first pages */
+	ZDX_IB_NO_SIGNATURE,      /* read, but no pfn/dax info block there */
 };
 
 struct zdx_pgmap_info {
@@ -34,6 +53,16 @@ struct zdx_pgmap_info {
 	enum zdx_memmap_home memmap_home;
 	int memmap_pgmap;         /* index of the pgmap holding that memmap, -1 */
 	int memmap_readable;      /* the data pages' struct pages are in the dump */
+	/* driver geometry (extension/crash_devgeom.c) */
+	struct zdx_res iopath[ZDX_IOPATH_MAX];   /* iomem chain holding range 0's first byte */
+	int niopath;
+	int ns;                   /* index in iopath of the namespace resource, -1 */
+	enum zdx_ib_state ib_state;
+	struct zdx_infoblock ib;
+	uint64_t ib_phys;         /* where the info block was read */
+	uint64_t data_start;      /* first byte of the device's data, 0 unknown */
+	struct zdx_res data_res;  /* iomem resource inside the namespace at data_start
+				   * ("dax0.0"), name "" if none */
 };
 
 /* One thing the model lacks: what (object kind), where, and why. */
@@ -68,6 +97,11 @@ struct zdx_model {
 	int nzones;
 	int page_flags_agreed;    /* pages confirming the zone/node shifts; -1 mismatch */
 	struct zdx_incomplete_list inc;  /* what the model dropped, capped or could not read */
+	/* memory blocks (memoryN), by id; see zdx/memblock.h */
+	struct zdx_memblock *mb;
+	int nmb;
+	unsigned long sections_per_block;   /* 0: blocks unknown */
+	const char *mb_note;      /* why blocks are missing or incomplete, NULL if read */
 };
 
 /* Record one incomplete item (kept up to ZDX_MAX_INCOMPLETE, then counted). */
@@ -116,6 +150,15 @@ const char *zdx_model_section_owner(const struct zdx_model *m, const struct zdx_
 
 void zdx_model_pfn_facts(const struct zdx_model *m, uint64_t pfn, struct zdx_pfn_facts *f);
 
+/* What a device pfn is to its driver (the namespace layout the info block
+ * describes), beside what the kernel's pgmap regions say. */
+enum zdx_dev_part {
+	ZDX_DEVPART_NONE,         /* not split: no info block known, or an altmap region */
+	ZDX_DEVPART_INFOBLOCK,    /* the first 8 KiB of the namespace (nd_pfn_sb at 4 KiB) */
+	ZDX_DEVPART_PADDING,      /* up to start_pad + dataoff */
+	ZDX_DEVPART_DATA,         /* the device's data (what ndctl/daxctl call its size) */
+};
+
 /* One run of the owner map: pfns [start, end) with one owner description. */
 struct zdx_run {
 	uint64_t start, end;
@@ -125,6 +168,9 @@ struct zdx_run {
 	int pgmap;                      /* DEVICE: index into m->pgm */
 	enum zdx_pgmap_region region;   /* DEVICE */
 	int mixed;
+	int mb, mb_count;               /* RAM: memory blocks m->mb[mb..mb+mb_count); count 0 none */
+	int mb_vmemmap;                 /* the run is a block's own memmap (memmap_on_memory) */
+	enum zdx_dev_part dev_part;     /* DEVICE: the driver's view (--map=mem info block) */
 };
 
 /* Build the owner map over [0, max_pfn) where max_pfn covers every section
@@ -134,5 +180,40 @@ long zdx_map_build(const struct zdx_model *m, struct zdx_run **runs);
 const char *zdx_owner_name(enum zdx_owner o);
 /* pgmap ranges left out of every answer as inconsistent. */
 int zdx_model_inconsistent_ranges(const struct zdx_model *m);
+
+/* --- driver geometry in the model (extension/decode_devgeom.c) --- */
+/* Part of pgmap pi holding pfn, NONE when pi has no info block read. */
+enum zdx_dev_part zdx_pgmap_dev_part(const struct zdx_model *m, const struct zdx_pgmap_info *pi,
+				     uint64_t pfn);
+const char *zdx_dev_part_name(enum zdx_dev_part p);
+/* The owner name for that part: the namespace for its info block and
+ * padding, the data resource (dax0.0) or the pgmap's owner for its data. */
+const char *zdx_dev_part_owner(const struct zdx_pgmap_info *pi, enum zdx_dev_part p);
+/* Split device runs where the driver's parts change (like zdx_map_name_blocks). */
+long zdx_map_split_devparts(const struct zdx_model *m, const struct zdx_run *runs, long n,
+			    struct zdx_run **out);
+
+/* --- memory blocks in the model (extension/decode_mbmap.c) --- */
+/* Index into m->mb of the memory block holding pfn, -1 if none. */
+int zdx_model_memblock_of(const struct zdx_model *m, uint64_t pfn);
+uint64_t zdx_memblock_start_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
+uint64_t zdx_memblock_end_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
+/* Is pfn inside the memmap its own block hosts (memmap_on_memory)? */
+int zdx_memblock_hosts_memmap(const struct zdx_model *m, const struct zdx_memblock *mb,
+			      uint64_t pfn);
+/* Split the RAM runs of a map at memory-block edges and name them; adjacent
+ * blocks in the same state fold back together.  *out is malloc'ed; returns
+ * the count, -1 on ENOMEM. */
+long zdx_map_name_blocks(const struct zdx_model *m, const struct zdx_run *runs, long n,
+			 struct zdx_run **out);
+/* Words for a run's block part: "memory8-11 (online)"; "" when it has none. */
+const char *zdx_run_blocks_label(const struct zdx_model *m, const struct zdx_run *r, char *buf,
+				 unsigned long n);
+/* Owner of a RAM pfn as sysfs names it, "memory32 (offline)"; NULL none. */
+const char *zdx_model_block_label(const struct zdx_model *m, uint64_t pfn, char *buf,
+				  unsigned long n);
+/* Its bare name, "memory32"; NULL none. */
+const char *zdx_model_block_name(const struct zdx_model *m, uint64_t pfn, char *buf,
+				 unsigned long n);
 
 #endif

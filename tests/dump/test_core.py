@@ -41,7 +41,9 @@ def parse_kmem_n(text):
 
 
 def pmem_namespaces(truth):
-    return [n for n in truth.get("namespaces") or [] if n.get("mode") in ("fsdax", "devdax")]
+    """Namespaces serving device memory (not handed to dax kmem as System RAM)."""
+    return [n for n in truth.get("namespaces") or [] if n.get("mode") in ("fsdax", "devdax")
+            and n.get("dax_mode") != "system-ram"]
 
 
 def check_kmem_n(t, tag, zsec, kmem):

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
 
 UNRELATED = verdicts.word("UNRELATED")
+OFFLINE = verdicts.word("OFFLINE_MEMORY")
 DEVICE_VERDICTS = verdicts.device_words()   # the pfn is device memory with an owner
 
 LOG_RIP = re.compile(r"RIP: [0-9a-f]{4}:([^\s+]+)\+0x([0-9a-f]+)/0x[0-9a-f]+")
@@ -93,6 +94,9 @@ def main():
         if w.get("expected_owner") and want in DEVICE_VERDICTS:
             t.ok(r.get("device") == w["expected_owner"],
                  "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
+        if w.get("expected_owner") and want == OFFLINE:
+            t.ok(r.get("memory_block") == w["expected_owner"],
+                 "%s: memory block %s (got %s)" % (tag, w["expected_owner"], r.get("memory_block")))
         t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)
     return t.done()
 

@@ -214,7 +214,17 @@ def sample_pfns(truth):
     w = truth.get("walker") or {}
     if w.get("pfn"):
         pfns.add(h(w["pfn"]))
+    pfns.update(h(b["start_pfn"]) for b in special_blocks(truth))
     return sorted(p for p in pfns if p >= 0)
+
+
+def special_blocks(truth):
+    """Memory blocks worth a `zdx pfn`: hot-plugged (QMP or dax kmem) or not online."""
+    hot = {b for x in truth.get("hotplug") or [] for b in x["blocks"]}
+    kmem = [(h(r["start"]), h(r["end"])) for r in truth.get("iomem") or [] if r["name"] == "System RAM (kmem)"]
+    return [b for b in truth.get("memory_blocks") or []
+            if b["block"] in hot or b["state"] != "online"
+            or any(a <= h(b["start_pfn"]) * PAGE <= e for a, e in kmem)]
 
 
 BAD_INPUT = {

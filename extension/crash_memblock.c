@@ -1,0 +1,130 @@
+/*
+ * Read the memory blocks of the dump (/sys/devices/system/memory/memoryN)
+ * into the model: the memory_blocks XArray (drivers/base/memory.c, 5.8+)
+ * walked with zdx's own XArray walker, each struct memory_block decoded,
+ * its kobject name read, its zone pointer matched with the model's zones,
+ * its memory group and (6.6+) its altmap read.
+ */
+#include "defs.h"
+#include <string.h>
+#include "zdx/crash_glue.h"
+#include "zdx/xarray.h"
+
+#define MB_MAX 65536        /* 8 TiB of 128 MiB blocks; a corrupt tree stops here */
+
+struct mb_collect {
+	uint64_t *addr, *id;
+	int n, cap;
+};
+
+static void collect(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+{
+	struct mb_collect *c = arg;
+	uint64_t i;
+
+	for (i = first; i <= last && c->n < MB_MAX; i++) {   /* one entry per index */
+		if (c->n == c->cap) {
+			int cap = c->cap ? c->cap * 2 : 64;
+			uint64_t *a = realloc(c->addr, cap * sizeof(*a));
+			uint64_t *d = a ? realloc(c->id, cap * sizeof(*d)) : NULL;
+
+			if (a)
+				c->addr = a;
+			if (!d)
+				return;
+			c->id = d;
+			c->cap = cap;
+		}
+		c->addr[c->n] = entry;
+		c->id[c->n++] = i;
+	}
+}
+
+static unsigned long read_spb(const struct zdx_layout *l)
+{
+	uint64_t v = 0;
+
+	if (!l->sym_sections_per_block || l->sz_sections_per_block <= 0 ||
+	    l->sz_sections_per_block > 8 || zdx_kread(l->sym_sections_per_block, &v,
+						       l->sz_sections_per_block))
+		return 0;
+	return (unsigned long)v;
+}
+
+static void read_extras(struct zdx_model *m, struct zdx_memblock *mb)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned char g[256];
+	uint64_t name = 0, v;
+	int z;
+
+	if (l->off_mb_name >= 0 && !zdx_kread(mb->addr + l->off_mb_name, &name, 8) && name)
+		zdx_kread_str(name, mb->name, sizeof(mb->name));
+	for (z = 0; mb->zone && z < m->nzones; z++)
+		if (m->zones[z].addr == mb->zone)
+			mb->zone_idx = z;
+	if (mb->group && l->sz_memory_group > 0 && l->sz_memory_group <= (long)sizeof(g) &&
+	    !zdx_kread(mb->group, g, l->sz_memory_group))
+		zdx_memblock_set_group(l, mb, g);
+	/* 6.6+: the block keeps its altmap; its free pages are the memmap. */
+	if (mb->altmap && l->off_altmap_free >= 0 &&
+	    !zdx_kread(mb->altmap + l->off_altmap_free, &v, 8))
+		mb->nr_vmemmap_pages = v;
+}
+
+static int read_blocks(struct zdx_model *m, const struct mb_collect *c)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned char *buf = malloc(l->sz_memory_block);
+	int i, bad = 0;
+
+	m->mb = calloc(c->n ? c->n : 1, sizeof(*m->mb));
+	if (!buf || !m->mb) {
+		free(buf);
+		return -1;
+	}
+	for (i = 0; i < c->n; i++) {
+		struct zdx_memblock *mb = &m->mb[m->nmb];
+
+		if (zdx_kread(c->addr[i], buf, l->sz_memory_block)) {
+			bad++;
+			continue;
+		}
+		zdx_memblock_decode(l, c->addr[i], c->id[i], buf, mb);
+		read_extras(m, mb);
+		m->nmb++;
+	}
+	free(buf);
+	return bad;
+}
+
+void zdx_model_read_memblocks(struct zdx_model *m)
+{
+	const struct zdx_layout *l = m->l;
+	struct mb_collect c = { 0 };
+	uint64_t bad_node = 0;
+	int rc, bad;
+
+	if (!l->memory_blocks_xa || l->off_mb_start_section_nr < 0 || l->off_mb_state < 0 ||
+	    l->off_xa_node_slots < 0) {
+		m->mb_note = "this kernel has no memory_blocks XArray (before 5.8, or no "
+			     "CONFIG_MEMORY_HOTPLUG): memory blocks not shown";
+		return;
+	}
+	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->memory_blocks_xa, collect, &c, &bad_node);
+	if (rc)
+		m->mb_note = rc == ZDX_XA_UNREADABLE ? "a memory_blocks XArray node is not in this "
+			     "dump: the memory block list is incomplete" :
+			     "a memory_blocks XArray node looks corrupt: the memory block list is incomplete";
+	bad = read_blocks(m, &c);
+	if (bad > 0 && !m->mb_note)
+		m->mb_note = "some struct memory_block are not in this dump: those blocks are not named";
+	m->sections_per_block = read_spb(l);
+	if (!m->sections_per_block)
+		m->sections_per_block = zdx_memblock_infer_spb(m->mb, m->nmb);
+	if (!m->sections_per_block && m->nmb && !m->mb_note)
+		m->mb_note = "the memory block size is not readable (no sections_per_block, "
+			     "and block ids do not tell it): blocks not placed";
+	free(c.addr);
+	free(c.id);
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Memory blocks, dax kmem, memmap_on_memory and the --map=mem info block on
+every factory dump, against what the guest recorded before the panic
+(truth.json: /sys/devices/system/memory, /proc/iomem, ndctl/daxctl) and
+crash's own vtop (where a block's memmap lives).  Never against zdx."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zdxlib import run_crash, load_json, h, run_corpus_test, crash_refused, special_blocks  # noqa: E402
+
+PAGE = 4096
+SECTION_PAGES = 1 << (27 - 12)
+
+
+def block_runs(zmap):
+    """{block id: (run, state)} from zdx map's named RAM runs."""
+    out = {}
+    for r in zmap["runs"]:
+        m = re.match(r"memory(\d+)$", r.get("memory_block") or "")
+        if m:
+            for b in range(int(m.group(1)), int(m.group(1)) + r["memory_blocks"]):
+                out.setdefault(b, []).append(r)
+    return out
+
+
+def check_blocks(t, tag, truth, zmap):
+    per = truth["memory_block_bytes"] // PAGE
+    runs = block_runs(zmap)
+    bad, missing = [], []
+    for b in truth["memory_blocks"]:
+        rs = runs.get(b["block"])
+        if not rs:
+            missing.append(b["block"])
+            continue
+        s = h(b["start_pfn"])
+        if any(r["memory_block_state"] != b["state"] or h(r["end_pfn"]) <= s or h(r["start_pfn"]) >= s + per
+               for r in rs):
+            bad.append((b["block"], b["state"], [(r["start_pfn"], r["memory_block_state"]) for r in rs]))
+    t.ok(not missing, "%s: zdx map names every memory block sysfs listed (%d)" % (tag, len(truth["memory_blocks"])),
+         missing[:20])
+    t.ok(not bad, "%s: every memoryN run lies in its block and has the state sysfs recorded" % tag, bad[:10])
+    extra = sorted(set(runs) - {b["block"] for b in truth["memory_blocks"]})
+    t.ok(not extra, "%s: zdx names no block sysfs did not list" % tag, extra[:20])
+
+
+def parse_kmem_blocks(text):
+    """{block id: state} from the MEM_BLOCK table of crash's kmem -n."""
+    out, on = {}, False
+    for line in (text or "").splitlines():
+        if re.match(r"\s*MEM_BLOCK\s+NAME\s+PHYSICAL RANGE", line):
+            on = True
+            continue
+        m = re.match(r"\s*[0-9a-f]+\s+memory(\d+)\s+[0-9a-f]+\s*-\s*[0-9a-f]+\s+\d+\s+(\S+)", line) if on else None
+        if m:
+            out[int(m.group(1))] = m.group(2).lower().replace("_", "-")
+    return out
+
+
+def check_kmem_n_blocks(t, tag, zmap, kmem_n):
+    crash = parse_kmem_blocks(kmem_n)
+    if not crash:
+        return
+    zdx = {b: rs[0]["memory_block_state"] for b, rs in block_runs(zmap).items()}
+    t.ok(zdx == crash, "%s: memory blocks and states equal crash's kmem -n MEM_BLOCK table (%d)" % (tag, len(crash)),
+         "only zdx: %s\nonly crash: %s\ndiffer: %s" % (sorted(set(zdx) - set(crash))[:10], sorted(set(crash) - set(zdx))[:10],
+                                                       [(b, zdx[b], crash[b]) for b in crash if b in zdx and zdx[b] != crash[b]][:10]))
+
+
+def check_block_pfns(t, tag, truth, out):
+    for b in special_blocks(truth):
+        f = load_json(out.get("zdx pfn -j %#x" % h(b["start_pfn"])))
+        if not t.ok(f is not None, "%s: zdx pfn of memory%d answered" % (tag, b["block"])):
+            continue
+        t.ok(f.get("memory_block") == "memory%d" % b["block"] and f.get("memory_block_state") == b["state"],
+             "%s: pfn %s is memory%d (%s) as sysfs says" % (tag, b["start_pfn"], b["block"], b["state"]),
+             {k: f.get(k) for k in ("owner", "memory_block", "memory_block_state")})
+        if b["state"] == "online" and len(b["valid_zones"].split()) == 1:
+            t.ok((f.get("memory_block_zone") or "").lower() == b["valid_zones"].lower(),
+                 "%s: memory%d zone %s (valid_zones) (got %s)" % (tag, b["block"], b["valid_zones"],
+                                                                  f.get("memory_block_zone")))
+
+
+def iomem_chain(truth, start, end):
+    """Names of the truth's iomem entries holding [start, end], innermost first."""
+    return [r["name"] for r in sorted(truth["iomem"], key=lambda r: -r["depth"])
+            if h(r["start"]) <= start and h(r["end"]) >= end]
+
+
+def check_kmem(t, tag, truth, zmap):
+    kmem = [r for r in truth["iomem"] if r["name"] == "System RAM (kmem)"]
+    for k in kmem:
+        a, e = h(k["start"]) // PAGE, (h(k["end"]) + 1) // PAGE
+        want = " < ".join(iomem_chain(truth, h(k["start"]), h(k["end"])))
+        rs = [r for r in zmap["runs"] if h(r["start_pfn"]) < e and h(r["end_pfn"]) > a]
+        t.ok(rs and all(r["owner"] == "ram" and r.get("iomem") == want for r in rs),
+             "%s: dax kmem %s-%s is RAM under '%s'" % (tag, k["start"], k["end"], want),
+             [(r["start_pfn"], r["owner"], r.get("iomem")) for r in rs])
+
+
+def check_infoblocks(t, tag, truth, zpg):
+    by_start = {h(p.get("namespace_start") or "0x0"): p for p in zpg["pgmaps"]}
+    for ns in truth.get("namespaces") or []:
+        if ns.get("mode") not in ("fsdax", "devdax") or ns.get("dax_mode") == "system-ram":
+            continue
+        p = by_start.get(h(ns["start"]))
+        if not t.ok(p is not None, "%s: a pgmap names %s as its namespace" % (tag, ns["dev"])):
+            continue
+        ib = p.get("info_block")
+        if not ns.get("holder"):
+            # No pfn/dax device (raw-mode fsdax): the namespace is all data.
+            t.ok(ib is None and h(ns["data_start"]) == h(ns["start"]),
+                 "%s: %s has no pfn/dax device and zdx reads no info block (%s)"
+                 % (tag, ns["dev"], p.get("info_block_note")))
+            continue
+        if ib is None and "not in this dump" in (p.get("info_block_note") or ""):
+            t.skip("%s: %s info block" % (tag, ns["dev"]), p["info_block_note"])
+            continue
+        if not t.ok(ib is not None, "%s: %s info block read (%s)" % (tag, ns["dev"], p.get("info_block_note"))):
+            continue
+        t.ok(ib["mode"] == {"mem": "ram", "dev": "pmem"}.get(ns["map"]),
+             "%s: %s info block mode %s for --map=%s" % (tag, ns["dev"], ib["mode"], ns["map"]))
+        t.ok(h(p["data_start"]) == h(ns["data_start"]),
+             "%s: %s data starts at %s as ndctl/daxctl recorded (zdx %s)"
+             % (tag, ns["dev"], ns["data_start"], p["data_start"]))
+        if ns["mode"] == "devdax" and ns.get("chardev"):
+            t.ok(p.get("data_resource") == ns["chardev"], "%s: %s data resource is %s (got %s)"
+                 % (tag, ns["dev"], ns["chardev"], p.get("data_resource")))
+
+
+def check_memmap_on_memory(t, tag, kernel, path, truth, zmap, out):
+    """The block-hosted memmap: zdx's memmap-on-memory run of each hot-plugged
+    block must hold the struct pages crash's vtop finds for that block."""
+    size = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
+    kmem_n = out.get("kmem -n") or ""
+    if not truth.get("memmap_on_memory") or not size:
+        return
+    vm = [r for r in zmap["runs"] if r.get("region") == "memmap-on-memory"]
+    hot = {b for x in truth["hotplug"] for b in x["blocks"]}
+    t.ok({int(r["memory_block"][6:]) for r in vm} == hot,
+         "%s: memmap_on_memory runs for exactly the hot-plugged blocks %s" % (tag, sorted(hot)),
+         [(r["start_pfn"], r["memory_block"]) for r in vm])
+    maps = {int(m.group(1)): int(m.group(2), 16) for m in
+            re.finditer(r"^\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+[A-Z]+", kmem_n, re.M)}
+    cmds, where = [], {}
+    for r in vm:
+        s = h(r["start_pfn"])
+        last = s + SECTION_PAGES - 1
+        nr = s // SECTION_PAGES
+        if nr in maps:
+            v = maps[nr] + (last - nr * SECTION_PAGES) * int(size.group(1))
+            cmds.append("vtop %x" % v)
+            where["vtop %x" % v] = r
+    if not cmds:
+        return
+    res, _ = run_crash(kernel, path, cmds, load_zdx=False)
+    for c, r in where.items():
+        m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", res.get(c) or "", re.M)
+        pfn = int(m.group(1), 16) // PAGE if m else None
+        t.ok(pfn is not None and h(r["start_pfn"]) <= pfn < h(r["end_pfn"]),
+             "%s: crash vtop puts %s's memmap at pfn %s, inside zdx's memmap-on-memory run %s-%s"
+             % (tag, r["memory_block"], pfn and hex(pfn), r["start_pfn"], r["end_pfn"]))
+
+
+def check_dump(t, kernel, d, truth, entry, path, b):
+    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+    if crash_refused(b):
+        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+        return
+    out = b["out"]
+    zmap, zpg = load_json(out.get("zdx map -j")), load_json(out.get("zdx pgmap -j"))
+    if not t.ok(zmap is not None and zpg is not None, "%s: zdx map/pgmap print JSON" % tag, b["log"][-2000:]):
+        return
+    if zmap.get("memory_blocks_note"):
+        t.skip("%s: memory blocks" % tag, zmap["memory_blocks_note"])
+    else:
+        check_blocks(t, tag, truth, zmap)
+        check_block_pfns(t, tag, truth, out)
+        check_kmem_n_blocks(t, tag, zmap, out.get("kmem -n"))
+    check_kmem(t, tag, truth, zmap)
+    check_infoblocks(t, tag, truth, zpg)
+    if not entry.get("filtered"):
+        check_memmap_on_memory(t, tag, kernel, path, truth, zmap, out)
+
+
+if __name__ == "__main__":
+    sys.exit(run_corpus_test(check_dump))
