@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""zdx-triage over the whole corpus, with real parts: a local debuginfod
+(Debian's) started here on a loopback port, indexing the factory's kernel
+vmlinux files and walker modules, and found by build-id only; every dump's
+line checked against its truth.json (verdict, pfn, kernel) and the
+faulting function against the walker's own source; the build-id against
+binutils' readelf; a dump whose build-id matches no vmlinux, a truncated
+dump and a file that is no dump in the same run (each its own clear error,
+the rest unaffected); a debuginfod that cannot be reached; the HTML summary
+opened in headless chromium and its rows counted.  One crash session per
+dump.  Scratch: $ZDX_TRIAGE_OUT (default $ZDX_CACHE/triage-test)."""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zdxlib import Tap, dumps, h, CACHE, ROOT, crash_binary, zdx_so, vmlinux, MissingTool  # noqa: E402
+
+TRIAGE = os.path.join(ROOT, "tools", "zdx-triage")
+BUILDID = os.path.join(ROOT, "tools", "zdx-buildid")
+OUT = os.environ.get("ZDX_TRIAGE_OUT", os.path.join(CACHE, "triage-test"))
+KMOD_SRC = os.path.join(ROOT, "dumps", "kmod", "zdx_walker.c")
+
+
+def readelf_build_id(path):
+    r = subprocess.run(["readelf", "-n", path], capture_output=True, text=True)
+    m = re.search(r"Build ID: ([0-9a-f]+)", r.stdout)
+    return m.group(1) if m else None
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_debuginfod(kernels, work):
+    """debuginfod -F over symlinks to each kernel's vmlinux and walker .ko."""
+    scan = os.path.join(work, "scan")
+    shutil.rmtree(scan, ignore_errors=True)
+    os.makedirs(scan)
+    for k in kernels:
+        os.symlink(vmlinux(k), os.path.join(scan, "vmlinux-" + k))
+        ko = os.path.join(CACHE, "kmod", k, "zdx_walker.ko")
+        if os.path.isfile(ko):
+            os.symlink(ko, os.path.join(scan, "zdx_walker-%s.ko" % k))
+    port = free_port()
+    db = os.path.join(work, "debuginfod.sqlite")
+    for f in (db, db + "-wal", db + "-shm"):
+        if os.path.exists(f):
+            os.unlink(f)
+    log = open(os.path.join(work, "debuginfod.log"), "w")
+    p = subprocess.Popen(["debuginfod", "-F", "-L", "--disable-source-scan", "-p", str(port), "-d", db,
+                          "-t", "0", "-g", "0", scan], stdout=log, stderr=subprocess.STDOUT)
+    return p, "http://127.0.0.1:%d" % port
+
+
+def wait_indexed(url, build_ids, timeout=600):
+    """Until the server answers for every build-id (HEAD, no client cache)."""
+    deadline = time.time() + timeout
+    pending = set(build_ids)
+    while pending and time.time() < deadline:
+        for b in list(pending):
+            req = urllib.request.Request("%s/buildid/%s/debuginfo" % (url, b), method="HEAD")
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    if r.status == 200:
+                        pending.discard(b)
+            except OSError:
+                pass
+        time.sleep(1)
+    return not pending
+
+
+def faulting_ok(truth, fn):
+    """The faulting function, against an oracle outside zdx: the walker mode's
+    function in the walker's source or one it calls (two levels); sysrq's
+    handler for sysrq dumps."""
+    if not fn:
+        return False
+    fn = fn.split("+")[0]
+    if (truth.get("panic") or {}).get("trigger") == "sysrq":
+        return fn.startswith("sysrq_handle_crash")
+    src = open(KMOD_SRC).read()
+    mode = (truth.get("walker") or {}).get("mode")
+    m = re.search(r'\{\s*"%s",\s*(\w+)\s*\}' % re.escape(mode or "?"), src)
+    if not m:
+        return False
+    defined = set(re.findall(r"^static\s+(?:noinline\s+)?[\w\s\*]+?\b(\w+)\(", src, re.M))
+
+    def callees(name):
+        b = re.search(r"\b%s\([^)]*\)\s*\{(.*?)^\}" % name, src, re.S | re.M)
+        return {c for c in re.findall(r"\b(\w+)\(", b.group(1)) if c in defined} if b else set()
+    ok = {m.group(1)} | callees(m.group(1))
+    for c in list(ok):
+        ok |= callees(c)
+    return fn in ok
+
+
+def crash_rules(kernels):
+    rules = []
+    for k in kernels:
+        with open(os.path.join(CACHE, "kernels", k, "release")) as f:
+            rel = f.read().strip()
+        rules += ["--crash-rule", "%s=%s:%s" % (rel, crash_binary(k), zdx_so(k))]
+    return rules
+
+
+def module_dirs(kernels, work):
+    base = os.path.join(work, "modules")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base)
+    for k in kernels:
+        with open(os.path.join(CACHE, "kernels", k, "release")) as f:
+            os.symlink(os.path.join(CACHE, "kmod", k), os.path.join(base, f.read().strip()))
+    return ["--module-dir", os.path.join(base, "{release}")]
+
+
+def bad_inputs(corpus, work):
+    """A copy of the smallest kdump dump with its BUILD-ID changed, a
+    truncated copy of another, and a file that is no dump."""
+    kd = sorted((os.path.getsize(c[4]), c[4]) for c in corpus if c[4].endswith(".kdump"))
+    bad = os.path.join(work, "inputs")
+    shutil.rmtree(bad, ignore_errors=True)
+    os.makedirs(bad)
+    data = bytearray(open(kd[0][1], "rb").read())
+    i = data.find(b"BUILD-ID=")
+    data[i + 9:i + 13] = b"dead"
+    wrong = os.path.join(bad, "vmcore.wrong-build-id")
+    open(wrong, "wb").write(data)
+    src = kd[len(kd) // 2][1]
+    trunc = os.path.join(bad, "vmcore.truncated")
+    with open(src, "rb") as f, open(trunc, "wb") as o:
+        o.write(f.read(os.path.getsize(src) * 2 // 5))
+    junk = os.path.join(bad, "vmcore.not-a-dump")
+    open(junk, "w").write("this is a support ticket attachment, not a vmcore\n" * 10)
+    return {"wrong": (wrong, bytes(data[i + 9:i + 49]).decode()), "trunc": trunc, "junk": junk}
+
+
+def run_triage(args, env):
+    t0 = time.time()
+    r = subprocess.run([sys.executable, TRIAGE, "--no-progress"] + args, capture_output=True, text=True, env=env)
+    return r, time.time() - t0
+
+
+def rows_of(out):
+    with open(os.path.join(out, "triage.jsonl")) as f:
+        return {r["dump"]: r for r in map(json.loads, f)}
+
+
+def check_dump(t, row, kernel, truth, entry, bid):
+    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+    if row is None:
+        return t.ok(False, "%s: a triage line" % tag)
+    if row["status"] != "ok" and "crash exit" in (row.get("error") or "") and "crash:" in (row.get("error") or ""):
+        return t.skip(tag, "crash cannot open this dump: " + row["error"])
+    if not t.ok(row["status"] == "ok", "%s: triaged" % tag, row.get("error")):
+        return
+    t.ok(row["build_id"] == bid, "%s: build-id %s is vmlinux's (readelf)" % (tag, bid), row["build_id"])
+    t.ok(row["vmlinux_source"] == "debuginfod", "%s: vmlinux found through debuginfod" % tag, row.get("vmlinux"))
+    t.ok(row["kernel"] == truth["kernel"]["release"], "%s: kernel %s" % (tag, truth["kernel"]["release"]), row["kernel"])
+    w = truth.get("walker")
+    want = w["expected_verdict"] if w else "unrelated"
+    t.ok(row["verdict"] == want, "%s: verdict %s (got %s)" % (tag, want, row["verdict"]))
+    if w and want != "unrelated":
+        t.ok(row["pfn"] and h(row["pfn"]) == h(w["pfn"]), "%s: pfn %s (got %s)" % (tag, w["pfn"], row["pfn"]))
+    t.ok(faulting_ok(truth, row.get("faulting_function")),
+         "%s: faulting function %s is the walker's (kmod source) or sysrq's" % (tag, row.get("faulting_function")))
+    t.ok(os.path.getsize(row["report_md"]) > 0, "%s: markdown report written" % tag)
+
+
+def check_groups(t, rows, corpus, out):
+    """One summary section per (verdict, faulting function); a scenario's
+    dumps of one kernel all in one group."""
+    from zdx_triage_render import group_key
+    md = open(os.path.join(out, "summary.md")).read()
+    keys = {group_key(r) for r in rows.values()}
+    sections = re.findall(r"^## (.+?) — `(.+?)` \((\d+)\)$", md, re.M)
+    t.ok({(v, f) for v, f, _ in sections} == keys, "summary.md: one section per verdict and faulting function (%d)"
+         % len(keys), "\n".join(map(str, sorted(keys))))
+    t.ok(sum(int(n) for _, _, n in sections) == len(rows), "summary.md: every dump in one section")
+    by_scen = {}
+    for kernel, d, truth, entry, path in corpus:
+        r = rows.get(path)
+        if r and r["status"] == "ok":
+            by_scen.setdefault((kernel, truth["scenario"]), set()).add(group_key(r))
+    split = [k for k, g in by_scen.items() if len(g) > 1]
+    t.ok(not split, "a scenario's dumps (every format) fall in one group", split)
+
+
+def check_html(t, out, nrows):
+    html = os.path.join(out, "summary.html")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    r = subprocess.run(["chromium"] + flags + ["--dump-dom", "file://" + html], capture_output=True, text=True,
+                       timeout=120)
+    rows = len(re.findall(r'<tr class="row', r.stdout))
+    t.ok(rows == nrows, "chromium renders summary.html with %d dump rows (got %d)" % (nrows, rows), r.stderr[-500:])
+    png = os.path.join(out, "summary.png")
+    subprocess.run(["chromium"] + flags + ["--window-size=1600,1000", "--screenshot=" + png, "file://" + html],
+                   capture_output=True, timeout=120)
+    t.ok(os.path.isfile(png) and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n", "chromium screenshot %s" % png)
+
+
+def check_bad(t, rows, bad):
+    wrong, wid = bad["wrong"]
+    r = rows.get(os.path.abspath(wrong)) or {}
+    t.ok(r.get("status") == "error" and wid in (r.get("error") or "") and "no vmlinux with build-id" in r["error"],
+         "a dump whose build-id matches no vmlinux: error names the expected build-id", r.get("error"))
+    r = rows.get(os.path.abspath(bad["trunc"])) or {}
+    t.ok(r.get("status") == "error" or r.get("unreadable") or r.get("lacks") not in (None, "nothing"),
+         "a truncated dump: an error, or what could not be read is said (%s)" % (r.get("error") or r.get("lacks")))
+    r = rows.get(os.path.abspath(bad["junk"])) or {}
+    t.ok(r.get("status") == "error" and "not a dump" in (r.get("error") or ""), "a file that is no dump: %s"
+         % r.get("error"))
+
+
+def unreachable(t, corpus, env, rules):
+    """No debuginfod listening: a clear per-dump error, quickly."""
+    out = os.path.join(OUT, "unreachable")
+    shutil.rmtree(out, ignore_errors=True)
+    path = corpus[0][4]
+    r, secs = run_triage(["-o", out, "--debuginfod", "http://127.0.0.1:%d" % free_port(),
+                          "--debuginfod-timeout", "5"] + rules + [path], env)
+    row = rows_of(out).get(path, {})
+    t.ok(r.returncode == 1 and row.get("status") == "error" and "debuginfod" in (row.get("error") or "")
+         and row.get("build_id") in row["error"], "no reachable debuginfod: the error says so (%.0f s): %s"
+         % (secs, row.get("error")))
+
+
+def main():
+    t = Tap()
+    corpus = dumps()
+    if not t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus)):
+        return t.done()
+    for tool in ("debuginfod", "parallel", "chromium", "readelf"):
+        if not t.ok(shutil.which(tool), "%s is installed (make deps)" % tool):
+            return t.done()
+    kernels = sorted({c[0] for c in corpus})
+    os.makedirs(OUT, exist_ok=True)
+    try:
+        rules = crash_rules(kernels)
+    except MissingTool as e:
+        t.ok(False, "crash and zdx.so for every kernel", e)
+        return t.done()
+    bids = {k: readelf_build_id(vmlinux(k)) for k in kernels}
+    srv, url = start_debuginfod(kernels, OUT)
+    try:
+        t0 = time.time()
+        t.ok(wait_indexed(url, bids.values()), "debuginfod indexed %d vmlinux files (%.0f s)"
+             % (len(bids), time.time() - t0))
+        env = dict(os.environ, DEBUGINFOD_CACHE_PATH=os.path.join(OUT, "client-cache"), DEBUGINFOD_URLS=url)
+        shutil.rmtree(env["DEBUGINFOD_CACHE_PATH"], ignore_errors=True)
+        bad = bad_inputs(corpus, OUT)
+        out = os.path.join(OUT, "run")
+        shutil.rmtree(out, ignore_errors=True)
+        r, secs = run_triage(["-o", out, "-j", "2", "--timeout", "600"] + rules + module_dirs(kernels, OUT) +
+                             [c[4] for c in corpus] + [bad["wrong"][0], bad["trunc"], bad["junk"]], env)
+        t.ok(r.returncode in (0, 1) and os.path.isfile(os.path.join(out, "triage.jsonl")),
+             "zdx-triage ran over %d dumps in %.0f s" % (len(corpus) + 3, secs), r.stderr[-2000:])
+        rows = rows_of(out)
+        t.ok(len(rows) == len(corpus) + 3, "one JSON line per dump (%d)" % len(rows))
+        for kernel, d, truth, entry, path in corpus:
+            check_dump(t, rows.get(path), kernel, truth, entry, bids[kernel])
+        check_bad(t, rows, bad)
+        check_groups(t, rows, corpus, out)
+        check_html(t, out, len(rows))
+        unreachable(t, corpus, env, rules)
+    finally:
+        srv.terminate()
+        srv.wait(timeout=30)
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    sys.exit(main())
