@@ -26,6 +26,10 @@ TRIAGE = os.path.join(ROOT, "tools", "zdx-triage")
 BUILDID = os.path.join(ROOT, "tools", "zdx-buildid")
 OUT = os.environ.get("ZDX_TRIAGE_OUT", os.path.join(CACHE, "triage-test"))
 KMOD_SRC = os.path.join(ROOT, "dumps", "kmod", "zdx_walker.c")
+sys.path.insert(0, os.path.join(ROOT, "dumps"))
+from check_truth import schema_errors  # noqa: E402
+with open(os.path.join(ROOT, "docs", "report.schema.json")) as _f:
+    REPORT_SCHEMA = json.load(_f)
 
 
 def readelf_build_id(path):
@@ -175,6 +179,9 @@ def check_dump(t, row, kernel, truth, entry, bid):
     t.ok(faulting_ok(truth, row.get("faulting_function")),
          "%s: faulting function %s is the walker's (kmod source) or sysrq's" % (tag, row.get("faulting_function")))
     t.ok(os.path.getsize(row["report_md"]) > 0, "%s: markdown report written" % tag)
+    with open(row["report_json"]) as f:
+        errs = schema_errors(json.load(f), REPORT_SCHEMA)
+    t.ok(not errs, "%s: report.json conforms to docs/report.schema.json" % tag, "\n".join(errs))
 
 
 def check_groups(t, rows, corpus, out):
