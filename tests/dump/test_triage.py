@@ -68,12 +68,13 @@ def start_debuginfod(kernels, work):
 
 
 def wait_indexed(url, build_ids, timeout=600):
-    """Until the server answers for every build-id (HEAD, no client cache)."""
+    """Until the server answers 200 for every build-id (a GET whose body is
+    not read: debuginfod has no HEAD; no client cache involved)."""
     deadline = time.time() + timeout
     pending = set(build_ids)
     while pending and time.time() < deadline:
         for b in list(pending):
-            req = urllib.request.Request("%s/buildid/%s/debuginfo" % (url, b), method="HEAD")
+            req = urllib.request.Request("%s/buildid/%s/debuginfo" % (url, b))
             try:
                 with urllib.request.urlopen(req, timeout=5) as r:
                     if r.status == 200:
