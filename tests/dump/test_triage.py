@@ -85,29 +85,22 @@ def wait_indexed(url, build_ids, timeout=600):
     return not pending
 
 
-def faulting_ok(truth, fn):
-    """The faulting function, against an oracle outside zdx: the walker mode's
-    function in the walker's source or one it calls (two levels); sysrq's
-    handler for sysrq dumps."""
-    if not fn:
-        return False
-    fn = fn.split("+")[0]
-    if (truth.get("panic") or {}).get("trigger") == "sysrq":
-        return fn.startswith("sysrq_handle_crash")
-    src = open(KMOD_SRC).read()
-    mode = (truth.get("walker") or {}).get("mode")
-    m = re.search(r'\{\s*"%s",\s*(\w+)\s*\}' % re.escape(mode or "?"), src)
-    if not m:
-        return False
-    defined = set(re.findall(r"^static\s+(?:noinline\s+)?[\w\s\*]+?\b(\w+)\(", src, re.M))
+def crash_exception_fn(row):
+    """The faulting function as crash's own `bt` prints it ([exception RIP:
+    func+off]), saved by zdx-triage next to the report."""
+    try:
+        text = open(os.path.join(os.path.dirname(row["report_md"]), "bt.txt")).read()
+    except OSError:
+        return None
+    m = re.search(r"\[exception RIP: ([\w.]+)", text)
+    return m.group(1) if m else None
 
-    def callees(name):
-        b = re.search(r"\b%s\([^)]*\)\s*\{(.*?)^\}" % name, src, re.S | re.M)
-        return {c for c in re.findall(r"\b(\w+)\(", b.group(1)) if c in defined} if b else set()
-    ok = {m.group(1)} | callees(m.group(1))
-    for c in list(ok):
-        ok |= callees(c)
-    return fn in ok
+
+def walker_fn(truth):
+    """The walker mode's function, from the walker module's own source."""
+    mode = (truth.get("walker") or {}).get("mode")
+    m = re.search(r'\{\s*"%s",\s*(\w+)\s*\}' % re.escape(mode or "?"), open(KMOD_SRC).read())
+    return m.group(1) if m else None
 
 
 def crash_rules(kernels):
@@ -206,8 +199,14 @@ def check_dump(t, row, kernel, truth, entry, bid):
     t.ok(row["verdict"] == want, "%s: verdict %s (got %s)" % (tag, want, row["verdict"]))
     if w and want != "unrelated":
         t.ok(row["pfn"] and h(row["pfn"]) == h(w["pfn"]), "%s: pfn %s (got %s)" % (tag, w["pfn"], row["pfn"]))
-    t.ok(faulting_ok(truth, row.get("faulting_function")),
-         "%s: faulting function %s is the walker's (kmod source) or sysrq's" % (tag, row.get("faulting_function")))
+    fn = crash_exception_fn(row)
+    t.ok(fn and row.get("faulting_function") == fn, "%s: faulting function %s (crash's bt: %s)"
+         % (tag, row.get("faulting_function"), fn))
+    if w:
+        with open(row["report_json"]) as f:
+            frames = [fr["func"] for fr in json.load(f)["panic"]["backtrace"]]
+        t.ok(walker_fn(truth) in frames + [fn], "%s: the walker %s (kmod source, mode %s) is in the backtrace"
+             % (tag, walker_fn(truth), w["mode"]), frames)
     t.ok(os.path.getsize(row["report_md"]) > 0, "%s: markdown report written" % tag)
     with open(row["report_json"]) as f:
         errs = schema_errors(json.load(f), REPORT_SCHEMA)
@@ -273,6 +272,17 @@ def unreachable(t, corpus, env, rules):
          % (secs, row.get("error")))
 
 
+def time_limit(t, corpus, env, rules):
+    """A dump that outlives --timeout: crash is killed, the line says so."""
+    out = os.path.join(OUT, "timeout")
+    shutil.rmtree(out, ignore_errors=True)
+    path = corpus[0][4]
+    r, secs = run_triage(["-o", out, "--timeout", "2"] + rules + [path], env)
+    row = rows_of(out).get(path, {})
+    t.ok(row.get("status") == "error" and "timed out (2 s)" in (row.get("error") or "") and secs < 60,
+         "--timeout 2: crash is stopped and the line says so (%.0f s): %s" % (secs, row.get("error")))
+
+
 def main():
     t = Tap()
     corpus = dumps()
@@ -320,6 +330,7 @@ def main():
         check_groups(t, rows, sel, out)
         check_html(t, out, len(rows))
         unreachable(t, corpus, env, rules)
+        time_limit(t, corpus, env, rules)
     finally:
         srv.terminate()
         srv.wait(timeout=30)
