@@ -13,7 +13,9 @@ def group_key(r):
     """(verdict, faulting function without its offset); failures group by error."""
     if r.get("status") != "ok":
         return ("error", (r.get("error") or "?").split(":")[0][:60])
-    fn = (r.get("faulting_function") or "-").split("+")[0]
+    fn = (r.get("faulting_function") or "").split("+")[0]
+    if not fn:
+        fn = "panic() from %s" % r["panic_caller"] if r.get("panic_caller") else "-"
     return (r.get("verdict") or "-", fn)
 
 
@@ -26,6 +28,8 @@ def groups(rows):
 
 
 def cell_text(r, key):
+    if key == "faulting_function" and not r.get(key) and r.get("panic_caller"):
+        return "(no exception) panic() from %s" % r["panic_caller"]
     if key == "dump":
         return "/".join(r["dump"].split("/")[-3:]) if r.get("dump") else "-"
     if key == "lacks" and r.get("status") != "ok":

@@ -86,14 +86,16 @@ def wait_indexed(url, build_ids, timeout=600):
 
 
 def crash_exception_fn(row):
-    """The faulting function as crash's own `bt` prints it ([exception RIP:
-    func+off]), saved by zdx-triage next to the report."""
+    """(The faulting function, the caller of panic()) as crash's own `bt`
+    prints them ([exception RIP: func+off]; the frame after panic), from the
+    bt zdx-triage saves next to the report."""
     try:
         text = open(os.path.join(os.path.dirname(row["report_md"]), "bt.txt")).read()
     except OSError:
-        return None
+        return None, None
     m = re.search(r"\[exception RIP: ([\w.]+)", text)
-    return m.group(1) if m else None
+    c = re.search(r"\] panic at \w+\n\s*#\d+ \[\w+\] ([\w.]+) at", text)
+    return (m.group(1) if m else None), (c.group(1) if c else None)
 
 
 def walker_fn(truth):
@@ -199,9 +201,14 @@ def check_dump(t, row, kernel, truth, entry, bid):
     t.ok(row["verdict"] == want, "%s: verdict %s (got %s)" % (tag, want, row["verdict"]))
     if w and want != "unrelated":
         t.ok(row["pfn"] and h(row["pfn"]) == h(w["pfn"]), "%s: pfn %s (got %s)" % (tag, w["pfn"], row["pfn"]))
-    fn = crash_exception_fn(row)
-    t.ok(fn and row.get("faulting_function") == fn, "%s: faulting function %s (crash's bt: %s)"
-         % (tag, row.get("faulting_function"), fn))
+    fn, caller = crash_exception_fn(row)
+    t.ok(row.get("faulting_function") == fn, "%s: faulting function %s (crash's bt: %s)"
+         % (tag, row.get("faulting_function"), fn or "no exception frame"))
+    if not fn:
+        t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (crash's bt: %s)"
+             % (tag, row.get("panic_caller"), caller))
+    if (truth.get("panic") or {}).get("trigger") == "sysrq":
+        t.ok("sysrq_handle_crash" in (fn, caller), "%s: a sysrq dump faults in or panics from sysrq_handle_crash" % tag)
     if w:
         with open(row["report_json"]) as f:
             frames = [fr["func"] for fr in json.load(f)["panic"]["backtrace"]]
