@@ -279,6 +279,26 @@ def unreachable(t, corpus, env, rules):
          % (secs, row.get("error")))
 
 
+def other_vmlinux(t, corpus, kernels, env, rules):
+    """Without debuginfod, a local vmlinux of another build is never used:
+    the error names the expected build-id and what the candidate had."""
+    out = os.path.join(OUT, "mismatch")
+    shutil.rmtree(out, ignore_errors=True)
+    kernel, path = corpus[0][0], corpus[0][4]
+    other = [k for k in kernels if k != kernel]
+    cand = vmlinux(other[0]) if other else "/bin/ls"
+    d = os.path.join(out, "debug")
+    os.makedirs(d)
+    os.symlink(cand, os.path.join(d, "vmlinux-other"))
+    env = dict(env, DEBUGINFOD_URLS="")
+    r, secs = run_triage(["-o", out, "--debug-dir", d] + rules + [path], env)
+    row = rows_of(out).get(path, {})
+    err = row.get("error") or ""
+    t.ok(row.get("status") == "error" and (row.get("build_id") or "?") in err and readelf_build_id(cand) in err
+         and "crash.log" not in os.listdir(os.path.join(out, "dumps", row.get("id", "?"))),
+         "a local vmlinux of another build is refused (crash never started), naming both build-ids: %s" % err)
+
+
 def time_limit(t, corpus, env, rules):
     """A dump that outlives --timeout: crash is killed, the line says so."""
     out = os.path.join(OUT, "timeout")
@@ -338,6 +358,7 @@ def main():
         check_html(t, out, len(rows))
         unreachable(t, corpus, env, rules)
         time_limit(t, corpus, env, rules)
+        other_vmlinux(t, corpus, kernels, env, rules)
     finally:
         srv.terminate()
         srv.wait(timeout=30)
