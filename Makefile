@@ -4,9 +4,13 @@
 #   make demo       install what is missing, build zdx, build the default
 #                   scenario dump, and run `zdx map` and `zdx pgmap` on it
 #   make check      everything: unit tests, the dump corpus, dump tests
+#   make unit       unit tests only (no crash, no dump)
+#   make lint       architecture rules (tests/lint/lint.py)
 #   make dumps      the dump corpus (SCENARIO=name KERNEL=name for one)
 #   make install    put zdx.so where crash's `extend` finds it
 #   make bench      timing figures (not a test)
+#   make asan       unit tests and zdx.so under ASan+UBSan (build/asan/)
+#   make fuzz       libFuzzer on every pure decoder (long); fuzz-short: seconds
 
 SHELL       := /bin/bash
 CC          ?= gcc
@@ -19,8 +23,10 @@ DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl daxc
             makedumpfile kexec-tools kmod cpio python3 python3-drgn gcc make \
             zstd xz-utils bc debuginfod elfutils parallel chromium
 
+# CFLAGS is the user's (`make CFLAGS=-O0`); what zdx itself needs to build
+# lives in ZDX_CFLAGS, so a command-line CFLAGS never drops it.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fPIC -Iinclude
+ZDX_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fPIC -Iinclude
 LDLIBS_DW := -ldw -lelf
 
 EXT_SRCS := $(sort $(wildcard extension/*.c))
@@ -29,7 +35,7 @@ EXT_OBJS := $(EXT_SRCS:.c=.o)
 PURE_SRCS := $(filter-out extension/crash_% extension/cmd_% extension/zdx.c,$(EXT_SRCS))
 PURE_OBJS := $(PURE_SRCS:.c=.o)
 
-.PHONY: all deps demo check unit dumps install bench clean alt-so
+.PHONY: all deps demo check unit lint dumps install bench clean alt-so
 all: extension/zdx.so tools/zdx-buildid
 
 deps:
@@ -40,7 +46,7 @@ deps:
 	else echo "[deps] all Debian packages present"; fi
 
 extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
-	$(CC) $(CFLAGS) -DX86_64 -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(dir $(CRASH_DEFS)) -c -o $@ $<
 
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
@@ -49,7 +55,7 @@ extension/zdx.so: $(EXT_OBJS)
 # crash column: 8.0.6 opens 6.12 dumps): an extension must match its crash's
 # defs.h.  Declared from the manifest, so a cold machine builds each crash
 # before the zdx.so that needs it, and both before any test runs.
-ALT_CRASHES := $(shell awk '!/^\#/ && NF && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
+ALT_CRASHES := $(shell awk '$$1 ~ /^[0-9]/ && $$5 != "system" {print "crash-" $$5}' dumps/kernels.manifest | sort -u)
 ALT_SOS := $(foreach c,$(ALT_CRASHES),$(ZDX_CACHE)/zdx-so/$(c)/zdx.so)
 alt-so: $(ALT_SOS)
 $(ZDX_CACHE)/crash-%/defs.h:
@@ -58,16 +64,17 @@ $(ZDX_CACHE)/crash-%/defs.h:
 $(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h) $(ZDX_CACHE)/%/defs.h
 	@mkdir -p $(dir $@)obj
 	@for f in $(EXT_SRCS); do \
-	  $(CC) $(CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
+	  $(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	$(CC) -shared -o $@ $(dir $@)obj/*.o $(LDLIBS_DW)
 
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 include dumps/dumps.mk
 
 # zdx-buildid: a dump's or vmlinux's build-id, from the pure decoder.
 tools/zdx-buildid: tools/zdx-buildid.c extension/decode_buildid.o extension/json.o
-	$(CC) $(CFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -o $@ $^
 
 PREFIX ?= /usr/local
 install: extension/zdx.so tools/zdx-buildid

@@ -13,6 +13,9 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import verdicts  # noqa: E402
+
 SCHEMA = os.path.join(HERE, "truth.schema.json")
 TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
@@ -121,8 +124,9 @@ def walker_errors(doc):
     w = doc.get("walker")
     if not isinstance(w, dict) or "expected_verdict" not in w:
         return []
-    if (w.get("pfn") is None) != (w["expected_verdict"] == "unrelated"):
-        return ["walker: pfn is null iff the expected verdict is 'unrelated'"]
+    unrelated = verdicts.word("UNRELATED")
+    if (w.get("pfn") is None) != (w["expected_verdict"] == unrelated):
+        return ["walker: pfn is null iff the expected verdict is %r" % unrelated]
     if w.get("pfn") is None:
         return []
     pfn = int(w["pfn"], 16)
@@ -155,9 +159,16 @@ def check(path, schema):
     return schema_errors(doc, schema) + semantic_errors(doc, path)
 
 
-def main(paths):
+def load_schema():
+    """truth.schema.json, with the verdict enum filled from the vocabulary."""
     with open(SCHEMA) as f:
         schema = json.load(f)
+    schema["$defs"]["verdict"]["enum"] = verdicts.words()
+    return schema
+
+
+def main(paths):
+    schema = load_schema()
     bad = 0
     for p in paths:
         for e in check(p, schema):

@@ -8,19 +8,46 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-VERDICTS="altmap-metadata zone-device-page mixed-section no-memmap offline-memory unrelated"
+# The verdict words a walker scenario may expect: include/zdx/verdicts.h.
+VERDICTS=$(python3 "$here/verdicts.py" | tr '\n' ' ') && [ -n "$VERDICTS" ] ||
+    die "dumps/verdicts.py could not read the verdict vocabulary (include/zdx/verdicts.h)"
 
 usage() { echo "usage: $0 [--kernel K] [--scenario S] [--force] [--list]" >&2; exit 2; }
 
 # ---- scenario files ---------------------------------------------------------
-# load_scn FILE: reset every scenario variable to its default, then source FILE.
+# Every variable a scenario file may set, with its default (docs/dumps.md
+# describes each).  A .scn file that assigns any other name is rejected:
+# a misspelt variable must not silently leave the real one at its default.
+SCN_DEFAULTS=(
+    DESCRIPTION= KERNELS=6.1 MEM=2560M SMP=2 SLOTS= MAXMEM= CMDLINE= PMEM=none
+    NVDIMMS= NVDIMM_LABEL=128K NVDIMM_BACKING=ram QEMU_EXTRA= KASLR=no
+    HOTPLUG= HOTPLUG_BLOCKS=0 "FORMATS=kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
+    TRIGGER=sysrq "SYS_PANIC=sysrq triggered crash" WALKER_MODE= EXPECT_VERDICT= EXPECT_OWNER=
+    GUEST_SETUP=: GUEST_AFTER_HOTPLUG=: GUEST_PREPARE=: GUEST_TRIGGER= GUEST_TRUTH_EXTRA=
+    KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION=
+)
+
+# scn_assigned FILE: the names of the variables FILE assigns, found by
+# sourcing it in a clean shell and comparing the variables before and after.
+scn_assigned() {
+    # (bash itself sets PIPESTATUS and BASH_* as it runs: not the file's.)
+    env -i PATH="$PATH" LC_ALL=C bash --norc --noprofile -c '
+        zdx_before=$(compgen -v)
+        . "$1" >/dev/null 2>&1 </dev/null || exit 3
+        zdx_after=$(compgen -v)
+        comm -13 <(sort <<<"$zdx_before") <(sort <<<"$zdx_after") |
+            grep -vxE "zdx_(before|after)|PIPESTATUS|BASH_[A-Z_]*|_" || true' scn "$1"
+}
+
+# load_scn FILE: reset every scenario variable to its default, check that
+# FILE assigns only those, then source FILE.
 load_scn() {
-    DESCRIPTION="" KERNELS="6.1" MEM=2560M SMP=2 SLOTS="" MAXMEM="" CMDLINE="" PMEM=none
-    NVDIMMS="" NVDIMM_LABEL=128K NVDIMM_BACKING=ram QEMU_EXTRA="" KASLR=no
-    HOTPLUG="" HOTPLUG_BLOCKS=0 FORMATS="kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
-    TRIGGER=sysrq SYS_PANIC="sysrq triggered crash" WALKER_MODE="" EXPECT_VERDICT="" EXPECT_OWNER=""
-    GUEST_SETUP=":" GUEST_AFTER_HOTPLUG=":" GUEST_PREPARE=":" GUEST_TRIGGER="" GUEST_TRUTH_EXTRA=""
-    KDUMP=no CRASHKERNEL=256M WALKER_ARG=""
+    local d v names=" " assigned
+    for d in "${SCN_DEFAULTS[@]}"; do declare -g "$d"; names+="${d%%=*} "; done
+    assigned=$(scn_assigned "$1") || die "$1: sourcing it failed (status $?)"
+    for v in $assigned; do
+        [[ $names == *" $v "* ]] || die "$1: unknown variable $v (a scenario may set:$names)"
+    done
     # shellcheck disable=SC1090
     . "$1"
     [ -n "$DESCRIPTION" ] || die "$1: DESCRIPTION is empty"
@@ -71,7 +98,8 @@ accel_args() {
 # ---- stamp ------------------------------------------------------------------
 # Hash of everything a dump depends on: the scenario file, the factory
 # scripts that build it and guest /init, the kernel build resolved for the
-# series (its ABI and package version, not the manifest's preference), and
+# series (its ABI and package version, not the manifest's preference), the
+# filtered dump's level, and
 # (walker scenarios only) the walker module's source.  Same stamp -> not rebuilt.
 stamp() {
     local k=$1 s=$2
@@ -80,6 +108,7 @@ stamp() {
         # Only what shapes a dump: not the checker, schema or crash helpers.
         cat "$here"/{factory.sh,lib.sh,initramfs.sh,run_guest.py,elffix.py,truth.py} "$here"/guest/*
         cat "$ZDX_CACHE/kernels/$k/release" "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
+        "$here/makedumpfile-for.sh" --level "$k"
         [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
         true
     } | sha256sum | cut -c1-16
@@ -106,6 +135,7 @@ scenario_cpio() {
         echo "ZDX_HOTPLUG=$([ -n "$HOTPLUG" ] && echo 1 || echo 0)"
         echo "ZDX_HOTPLUG_BLOCKS=$HOTPLUG_BLOCKS"
         echo "ZDX_WALKER_MODE='$WALKER_MODE'"
+        echo "ZDX_WALKER_PARAMS='$WALKER_PARAMS'"
         printf 'zdx_setup() {\n%s\n}\n' "$GUEST_SETUP"
         printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
         printf 'zdx_prepare() {\n%s\n}\n' "$GUEST_PREPARE"
@@ -155,7 +185,7 @@ zdx_truth_extra() {
 }
 zdx_trigger() {
     set -- \$ZDX_WALK
-    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2"
+    insmod /zdx_walker.ko mode="\$ZDX_WALKER_MODE" "\$1" "\$2" \$ZDX_WALKER_PARAMS
     fail "insmod zdx_walker.ko returned \$? without a crash"
 }
 EOS
@@ -239,7 +269,7 @@ build_one() {
     step "$k/$s: done in $(( $(date +%s) - t0 )) s: $(cd "$dst" && ls vmcore.* | tr '\n' ' ')"
 }
 
-# derive K S WORK: fix the ELF for makedumpfile, make the -d 31 dump, drop
+# derive K S WORK: fix the ELF for makedumpfile, make the filtered dump, drop
 # what the scenario does not keep; unpack an in-guest kdump from its disk.
 derive() {
     local k=$1 s=$2 w=$3
@@ -260,23 +290,28 @@ derive() {
     fi
 }
 
-# filter WHAT WORK SRC: makedumpfile -c -d 31 SRC -> vmcore.d31.  makedumpfile
+# filter WHAT WORK SRC: makedumpfile -c -d LEVEL SRC -> vmcore.d31, the
+# filtered dump (LEVEL: 31, or less where that makedumpfile drops pages crash
+# needs on this kernel: dumps/makedumpfile-for.sh --level; the log and the
+# truth say which).  makedumpfile
 # 1.7.2 reads every struct page of a present section (any dump level) and
 # aborts ("Can't read the buffer of struct page") when a sub-section of it
 # has no mapped memmap.  Such a dump keeps its ELF instead (a second, full
 # format) and says why in filter-failure.txt (truth: filter_failure).
 filter() {
-    local what=$1 w=$2 src=$3 mdf
+    local what=$1 w=$2 src=$3 mdf lvl
     # The makedumpfile that knows this kernel (dumps/makedumpfile-for.sh).
     mdf=$("$here/makedumpfile-for.sh" "${what%%/*}") || die "$what: no makedumpfile for ${what%%/*}"
-    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d 31 $src"
+    lvl=$("$here/makedumpfile-for.sh" --level "${what%%/*}")
+    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d $lvl $src"
     "$mdf" -v 2>&1 | head -n 1 >"$w/makedumpfile.log"
-    "$mdf" -c -d 31 "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
+    echo "dump level: $lvl" >>"$w/makedumpfile.log"
+    "$mdf" -c -d "$lvl" "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
     rm -f "$w/vmcore.d31"
     grep -q "Can't read the buffer of struct page" "$w/makedumpfile.log" ||
-        { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d 31 $src failed"; }
+        { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d $lvl $src failed"; }
     step "$what: makedumpfile cannot filter this dump (present section with an unmapped sub-section memmap); keeping $src"
-    { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d 31 aborts:"
+    { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d $lvl aborts:"
       grep -E "readmem: Can't convert|Can't read the buffer" "$w/makedumpfile.log" | head -n 2; } >"$w/filter-failure.txt"
     KEEP_ELF=yes
 }
@@ -288,6 +323,7 @@ write_truth() {
         --memory "$MEM" --pmem "$PMEM" --argv "$w/qemu.argv" --run "$w/run.json" \
         --trigger "$TRIGGER" --sys-panic "$SYS_PANIC" --walker-mode "$WALKER_MODE" \
         --verdict "$EXPECT_VERDICT" --owner "$EXPECT_OWNER" --build-seconds "$secs" \
+        --walker-params "$WALKER_PARAMS" --function "$EXPECT_FUNCTION" \
         --hotplug "$HOTPLUG" --raw "$w/truth.txt" --dir "$w" --out "$w/truth.json" ||
         die "$k/$s: truth.json could not be made from the guest's truth.txt"
     python3 "$here/check_truth.py" "$w/truth.json" || die "$k/$s: truth.json does not conform to dumps/truth.schema.json"

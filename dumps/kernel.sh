@@ -4,24 +4,33 @@
 # dir, packages are downloaded with `apt-get download` and unpacked with
 # dpkg-deb.  Output (under $ZDX_CACHE/kernels/NAME):
 #   vmlinuz  vmlinux  System.map  config  modules/lib/modules/<abi>/...
+# Both packagings are understood: the image package holding /boot/vmlinuz-ABI
+# and /lib/modules (up to trixie), and forky's split, where linux-image-ABI
+# only depends on linux-binary-ABI (/usr/lib/modules/ABI/vmlinuz),
+# linux-base-ABI (config, modules.builtin; its System.map is a placeholder)
+# and linux-modules-ABI (/usr/lib/modules/ABI/...); the -dbg
+# vmlinux is /usr/lib/debug/boot/vmlinux-ABI, or in forky
+# /usr/lib/debug/lib/modules/ABI/vmlinux (boot/ has only a symlink).
 #   headers/usr/src/linux-headers-<abi>  (+ -common, + linux-kbuild)
 #   release  (uname -r)   version  (package version)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-usage() { echo "usage: $0 [--latest] NAME   (NAME: a series in dumps/kernels.manifest)" >&2; exit 2; }
-latest=0
-[ "${1:-}" = --latest ] && { latest=1; shift; }
+usage() { echo "usage: $0 [--latest|--refresh] NAME   (NAME: a series in dumps/kernels.manifest)" >&2; exit 2; }
+# --latest: print what a cold machine would fetch now, and why; fetch nothing.
+# --refresh: re-read the archive's index first (after a failed download).
+latest=0 refresh=0
+case "${1:-}" in --latest) latest=1; shift ;; --refresh) refresh=1; shift ;; esac
 [ $# -eq 1 ] || usage
 read -r name suite pabi pversion _ < <(manifest_line "$1") || die "kernel '$1' is not in dumps/kernels.manifest"
 
-# resolve -> "ABI VERSION KBUILD COMMON CODENAME REASON..." (dumps/resolve.py)
+# resolve -> "ABI VERSION KBUILD COMMON CODENAME PARTS REASON..." (dumps/resolve.py)
 resolve() {
     local idx; idx=$(mktemp)
     apt_suite_indexes "$suite" >"$idx"
     python3 "$here/resolve.py" --series "$name" --suite "$suite" --prefer "$pabi" "$pversion" "$idx" ||
-        { rm -f "$idx"; die "kernel $name: nothing to build from $suite's archive (above); 'dumps/kernel.sh --latest $name' retries after 'rm -rf $(apt_suite_dir "$suite")/state/lists'"; }
+        { rm -f "$idx"; die "kernel $name: nothing to build from $suite's archive (above); after fixing the host's apt sources, 'dumps/kernel.sh --refresh $name' retries"; }
     rm -f "$idx"
 }
 
@@ -30,13 +39,17 @@ if [ $latest = 0 ] && [ -f "$out/.done" ]; then
     step "kernel $name: $(cat "$out/release") ($(cat "$out/version")), already in the cache"
     exit 0
 fi
+[ $refresh = 1 ] && rm -rf "$(apt_suite_dir "$suite")/state/lists"
 apt_suite_init "$suite"
-read -r abi version kbuild common codename why < <(resolve) || exit 1
+read -r abi version kbuild common codename parts why < <(resolve) || exit 1
+# The image's parts (forky: linux-binary-ABI, linux-modules-ABI), or none.
+[ "$parts" = - ] && parts="" || parts=${parts//,/ }
+[ -n "$parts" ] && why="$why (image in: $parts)"
 if [ $latest = 1 ]; then echo "$abi $version $codename: $why"; exit 0; fi
 step "kernel $name: $abi ($version, $codename): $why"
 
 rm -rf "$out"; mkdir -p "$out/debs"
-pkgs="linux-image-$abi linux-image-$abi-dbg linux-headers-$abi $common $kbuild"
+pkgs="linux-image-$abi $parts linux-image-$abi-dbg linux-headers-$abi $common $kbuild"
 # Debian's image package is sometimes named linux-image-<abi>-unsigned.
 step "kernel $name: downloading $pkgs ($version)"
 ( cd "$out/debs"
@@ -46,24 +59,46 @@ step "kernel $name: downloading $pkgs ($version)"
               continue
           fi
           cat "$out/debs/$p.err" >&2
-          die "cannot download $p=$version from $codename ($(apt_suite_dir "$suite")/sources.list); the index may be stale: 'rm -rf $(apt_suite_dir "$suite")/state/lists' and rerun"
+          die "cannot download $p=$version from $codename (sources: $(apt_suite_dir "$suite")/sources.list); the index may be stale: 'dumps/kernel.sh --refresh $name' re-reads it and resolves again"
       fi
   done )
 step "kernel $name: unpacking"
 tmp="$out/x"; mkdir -p "$tmp"
-for d in "$out"/debs/linux-image-"$abi"_*.deb "$out"/debs/linux-image-"$abi"-unsigned_*.deb; do
+for d in "$out"/debs/linux-image-"$abi"_*.deb "$out"/debs/linux-image-"$abi"-unsigned_*.deb \
+         "$out"/debs/linux-binary-"$abi"_*.deb "$out"/debs/linux-modules-"$abi"_*.deb \
+         "$out"/debs/linux-base-"$abi"_*.deb; do
     [ -f "$d" ] && dpkg-deb -x "$d" "$tmp"
 done
-cp "$tmp/boot/vmlinuz-$abi" "$out/vmlinuz"
-cp "$tmp/boot/config-$abi" "$out/config"
-cp "$tmp/boot/System.map-$abi" "$out/System.map" 2>/dev/null || true
-mkdir -p "$out/modules"
-if [ -d "$tmp/lib/modules" ]; then mv "$tmp/lib" "$out/modules/"; else mkdir -p "$out/modules/lib" && mv "$tmp/usr/lib/modules" "$out/modules/lib/"; fi
+# boot_file NAME: /boot/NAME-ABI, or forky's /usr/lib/modules/ABI/NAME.
+boot_file() {
+    local f
+    for f in "$tmp/boot/$1-$abi" "$tmp/usr/lib/modules/$abi/$1" "$tmp/lib/modules/$abi/$1"; do
+        [ -f "$f" ] && { echo "$f"; return 0; }
+    done
+    return 1
+}
+cp "$(boot_file vmlinuz)" "$out/vmlinuz" || die "kernel $name: no vmlinuz in linux-image-$abi $parts"
+cp "$(boot_file config)" "$out/config" || die "kernel $name: no config in linux-image-$abi $parts"
+# (forky's is a one-line placeholder pointing at the -dbg package: skipped)
+f=$(boot_file System.map) && [ "$(wc -l <"$f")" -gt 1 ] && cp "$f" "$out/System.map"
+mkdir -p "$out/modules/lib"
+if [ -d "$tmp/lib/modules" ]; then mv "$tmp/lib/modules" "$out/modules/lib/"; else mv "$tmp/usr/lib/modules" "$out/modules/lib/"; fi
+rm -f "$out/modules/lib/modules/$abi"/{vmlinuz,config,System.map}
 rm -rf "$tmp"
+# One pass over the (1-1.2 GB) -dbg package: the vmlinux in either place and
+# the nvdimm/dax modules' debuginfo; patterns a kernel lacks are not errors.
+dbgmods="./usr/lib/debug/lib/modules/$abi"
 dpkg-deb --fsys-tarfile "$out"/debs/linux-image-"$abi"-dbg_*.deb |
-    tar -x -C "$out" --wildcards "./usr/lib/debug/boot/*" "./usr/lib/debug/lib/modules/$abi/kernel/drivers/nvdimm/*" "./usr/lib/debug/lib/modules/$abi/kernel/drivers/dax/*" 2>/dev/null ||
-    dpkg-deb --fsys-tarfile "$out"/debs/linux-image-"$abi"-dbg_*.deb | tar -x -C "$out" --wildcards "./usr/lib/debug/boot/*"
-mv "$out/usr/lib/debug/boot/vmlinux-$abi" "$out/vmlinux"
+    tar -x -C "$out" --wildcards "./usr/lib/debug/boot/*" "$dbgmods/vmlinux" \
+        "$dbgmods/kernel/drivers/nvdimm/*" "$dbgmods/kernel/drivers/dax/*" 2>"$out/dbg-tar.err" || true
+if [ -f "$out/usr/lib/debug/boot/vmlinux-$abi" ] && [ ! -L "$out/usr/lib/debug/boot/vmlinux-$abi" ]; then
+    mv "$out/usr/lib/debug/boot/vmlinux-$abi" "$out/vmlinux"
+elif [ -f "$out/$dbgmods/vmlinux" ]; then
+    mv "$out/$dbgmods/vmlinux" "$out/vmlinux"
+else
+    cat "$out/dbg-tar.err" >&2; die "kernel $name: no vmlinux in linux-image-$abi-dbg"
+fi
+rm -f "$out/dbg-tar.err"
 [ -d "$out/usr/lib/debug/lib/modules" ] && mv "$out/usr/lib/debug/lib/modules" "$out/debug-modules"
 rm -rf "$out/usr"
 mkdir -p "$out/headers"

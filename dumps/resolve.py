@@ -9,7 +9,10 @@ indextargets` lists for the private apt state of SUITE).  A kernel build
 qualifies when the archive has all five packages the factory needs, at one
 version: linux-image-ABI (or -unsigned), linux-image-ABI-dbg,
 linux-headers-ABI, the -common headers and the linux-kbuild package that
-linux-headers-ABI depends on.  The choice, in order:
+linux-headers-ABI depends on; and where the image is only a meta package
+(forky and later: linux-image-ABI depends on linux-binary-ABI, the image
+itself, linux-modules-ABI, the modules, and linux-base-ABI, config and
+modules.builtin), those parts at the same version.  The choice, in order:
 
   1. the preferred ABI/version (the manifest's) if it still qualifies;
   2. the newest ABI of exactly this series that qualifies within the
@@ -19,7 +22,8 @@ linux-headers-ABI depends on.  The choice, in order:
 
 "Exactly this series": 6.1 never matches a 6.12 backport, 5.10 never
 5.100; only the generic amd64 flavour (not -rt, -cloud).  Prints one line:
-    ABI VERSION KBUILD-PACKAGE COMMON-HEADERS-PACKAGE CODENAME REASON...
+    ABI VERSION KBUILD-PACKAGE COMMON-HEADERS-PACKAGE CODENAME PARTS REASON...
+PARTS: the image's parts, comma-separated ("-": the image is whole).
 Exit status 1 with a message when nothing qualifies.
 """
 import argparse
@@ -53,13 +57,17 @@ def stanzas(text):
             yield fields
 
 
+# Packages a (meta) linux-image-ABI depends on that carry the kernel itself.
+PARTS = ("linux-binary-", "linux-modules-", "linux-base-")
+
+
 def load(indexes):
     """{package: {version: {"codenames": set, "depends": str}}}"""
     pkgs = {}
     for codename, path in indexes:
         for st in stanzas(read_index(path)):
             name = st["Package"]
-            if not name.startswith(("linux-image-", "linux-headers-", "linux-kbuild-")):
+            if not name.startswith(("linux-image-", "linux-headers-", "linux-kbuild-") + PARTS):
                 continue
             ent = pkgs.setdefault(name, {}).setdefault(st["Version"], {"codenames": set(), "depends": ""})
             ent["codenames"].add(codename)
@@ -100,16 +108,31 @@ def depends_named(depends, prefix):
     return None
 
 
+def image_parts(depends, abi):
+    """The linux-binary-ABI / linux-modules-ABI / linux-base-ABI packages an
+    image depends on."""
+    out = []
+    for alt in depends.split(","):
+        name = alt.split("|")[0].strip().split(" ")[0].split(":")[0]
+        if name in [p + abi for p in PARTS]:
+            out.append(name)
+    return out
+
+
 def has(pkgs, name, version, allowed):
     ent = pkgs.get(name, {}).get(version)
     return ent is not None and (allowed is None or ent["codenames"] & allowed)
 
 
 def qualify(pkgs, abi, version, allowed):
-    """(kbuild, common headers) packages if all five packages of ABI exist
-    at VERSION within ALLOWED codenames (None: any), else None."""
-    image = has(pkgs, "linux-image-" + abi, version, allowed) or \
-        has(pkgs, "linux-image-%s-unsigned" % abi, version, allowed)
+    """(kbuild, common headers, parts) if all five packages of ABI (and the
+    image's parts) exist at VERSION within ALLOWED codenames (None: any),
+    else None."""
+    image = None
+    for name in ("linux-image-" + abi, "linux-image-%s-unsigned" % abi):
+        if has(pkgs, name, version, allowed):
+            image = pkgs[name][version]
+            break
     headers = pkgs.get("linux-headers-" + abi, {}).get(version)
     if not image or not headers or not has(pkgs, "linux-headers-" + abi, version, allowed):
         return None
@@ -121,7 +144,10 @@ def qualify(pkgs, abi, version, allowed):
         return None
     if not has(pkgs, common, version, allowed) or not has(pkgs, kbuild, version, allowed):
         return None
-    return kbuild, common
+    parts = image_parts(image["depends"], abi)
+    if not all(has(pkgs, p, version, allowed) for p in parts):
+        return None
+    return kbuild, common, ",".join(parts) or "-"
 
 
 def builds(pkgs, abi):
@@ -183,11 +209,11 @@ def main():
     got = resolve(pkgs, a.series, a.suite, a.prefer)
     if not got:
         print("no %s kernel build in %s's suites has all of linux-image, -dbg, linux-headers, "
-              "-common headers and linux-kbuild at one version (%d index(es) read)"
+              "-common headers, linux-kbuild (and the image's linux-binary/-modules/-base parts) at one version (%d index(es) read)"
               % (a.series, a.suite, len(idx)), file=sys.stderr)
         return 1
-    abi, v, kb, common, why = got
-    print(abi, v, kb, common, codename_of(pkgs, abi, v), why)
+    abi, v, kb, common, parts, why = got
+    print(abi, v, kb, common, codename_of(pkgs, abi, v), parts, why)
     return 0
 
 

@@ -176,6 +176,16 @@ def pmem_sections(nss, iomem):
     return out
 
 
+def mdf_level(d):
+    """The dump level of vmcore.d31, as the factory logged it (31 before it did)."""
+    try:
+        with open(os.path.join(d, "makedumpfile.log"), errors="replace") as f:
+            m = re.search(r"^dump level: (\d+)$", f.read(), re.M)
+        return int(m.group(1)) if m else 31
+    except OSError:
+        return 31
+
+
 def mdf_version(d):
     """makedumpfile's version, from the log of the run that made vmcore.d31."""
     try:
@@ -190,7 +200,8 @@ def dumps_list(d, derived_from):
     how = {
         "vmcore.kdump": ("kdump-zlib", "qmp dump-guest-memory format=kdump-zlib paging=false", False, None, True),
         "vmcore.elf": ("elf", "qmp dump-guest-memory format=elf paging=false; program headers moved to offset 64 (dumps/elffix.py)", False, None, True),
-        "vmcore.d31": ("kdump-compressed", "makedumpfile %s -c -d 31 %s" % (mdf_version(d), derived_from), True, 31, True),
+        "vmcore.d31": ("kdump-compressed", "makedumpfile %s -c -d %d %s" % (mdf_version(d), mdf_level(d), derived_from),
+                       True, mdf_level(d), True),
         "vmcore.guest-full": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -l -d 0 /proc/vmcore to a virtio disk; host makedumpfile -R", False, 0, False),
         "vmcore.guest-d31": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -c -d 31 /proc/vmcore to a virtio disk; host makedumpfile -R", True, 31, False),
     }
@@ -223,8 +234,9 @@ def main():
     ap = argparse.ArgumentParser()
     for a in ("scenario", "description", "kernel", "release", "package-version", "memory", "pmem",
               "argv", "run", "trigger", "sys-panic", "walker-mode", "verdict", "owner",
-              "build-seconds", "hotplug", "raw", "dir", "out"):
-        ap.add_argument("--" + a, required=a not in ("walker-mode", "verdict", "owner", "hotplug"), default="")
+              "build-seconds", "hotplug", "raw", "dir", "out", "walker-params", "function"):
+        ap.add_argument("--" + a, required=a not in ("walker-mode", "verdict", "owner", "hotplug",
+                                                     "walker-params", "function"), default="")
     a = ap.parse_args()
     with open(a.raw, "rb") as f:
         lines = f.read().decode("utf-8", "replace").replace("\r", "").splitlines()
@@ -263,6 +275,10 @@ def main():
                   "start_pfn": hx(int(w["start_pfn"], 0)), "nr_pages": int(w["nr_pages"], 0),
                   "expected_verdict": a.verdict,
                   "expected_owner": None if owner == "none" else owner}
+        if a.walker_params:
+            walker["params"] = a.walker_params
+        if a.function:
+            walker["expected_function"] = a.function
     truth = {
         "schema": "zdx-truth/1",
         "scenario": a.scenario,

@@ -1,177 +1,22 @@
 /*
  * zdx dumpcheck: does this dump hold what ZONE_DEVICE analysis needs?
  *
- * For each class of structure zdx reads (mem_section roots and usage
- * blocks, dev_pagemaps, the memmap of each RAM zone and of each pgmap —
- * split by where it physically lives — and the printk log) it probes the
- * pages by reading them through crash, and asks the dump file's own
- * metadata (PT_LOADs, kdump bitmaps) why a missing page is missing: never
- * captured, or excluded by the dump level.  Then it says what that costs
- * and how to capture it next time.
+ * This file knows which kernel structures zdx reads and where they are:
+ * the mem_section roots and usage blocks, the dev_pagemaps pgmap_array
+ * names (as the model walked it: no second walk), the memmap of each RAM
+ * zone and of each pgmap — split by where it physically lives — and the
+ * printk log.  cmd_dumpcheck_probe.c asks the dump which of their pages it
+ * holds and why a missing one is missing; cmd_dumpcheck_report.c says
+ * what that costs and how to capture it next time.
  */
 #include "defs.h"
 #include <string.h>
 #include <time.h>
 #include "zdx/crash_glue.h"
 #include "zdx/commands.h"
-#include "zdx/dumpfile.h"
+#include "zdx/dumpcheck_run.h"
+#include "zdx/field.h"
 #include "zdx/format.h"
-#include "zdx/json.h"
-#include "zdx/xarray.h"
-
-#define DC_MAX_RANGES  64        /* per class and kind; the rest are counted */
-#define DC_BATCH_PAGES 512       /* one bulk read covers up to this many pages */
-#define DC_MAX_CLASSES 64
-
-enum dc_kind { DC_ROOTS, DC_USAGE, DC_PGMAP, DC_ZONE, DC_PGMAP_MEMMAP, DC_LOG };
-enum dc_home { DC_HOME_NA, DC_HOME_DEVICE, DC_HOME_RAM };
-
-struct dc_range {
-	uint64_t start, end;            /* physical bytes [start, end); virtual if unmapped */
-	enum zdx_file_page why;
-};
-
-struct dc_list {
-	struct dc_range r[DC_MAX_RANGES];
-	int n;
-	uint64_t more;                  /* ranges not kept */
-};
-
-struct dc_class {
-	enum dc_kind kind;
-	char name[160];
-	int node, zone;                 /* DC_ZONE */
-	int pgmap;                      /* DC_PGMAP_MEMMAP: index into m->pgm */
-	enum dc_home home;
-	int holder;                     /* device-resident: pgmap whose range holds it */
-	uint64_t needed, present, missing, unmapped, zero_read;
-	uint64_t last_v;                /* last page probed: runs sharing a memmap page count it once */
-	int online;                     /* DC_ZONE */
-	struct dc_list present_r, missing_r, unmapped_r;
-};
-
-struct dc {
-	const struct zdx_model *m;
-	const struct zdx_layout *l;
-	const struct zdx_dumpfile *df;
-	const char *path;
-	uint64_t bytes;
-	int zero_excluded;
-	struct dc_class *cls;
-	int ncls;
-	unsigned char *buf;             /* DC_BATCH_PAGES pages */
-	int xa_status;
-	uint64_t xa_bad;
-};
-
-static uint64_t page_size(const struct dc *d)
-{
-	return 1ULL << d->l->page_shift;
-}
-
-/* --- ranges --- */
-
-static void list_add(struct dc_list *L, uint64_t start, uint64_t end, enum zdx_file_page why)
-{
-	struct dc_range *last = L->n ? &L->r[L->n - 1] : NULL;
-
-	if (last && last->end == start && last->why == why) {
-		last->end = end;
-		return;
-	}
-	if (L->n == DC_MAX_RANGES) {
-		L->more++;
-		return;
-	}
-	L->r[L->n++] = (struct dc_range){ start, end, why };
-}
-
-static struct dc_class *new_class(struct dc *d, enum dc_kind kind, const char *name)
-{
-	struct dc_class *c;
-
-	if (d->ncls == DC_MAX_CLASSES)
-		return NULL;
-	c = &d->cls[d->ncls++];
-	memset(c, 0, sizeof(*c));
-	c->kind = kind;
-	c->pgmap = c->holder = -1;
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	return c;
-}
-
-/* --- probing --- */
-
-/* What the file says about a page crash could not read (or read as zeros
- * because crash was told to zero-fill excluded pages). */
-static enum zdx_file_page file_says(const struct dc *d, uint64_t paddr)
-{
-	return d->df ? zdx_dumpfile_page(d->df, paddr, (unsigned)page_size(d)) : ZDX_FP_UNKNOWN;
-}
-
-static void account(struct dc *d, struct dc_class *c, uint64_t paddr, int readable)
-{
-	uint64_t ps = page_size(d);
-	enum zdx_file_page why = file_says(d, paddr);
-
-	/* crash --zero_excluded turns a missing page into zeros: trust the file. */
-	if (readable && d->zero_excluded && (why == ZDX_FP_EXCLUDED || why == ZDX_FP_NOT_CAPTURED)) {
-		readable = 0;
-		c->zero_read++;
-	}
-	c->needed++;
-	if (readable) {
-		c->present++;
-		list_add(&c->present_r, paddr, paddr + ps, ZDX_FP_DUMPED);
-	} else {
-		c->missing++;
-		list_add(&c->missing_r, paddr, paddr + ps, why);
-	}
-}
-
-/* npages physically contiguous pages from paddr: one bulk read, and page
- * by page only when it fails. */
-static void probe_phys(struct dc *d, struct dc_class *c, uint64_t paddr, uint64_t npages)
-{
-	uint64_t ps = page_size(d), i;
-	int all = zdx_pread(paddr, d->buf, npages * ps) == 0;
-
-	for (i = 0; i < npages; i++)
-		account(d, c, paddr + i * ps, all || zdx_pread(paddr + i * ps, d->buf, ps) == 0);
-}
-
-/* Every page of kernel virtual [vs, ve): translate, batch contiguous
- * physical pages, probe.  A page the page tables do not map in the dump is
- * counted apart: its physical address is unknown. */
-static void probe_virt(struct dc *d, struct dc_class *c, uint64_t vs, uint64_t ve)
-{
-	uint64_t ps = page_size(d), v, run_p = 0, n = 0;
-
-	for (v = vs & ~(ps - 1); v < ve; v += ps) {
-		uint64_t p;
-
-		if (c->needed && v == c->last_v)
-			continue;
-		c->last_v = v;
-		if (zdx_kvtop(v, &p)) {
-			c->needed++;
-			c->missing++;
-			c->unmapped++;
-			list_add(&c->unmapped_r, v, v + ps, ZDX_FP_UNKNOWN);
-			continue;
-		}
-		p &= ~(ps - 1);
-		if (n && (p != run_p + n * ps || n == DC_BATCH_PAGES)) {
-			probe_phys(d, c, run_p, n);
-			n = 0;
-		}
-		if (!n)
-			run_p = p;
-		n++;
-	}
-	if (n)
-		probe_phys(d, c, run_p, n);
-}
 
 /* --- classes --- */
 
@@ -180,15 +25,15 @@ static void check_roots(struct dc *d)
 	const struct zdx_layout *l = d->l;
 	uint64_t bytes = l->sections_per_root * l->sz_mem_section, *roots;
 	unsigned long r, nroots = l->sparsemem_extreme ? l->nr_section_roots : 0;
-	struct dc_class *c = new_class(d, DC_ROOTS, "mem_section root array and root pages");
+	struct dc_class *c = dc_new_class(d, DC_ROOTS, "mem_section root array and root pages");
 
 	if (!c)
 		return;
 	if (!nroots) {
-		probe_virt(d, c, l->mem_section_roots, l->mem_section_roots + bytes);
+		dc_probe_virt(d, c, l->mem_section_roots, l->mem_section_roots + bytes);
 		return;
 	}
-	probe_virt(d, c, l->mem_section_roots, l->mem_section_roots + nroots * sizeof(uint64_t));
+	dc_probe_virt(d, c, l->mem_section_roots, l->mem_section_roots + nroots * sizeof(uint64_t));
 	roots = calloc(nroots, sizeof(*roots));
 	if (!roots || zdx_kread(l->mem_section_roots, roots, nroots * sizeof(*roots))) {
 		free(roots);
@@ -196,63 +41,38 @@ static void check_roots(struct dc *d)
 	}
 	for (r = 0; r < nroots; r++)
 		if (roots[r])
-			probe_virt(d, c, roots[r], roots[r] + bytes);
+			dc_probe_virt(d, c, roots[r], roots[r] + bytes);
 	free(roots);
 }
 
 static void check_usage(struct dc *d)
 {
 	const struct zdx_layout *l = d->l;
-	uint64_t len = l->off_usage_subsection_map + l->sz_usage_subsection_map;
+	uint64_t len = zdx_section_usage_len(l);
 	struct dc_class *c;
 	size_t i;
 
-	if (!l->has_subsection_map || l->off_ms_usage < 0)
+	if (!l->has_subsection_map || l->off_ms_usage < 0 || !len)
 		return;
-	if (!(c = new_class(d, DC_USAGE, "mem_section usage blocks (sub-section maps)")))
+	if (!(c = dc_new_class(d, DC_USAGE, "mem_section usage blocks (sub-section maps)")))
 		return;
 	for (i = 0; i < d->m->nsec; i++)
 		if (d->m->sec[i].usage)
-			probe_virt(d, c, d->m->sec[i].usage, d->m->sec[i].usage + len);
+			dc_probe_virt(d, c, d->m->sec[i].usage, d->m->sec[i].usage + len);
 }
 
-struct xa_collect {
-	uint64_t addr[256];
-	int n;
-};
-
-static void xa_visit(void *arg, uint64_t first, uint64_t last, uint64_t entry)
-{
-	struct xa_collect *x = arg;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		if (x->addr[i] == entry)
-			return;
-	if (x->n < (int)(sizeof(x->addr) / sizeof(x->addr[0])))
-		x->addr[x->n++] = entry;
-}
-
-/* The pgmaps as pgmap_array names them, read or not: the model keeps only
- * those it could read. */
+/* Every dev_pagemap pgmap_array names, read or not (the model keeps the
+ * addresses of its walk; its pgm[] holds only those it could read). */
 static void check_pgmaps(struct dc *d)
 {
-	const struct zdx_layout *l = d->l;
-	struct xa_collect *x;
+	const struct zdx_model *m = d->m;
 	struct dc_class *c;
 	int i;
 
-	if (!l->pgmap_container || !l->pgmap_container_is_xarray || l->sz_dev_pagemap <= 0)
+	if (!m->pgmaps_walked || !(c = dc_new_class(d, DC_PGMAP, "dev_pagemap structs")))
 		return;
-	if (!(x = calloc(1, sizeof(*x))) || !(c = new_class(d, DC_PGMAP, "dev_pagemap structs"))) {
-		free(x);
-		return;
-	}
-	d->xa_status = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, xa_visit, x,
-				       &d->xa_bad);
-	for (i = 0; i < x->n; i++)
-		probe_virt(d, c, x->addr[i], x->addr[i] + l->sz_dev_pagemap);
-	free(x);
+	for (i = 0; i < m->npgmap_named; i++)
+		dc_probe_virt(d, c, m->pgmap_named[i], m->pgmap_named[i] + d->l->sz_dev_pagemap);
 }
 
 static struct dc_class *zone_class(struct dc *d, int node, int zone, int online)
@@ -271,7 +91,7 @@ static struct dc_class *zone_class(struct dc *d, int node, int zone, int online)
 	else
 		snprintf(name, sizeof(name), "memmap of RAM in no zone span%s",
 			 online ? "" : ", offline sections");
-	if ((c = new_class(d, DC_ZONE, name))) {
+	if ((c = dc_new_class(d, DC_ZONE, name))) {
 		c->node = node;
 		c->zone = zone;
 		c->online = online;
@@ -279,7 +99,7 @@ static struct dc_class *zone_class(struct dc *d, int node, int zone, int online)
 	return c;
 }
 
-static struct dc_class *pgmap_class(struct dc *d, int pg, enum dc_home home)
+static struct dc_class *pgmap_class(struct dc *d, int pg, enum zdx_memmap_home home)
 {
 	const struct zdx_pgmap_info *pi = &d->m->pgm[pg];
 	char name[160], sz[32];
@@ -293,8 +113,8 @@ static struct dc_class *pgmap_class(struct dc *d, int pg, enum dc_home home)
 		 (unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
 		 pi->owner[0] ? pi->owner : "no iomem owner",
 		 zdx_fmt_bytes(pi->pg.range[0].end - pi->pg.range[0].start + 1, sz, sizeof(sz)),
-		 home == DC_HOME_DEVICE ? "on the device" : "in System RAM");
-	if ((c = new_class(d, DC_PGMAP_MEMMAP, name))) {
+		 home == ZDX_HOME_DEVICE ? "on the device" : "in System RAM");
+	if ((c = dc_new_class(d, DC_PGMAP_MEMMAP, name))) {
 		c->pgmap = pg;
 		c->home = home;
 	}
@@ -305,7 +125,7 @@ static struct dc_class *pgmap_class(struct dc *d, int pg, enum dc_home home)
  * the RAM-resident class by where its physical page sits. */
 static void probe_pgmap_memmap(struct dc *d, int pg, uint64_t vs, uint64_t ve)
 {
-	uint64_t ps = page_size(d), v;
+	uint64_t ps = dc_page_size(d), v;
 
 	for (v = vs & ~(ps - 1); v < ve; v += ps) {
 		uint64_t p;
@@ -314,12 +134,12 @@ static void probe_pgmap_memmap(struct dc *d, int pg, uint64_t vs, uint64_t ve)
 
 		if (!zdx_kvtop(v, &p))
 			holder = zdx_model_pgmap_of(d->m, p >> d->l->page_shift);
-		c = pgmap_class(d, pg, holder >= 0 ? DC_HOME_DEVICE : DC_HOME_RAM);
+		c = pgmap_class(d, pg, holder >= 0 ? ZDX_HOME_DEVICE : ZDX_HOME_RAM);
 		if (!c)
 			return;
 		if (holder >= 0 && c->holder < 0)
 			c->holder = holder;
-		probe_virt(d, c, v, v + ps);
+		dc_probe_virt(d, c, v, v + ps);
 	}
 }
 
@@ -346,7 +166,7 @@ static void probe_run(struct dc *d, const struct zdx_run *r)
 				struct dc_class *c = zone_class(d, r->node, r->zone, r->online);
 
 				if (c)
-					probe_virt(d, c, vs, ve);
+					dc_probe_virt(d, c, vs, ve);
 			}
 		}
 		a = b;
@@ -364,13 +184,12 @@ static void check_memmaps(struct dc *d)
 	free(runs);
 }
 
-static uint64_t read_uint(uint64_t addr, long size)
+/* A pointer-sized or integer variable; 0 when it is not in the dump. */
+static uint64_t read_var(uint64_t addr, long size)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (size <= 0 || size > 8 || zdx_kread(addr, &v, (unsigned long)size))
-		return 0;
-	return v;
+	return size > 0 && !zdx_kread_field(addr, 0, (unsigned)size, &v) ? v : 0;
 }
 
 /* The log text (log_buf, all kernels) and, with the 5.10+ lockless ring
@@ -379,503 +198,36 @@ static uint64_t read_uint(uint64_t addr, long size)
 static void check_log(struct dc *d)
 {
 	const struct zdx_layout *l = d->l;
-	uint64_t buf = read_uint(l->sym_log_buf, 8), len = read_uint(l->sym_log_buf_len, l->sz_log_buf_len);
+	uint64_t buf = read_var(l->sym_log_buf, 8), len = read_var(l->sym_log_buf_len, l->sz_log_buf_len);
 	struct dc_class *c;
 
-	if (!buf || !len || !(c = new_class(d, DC_LOG, "printk log buffer")))
+	if (!buf || !len || !(c = dc_new_class(d, DC_LOG, "printk log buffer")))
 		return;
-	probe_virt(d, c, buf, buf + len);
+	dc_probe_virt(d, c, buf, buf + len);
 	if (l->sym_prb && l->off_prb_desc_ring >= 0 && l->off_descring_descs >= 0 &&
 	    l->off_descring_infos >= 0 && l->off_descring_count_bits >= 0 && l->sz_prb_desc > 0 &&
 	    l->sz_printk_info > 0) {
-		uint64_t rb = read_uint(l->sym_prb, 8) + l->off_prb_desc_ring;
-		uint64_t bits = read_uint(rb + l->off_descring_count_bits, 4);
-		uint64_t descs = read_uint(rb + l->off_descring_descs, 8);
-		uint64_t infos = read_uint(rb + l->off_descring_infos, 8);
+		/* &prb->desc_ring: a struct prb_desc_ring embedded in *prb */
+		uint64_t rb = zdx_field_addr(read_var(l->sym_prb, 8), l->off_prb_desc_ring);
+		uint64_t bits, descs, infos;
 
+		zdx_kread_field(rb, l->off_descring_count_bits, 4, &bits);
+		zdx_kread_field(rb, l->off_descring_descs, 8, &descs);
+		zdx_kread_field(rb, l->off_descring_infos, 8, &infos);
 		snprintf(c->name, sizeof(c->name), "printk log (text, descriptors, infos)");
 		if (bits && bits < 32 && descs && infos) {
-			probe_virt(d, c, descs, descs + (l->sz_prb_desc << bits));
-			probe_virt(d, c, infos, infos + (l->sz_printk_info << bits));
+			dc_probe_virt(d, c, descs, descs + (l->sz_prb_desc << bits));
+			dc_probe_virt(d, c, infos, infos + (l->sz_printk_info << bits));
 		}
 	}
-}
-
-/* --- report --- */
-
-/* --- report: the file --- */
-
-static const char *why_text(const struct dc *d, enum zdx_file_page why)
-{
-	switch (why) {
-	case ZDX_FP_DUMPED:
-		return "in the file, but crash cannot read it (corrupt or truncated dump)";
-	case ZDX_FP_EXCLUDED:
-		if (d->df && d->df->kind == ZDX_DUMP_ELF)
-			return "outside the PT_LOAD file data (filtered)";
-		return d->df && (d->df->status & ZDX_DH_EXCLUDED_VMEMMAP) ?
-		       "left out by the dump level or by makedumpfile -e" : "left out by the dump level";
-	case ZDX_FP_NOT_CAPTURED:
-		return "not captured: the capture source did not have this memory";
-	default:
-		return "not readable (the file's metadata does not say why)";
-	}
-}
-
-struct range_print {
-	struct zdx_json *j;
-	int n;
-	uint64_t bytes;
-	uint64_t start, end;            /* pending range: adjacent ones merge */
-};
-
-static void flush_captured(struct range_print *rp)
-{
-	if (rp->end <= rp->start)
-		return;
-	rp->bytes += rp->end - rp->start;
-	if (rp->j) {
-		zj_obj(rp->j, NULL);
-		zj_hex(rp->j, "start", rp->start);
-		zj_hex(rp->j, "end", rp->end);
-		zj_end_obj(rp->j);
-	} else if (rp->n < 8) {
-		fprintf(fp, "%s%llx-%llx", rp->n ? ", " : "", (unsigned long long)rp->start,
-			(unsigned long long)rp->end - 1);
-	}
-	rp->n++;
-	rp->start = rp->end = 0;
-}
-
-static void add_captured(void *arg, uint64_t start, uint64_t end)
-{
-	struct range_print *rp = arg;
-
-	if (rp->end > rp->start && start == rp->end) {
-		rp->end = end;
-		return;
-	}
-	flush_captured(rp);
-	rp->start = start;
-	rp->end = end;
-}
-
-/* Physical ranges the capture source had: the 1st kdump bitmap, or the
- * PT_LOADs of an ELF file. */
-static void captured_ranges(const struct dc *d, struct range_print *rp)
-{
-	unsigned i;
-
-	if (d->df->kind == ZDX_DUMP_KDUMP)
-		zdx_dumpfile_bitmap_runs(d->df, 1, add_captured, rp);
-	else
-		for (i = 0; i < d->df->nload; i++)
-			if (d->df->load[i].memsz)
-				add_captured(rp, d->df->load[i].paddr,
-					     d->df->load[i].paddr + d->df->load[i].memsz);
-	flush_captured(rp);
-}
-
-static void text_file(const struct dc *d)
-{
-	const struct zdx_dumpfile *df = d->df;
-	char b[256];
-	struct range_print rp = { NULL, 0, 0, 0, 0 };
-
-	fprintf(fp, "DUMP FILE  %s  (%s)\n", d->path ? d->path : "?",
-		zdx_fmt_bytes(d->bytes, b, sizeof(b)));
-	if (!df) {
-		fprintf(fp, "  format      not recognised: zdx reads ELF64 and kdump-compressed "
-			"headers only; page verdicts come from crash alone\n");
-		return;
-	}
-	fprintf(fp, "  format      %s", zdx_dump_kind_name(df->kind, df->flattened));
-	if (df->kind == ZDX_DUMP_KDUMP)
-		fprintf(fp, ", %s compression, header version %d", zdx_dumpfile_compression(df->status),
-			df->header_version);
-	else
-		fprintf(fp, ", %u PT_LOAD segments", df->nload);
-	fprintf(fp, "\n");
-	if (df->kind == ZDX_DUMP_KDUMP && df->dump_level == 0)
-		fprintf(fp, "  dump level  0: keeps every page the capture source had\n");
-	else if (df->kind == ZDX_DUMP_KDUMP && df->dump_level > 0)
-		fprintf(fp, "  dump level  %d: leaves out %s\n", df->dump_level,
-			zdx_dump_level_classes(df->dump_level, b, sizeof(b)));
-	else
-		fprintf(fp, "  dump level  not recorded (%s)\n",
-			df->kind == ZDX_DUMP_ELF ? "ELF files carry no dump level" : "no sub-header");
-	if (df->kind == ZDX_DUMP_KDUMP && (df->status & (ZDX_DH_INCOMPLETE | ZDX_DH_EXCLUDED_VMEMMAP)))
-		fprintf(fp, "  flags      %s%s\n",
-			df->status & ZDX_DH_INCOMPLETE ? " INCOMPLETE (the capture ran out of space)" : "",
-			df->status & ZDX_DH_EXCLUDED_VMEMMAP ?
-			" unused memmap excluded (makedumpfile -e)" : "");
-	if (df->error[0])
-		fprintf(fp, "  note        %s\n", df->error);
-	fprintf(fp, "  captured    ");
-	captured_ranges(d, &rp);
-	fprintf(fp, "%s (%d range%s, %s)\n", rp.n > 8 ? ", ..." : rp.n ? "" : "nothing known",
-		rp.n, rp.n == 1 ? "" : "s", zdx_fmt_bytes(rp.bytes, b, sizeof(b)));
-	if (d->zero_excluded)
-		fprintf(fp, "  crash       --zero_excluded is on: crash reads left-out pages as zeros; "
-			"zdx counts them as missing from the file's bitmap\n");
-}
-
-/* --- report: consequences and advice --- */
-
-static uint64_t missing_with(const struct dc_class *c, enum zdx_file_page why)
-{
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; i < c->missing_r.n; i++)
-		if (c->missing_r.r[i].why == why)
-			n += c->missing_r.r[i].end - c->missing_r.r[i].start;
-	return n;
-}
-
-static void say(struct zdx_json *j, const char *text)
-{
-	if (j)
-		zj_str(j, NULL, text);
-	else
-		fprintf(fp, "  - %s\n", text);
-}
-
-static void pgmap_consequence(const struct dc *d, const struct dc_class *c, struct zdx_json *j)
-{
-	const struct zdx_pgmap_info *pi = &d->m->pgm[c->pgmap];
-	const struct dc_range *r = c->missing_r.r;
-	char t[640], sz[32];
-
-	snprintf(t, sizeof(t), "the memmap of pgmap %llx (%s, %s, %s) lives %s at %llx-%llx%s and "
-		 "%s in this dump (%llu of %llu pages missing): zdx pfn and zdx explain cannot check "
-		 "struct pages of pfns %llx-%llx; zdx sections, pgmap and map still work",
-		 (unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
-		 pi->owner[0] ? pi->owner : "no iomem owner",
-		 zdx_fmt_bytes(pi->pg.range[0].end - pi->pg.range[0].start + 1, sz, sizeof(sz)),
-		 c->home == DC_HOME_DEVICE ? "on the device" : "in System RAM",
-		 (unsigned long long)r[0].start, (unsigned long long)r[c->missing_r.n - 1].end - 1,
-		 c->missing_r.n > 1 ? " (several ranges)" : "",
-		 c->missing == c->needed ? "is not" : "is only partly",
-		 (unsigned long long)c->missing, (unsigned long long)c->needed,
-		 (unsigned long long)(pi->pg.range[0].start >> d->l->page_shift),
-		 (unsigned long long)(pi->pg.range[0].end >> d->l->page_shift));
-	say(j, t);
-}
-
-static void consequences(const struct dc *d, struct zdx_json *j)
-{
-	char t[512];
-	int i, any = 0;
-
-	for (i = 0; i < d->ncls; i++) {
-		const struct dc_class *c = &d->cls[i];
-
-		if (!c->missing)
-			continue;
-		any = 1;
-		if (c->missing_r.n == 0 && c->kind == DC_PGMAP_MEMMAP) {
-			snprintf(t, sizeof(t), "%s: %llu pages are not mapped by the dump's page tables",
-				 c->name, (unsigned long long)c->unmapped);
-			say(j, t);
-			continue;
-		}
-		switch (c->kind) {
-		case DC_ROOTS:
-			say(j, "mem_section roots are missing: the sections they hold are unknown to "
-			    "every zdx command (and to crash's kmem -n)");
-			break;
-		case DC_USAGE:
-			say(j, "usage blocks are missing: pfn_valid() of those sections' sub-sections "
-			    "is unknown ('?' in zdx sections, 'unknown' in zdx pfn)");
-			break;
-		case DC_PGMAP:
-			say(j, "dev_pagemap structs are missing: their device pfns cannot be attributed "
-			    "and zdx pgmap/map/pfn/explain miss them");
-			break;
-		case DC_ZONE:
-			snprintf(t, sizeof(t), "%s: %llu memmap pages missing: zdx pfn and crash kmem -p "
-				 "cannot show the struct pages they hold", c->name,
-				 (unsigned long long)c->missing);
-			say(j, t);
-			break;
-		case DC_PGMAP_MEMMAP:
-			pgmap_consequence(d, c, j);
-			break;
-		case DC_LOG:
-			say(j, "the printk log is not (all) in this dump: crash's log and zdx explain's "
-			    "panic text (oops, dump_page output) may be lost");
-			break;
-		}
-	}
-	if (!any)
-		say(j, "every structure zdx reads is in this dump");
-}
-
-/* Physical ranges (merged over classes of one home) that a capture would
- * need to add: those never captured. */
-static void needed_ranges(const struct dc *d, char *t, size_t n)
-{
-	size_t used = 0;
-	int i, k, shown = 0;
-
-	t[0] = 0;
-	for (i = 0; i < d->ncls; i++)
-		for (k = 0; k < d->cls[i].missing_r.n && shown < 6; k++) {
-			const struct dc_range *r = &d->cls[i].missing_r.r[k];
-
-			if (r->why != ZDX_FP_NOT_CAPTURED)
-				continue;
-			used += snprintf(t + used, used < n ? n - used : 0, "%s%llx-%llx",
-					 shown ? ", " : "", (unsigned long long)r->start,
-					 (unsigned long long)r->end - 1);
-			shown++;
-		}
-}
-
-static void advice_not_captured(const struct dc *d, struct zdx_json *j, int device)
-{
-	char t[1024], ranges[400];
-
-	needed_ranges(d, ranges, sizeof(ranges));
-	snprintf(t, sizeof(t), "a capture would need to add physical %s", ranges);
-	say(j, t);
-	if (!device)
-		return;
-	say(j, "kexec-tools builds /proc/vmcore's PT_LOADs from System RAM only, so a memmap "
-	    "stored on the device (ndctl --map=dev, the altmap) is in no kdump vmcore, at any "
-	    "dump level; today's kexec-tools and makedumpfile cannot add it (the 2023-24 patch "
-	    "series to dump pmem-resident memmap were never merged)");
-	say(j, "to keep it: create the namespace with --map=mem (the memmap then sits in RAM, "
-	    "64 bytes per 4 KiB page, and kdump captures it), or, for a guest, take a hypervisor "
-	    "dump (virsh dump --memory-only, QMP dump-guest-memory), which holds all guest memory "
-	    "including emulated pmem");
-}
-
-static void advice_excluded(const struct dc *d, struct zdx_json *j)
-{
-	const struct zdx_dumpfile *df = d->df;
-	char t[768];
-
-	if (df && (df->status & ZDX_DH_EXCLUDED_VMEMMAP))
-		say(j, "the dump was made with makedumpfile -e, which also drops the memmap pages "
-		    "describing excluded pages: capture without -e (measured on the corpus: -d 31 -e "
-		    "lost 7656 of 8194 RAM memmap pages, -d 31 alone none)");
-	if (df && df->kind == ZDX_DUMP_KDUMP && df->dump_level >= 0) {
-		snprintf(t, sizeof(t), "pages were left out by dump level %d; the file does not record "
-			 "which class each page fell in. Pages holding kernel structures are reserved "
-			 "or slab pages, which of makedumpfile's classes only 'zero pages' (bit 1) "
-			 "drops: a level without bit 1 (-d %d) keeps them, -d 0 keeps every page the "
-			 "source had", df->dump_level, df->dump_level & ~ZDX_DL_ZERO);
-		say(j, t);
-	} else {
-		say(j, "pages inside the captured memory were filtered out: capture without "
-		    "filtering (makedumpfile -d 0, or -d without bit 1)");
-	}
-}
-
-static void advice(const struct dc *d, struct zdx_json *j)
-{
-	int i, not_captured = 0, device_nc = 0, excluded = 0, other = 0;
-
-	for (i = 0; i < d->ncls; i++) {
-		const struct dc_class *c = &d->cls[i];
-		uint64_t nc = missing_with(c, ZDX_FP_NOT_CAPTURED);
-
-		not_captured |= nc > 0;
-		device_nc |= nc > 0 && c->kind == DC_PGMAP_MEMMAP && c->home == DC_HOME_DEVICE;
-		excluded |= missing_with(c, ZDX_FP_EXCLUDED) > 0;
-		other |= c->missing > 0 && !nc && !missing_with(c, ZDX_FP_EXCLUDED);
-	}
-	if (not_captured)
-		advice_not_captured(d, j, device_nc);
-	if (excluded)
-		advice_excluded(d, j);
-	if (other)
-		say(j, "some pages are unreadable for reasons the file does not record (unmapped "
-		    "virtual addresses or a damaged file): check crash's messages when reading them");
-	if (!not_captured && !excluded && !other)
-		say(j, "nothing to change for ZONE_DEVICE analysis");
-	if (d->df && d->df->kind == ZDX_DUMP_KDUMP && (d->df->status & ZDX_DH_INCOMPLETE))
-		say(j, "the dump is INCOMPLETE: give the capture target more space");
-}
-
-/* --- report: text --- */
-
-static void text_class(const struct dc *d, const struct dc_class *c)
-{
-	int i;
-
-	fprintf(fp, "%-72s %8llu %8llu %8llu\n", c->name, (unsigned long long)c->needed,
-		(unsigned long long)c->present, (unsigned long long)c->missing);
-	if (c->kind == DC_PGMAP_MEMMAP && c->home == DC_HOME_DEVICE && c->holder >= 0 &&
-	    c->present_r.n + c->missing_r.n) {
-		const struct dc_range *f = c->present_r.n ? &c->present_r.r[0] : &c->missing_r.r[0];
-
-		fprintf(fp, "    stored in the altmap of pgmap %llx (%s) from phys %llx\n",
-			(unsigned long long)d->m->pgm[c->holder].pg.addr,
-			d->m->pgm[c->holder].owner[0] ? d->m->pgm[c->holder].owner : "?",
-			(unsigned long long)f->start);
-	}
-	for (i = 0; i < c->missing_r.n; i++)
-		fprintf(fp, "    missing phys %llx-%llx (%llu pages): %s\n",
-			(unsigned long long)c->missing_r.r[i].start,
-			(unsigned long long)c->missing_r.r[i].end - 1,
-			(unsigned long long)((c->missing_r.r[i].end - c->missing_r.r[i].start) >>
-					     d->l->page_shift), why_text(d, c->missing_r.r[i].why));
-	if (c->missing_r.more)
-		fprintf(fp, "    ... and %llu more missing ranges\n",
-			(unsigned long long)c->missing_r.more);
-	for (i = 0; i < c->unmapped_r.n; i++)
-		fprintf(fp, "    unmapped virt %llx-%llx: the dump's page tables do not map it\n",
-			(unsigned long long)c->unmapped_r.r[i].start,
-			(unsigned long long)c->unmapped_r.r[i].end - 1);
-}
-
-static void report_text(const struct dc *d)
-{
-	int i;
-
-	text_file(d);
-	fprintf(fp, "\n%-72s %8s %8s %8s\n", "WHAT ZDX READS (pages of the dump)", "NEEDED",
-		"IN DUMP", "MISSING");
-	for (i = 0; i < d->ncls; i++)
-		text_class(d, &d->cls[i]);
-	if (d->xa_status)
-		fprintf(fp, "pgmap_array node %llx is %s: the pgmap list may be incomplete\n",
-			(unsigned long long)d->xa_bad,
-			d->xa_status == ZDX_XA_UNREADABLE ? "not in this dump" : "corrupt");
-	fprintf(fp, "\nCONSEQUENCES\n");
-	consequences(d, NULL);
-	fprintf(fp, "\nADVICE\n");
-	advice(d, NULL);
-}
-
-/* --- report: JSON --- */
-
-static void json_list(struct zdx_json *j, const char *key, const struct dc_list *L, int phys)
-{
-	int i;
-
-	zj_arr(j, key);
-	for (i = 0; i < L->n; i++) {
-		zj_obj(j, NULL);
-		zj_hex(j, "start", L->r[i].start);
-		zj_hex(j, "end", L->r[i].end);
-		if (phys)
-			zj_str(j, "file", zdx_file_page_name(L->r[i].why));
-		zj_end_obj(j);
-	}
-	zj_end_arr(j);
-}
-
-static const char *kind_key(enum dc_kind k)
-{
-	static const char *const names[] = { "section_roots", "section_usage", "dev_pagemap",
-					     "zone_memmap", "pgmap_memmap", "log" };
-
-	return names[k];
-}
-
-static void json_class(struct zdx_json *j, const struct dc *d, const struct dc_class *c)
-{
-	zj_obj(j, NULL);
-	zj_str(j, "class", kind_key(c->kind));
-	zj_str(j, "name", c->name);
-	if (c->kind == DC_ZONE) {
-		zj_int(j, "node", c->node);
-		zj_str(j, "zone", c->zone >= 0 && c->zone < ZDX_MAX_ZONES ? d->l->zone_name[c->zone] : NULL);
-		zj_bool(j, "online", c->online);
-	}
-	if (c->kind == DC_PGMAP_MEMMAP) {
-		zj_hex(j, "pgmap", d->m->pgm[c->pgmap].pg.addr);
-		zj_str(j, "home", c->home == DC_HOME_DEVICE ? "device" : "ram");
-		if (c->holder >= 0)
-			zj_hex(j, "stored_in_pgmap", d->m->pgm[c->holder].pg.addr);
-	}
-	zj_int(j, "needed_pages", (long long)c->needed);
-	zj_int(j, "present_pages", (long long)c->present);
-	zj_int(j, "missing_pages", (long long)c->missing);
-	zj_int(j, "unmapped_pages", (long long)c->unmapped);
-	json_list(j, "present", &c->present_r, 1);
-	zj_int(j, "present_ranges_not_listed", (long long)c->present_r.more);
-	json_list(j, "missing", &c->missing_r, 1);
-	zj_int(j, "missing_ranges_not_listed", (long long)c->missing_r.more);
-	json_list(j, "unmapped_virt", &c->unmapped_r, 0);
-	zj_end_obj(j);
-}
-
-static void json_file(struct zdx_json *j, const struct dc *d)
-{
-	const struct zdx_dumpfile *df = d->df;
-	struct range_print rp = { j, 0, 0, 0, 0 };
-	char b[256];
-
-	zj_obj(j, "dumpfile");
-	zj_str(j, "path", d->path);
-	zj_int(j, "bytes", (long long)d->bytes);
-	zj_bool(j, "crash_zero_excluded", d->zero_excluded);
-	if (!df) {
-		zj_str(j, "format", "unknown");
-		zj_end_obj(j);
-		return;
-	}
-	zj_str(j, "format", df->kind == ZDX_DUMP_ELF ? "elf" : "kdump-compressed");
-	zj_bool(j, "flattened", df->flattened);
-	zj_str(j, "note", df->error[0] ? df->error : NULL);
-	if (df->kind == ZDX_DUMP_ELF) {
-		zj_int(j, "pt_load", df->nload);
-	} else {
-		zj_int(j, "header_version", df->header_version);
-		zj_str(j, "compression", zdx_dumpfile_compression(df->status));
-		zj_bool(j, "incomplete", !!(df->status & ZDX_DH_INCOMPLETE));
-		zj_bool(j, "excluded_vmemmap", !!(df->status & ZDX_DH_EXCLUDED_VMEMMAP));
-		if (df->dump_level >= 0)
-			zj_int(j, "dump_level", df->dump_level);
-		else
-			zj_str(j, "dump_level", NULL);
-		zj_str(j, "excluded_classes", df->dump_level >= 0 ?
-		       zdx_dump_level_classes(df->dump_level, b, sizeof(b)) : NULL);
-		zj_int(j, "max_mapnr", (long long)df->max_mapnr);
-	}
-	zj_arr(j, "captured");
-	captured_ranges(d, &rp);
-	zj_end_arr(j);
-	zj_end_obj(j);
-}
-
-static void report_json(const struct dc *d)
-{
-	struct zdx_json j;
-	int i;
-
-	zj_init(&j, fp);
-	zj_obj(&j, NULL);
-	json_file(&j, d);
-	zj_int(&j, "page_size", (long long)page_size(d));
-	zj_arr(&j, "classes");
-	for (i = 0; i < d->ncls; i++)
-		json_class(&j, d, &d->cls[i]);
-	zj_end_arr(&j);
-	zj_str(&j, "pgmap_array", d->xa_status == 0 ? "ok" : d->xa_status == ZDX_XA_UNREADABLE ?
-	       "node not in dump" : "corrupt");
-	zj_arr(&j, "consequences");
-	consequences(d, &j);
-	zj_end_arr(&j);
-	zj_arr(&j, "advice");
-	advice(d, &j);
-	zj_end_arr(&j);
-	zj_end_obj(&j);
-	zj_done(&j);
 }
 
 void zdx_cmd_dumpcheck(int argc, char **argv)
 {
-	struct dc d;
+	struct dc d = { 0 };
 	int json = zdx_take_flag(&argc, argv, "-j");
 	clock_t t0 = clock();
 
-	memset(&d, 0, sizeof(d));
 	if (argc > 1) {
 		error(INFO, "dumpcheck: unexpected argument \"%s\"\n", argv[1]);
 		return;
@@ -886,7 +238,7 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 	d.df = zdx_dumpfile_of_session(&d.path, &d.bytes);
 	d.zero_excluded = zdx_crash_zero_excluded();
 	d.cls = calloc(DC_MAX_CLASSES, sizeof(*d.cls));
-	d.buf = malloc(DC_BATCH_PAGES * page_size(&d));
+	d.buf = malloc(DC_BATCH_PAGES * dc_page_size(&d));
 	if (!d.cls || !d.buf) {
 		error(INFO, "dumpcheck: out of memory\n");
 		goto out;
@@ -900,9 +252,9 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 		fprintf(fp, "zdx timing: dumpcheck probes %.3f s\n",
 			(double)(clock() - t0) / CLOCKS_PER_SEC);
 	if (json)
-		report_json(&d);
+		dc_report_json(&d);
 	else
-		report_text(&d);
+		dc_report_text(&d);
 out:
 	free(d.cls);
 	free(d.buf);

@@ -35,6 +35,8 @@ static struct zdx_candidate *add(struct zdx_explain_run *e, enum zdx_cand_source
 	c->source = src;
 	c->kind = kind;
 	c->value = value;
+	c->exc = e->cur_exc;
+	c->support_only = e->cur_support;
 	if (zdx_candidate_to_pfn(e->m, c))
 		return NULL;
 	e->n++;
@@ -49,61 +51,149 @@ static int is_vmemmap(const struct zdx_layout *l, uint64_t v)
 	return zdx_candidate_to_pfn(&dummy, &c) == 0;
 }
 
-/* The oops' fault address: a struct page in the vmemmap, or a direct-map
- * address of a pfn. */
-static void from_fault(struct zdx_explain_run *e)
+static void fault_candidate(struct zdx_explain_run *e, const struct zdx_report *r, int nested)
 {
 	const struct zdx_layout *l = e->m->l;
-	const struct zdx_panic *p = &e->panic;
 	struct zdx_candidate *c = NULL;
 
-	if (!p->have_fault_addr || p->gpf)
-		return;
-	if (is_vmemmap(l, p->fault_addr))
-		c = add(e, ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, p->fault_addr);
-	else if (l->page_offset_base && p->fault_addr >= l->page_offset_base &&
-		 p->fault_addr - l->page_offset_base < (1ULL << l->max_physmem_bits))
-		c = add(e, ZDX_SRC_FAULT_ADDR, ZDX_CAND_PHYS, p->fault_addr - l->page_offset_base);
+	if (is_vmemmap(l, r->fault_addr))
+		c = add(e, ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, r->fault_addr);
+	else if (l->page_offset_base && r->fault_addr >= l->page_offset_base &&
+		 r->fault_addr - l->page_offset_base < (1ULL << l->max_physmem_bits))
+		c = add(e, ZDX_SRC_FAULT_ADDR, ZDX_CAND_PHYS, r->fault_addr - l->page_offset_base);
 	if (!c)
 		return;
-	snprintf(c->origin, sizeof(c->origin), "fault address %llx (%s)",
-		 (unsigned long long)p->fault_addr, c->kind == ZDX_CAND_PAGE
-		 ? "inside the struct page of this pfn" : "direct map of this pfn");
+	snprintf(c->origin, sizeof(c->origin), "fault address %llx (%s)%s",
+		 (unsigned long long)r->fault_addr, c->kind == ZDX_CAND_PAGE
+		 ? "inside the struct page of this pfn" : "direct map of this pfn",
+		 nested ? ", of the earlier oops in the same episode on this CPU: the deciding "
+		 "fault hit while it was being handled" : "");
 	snprintf(c->check, sizeof(c->check), "log | grep -i 'unable to handle'");
+}
+
+/* The oops' fault address: a struct page in the vmemmap, or a direct-map
+ * address of a pfn.  A nested fault's panic names the inner fault; the
+ * outer one, earlier in the same oops episode on the same CPU, is where
+ * the walker faulted first. */
+static void from_fault(struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	const struct zdx_report *d;
+	int i;
+
+	if (p->drep < 0)
+		return;
+	d = &p->rep[p->drep];
+	e->cur_exc = p->dexc;
+	if (d->have_fault_addr && d->kind != ZDX_REP_GPF)
+		fault_candidate(e, d, 0);
+	for (i = 0; i < p->drep; i++)
+		if (p->rep[i].have_fault_addr && p->rep[i].kind == ZDX_REP_FAULT &&
+		    p->rep[i].episode == d->episode && p->rep[i].cpu == d->cpu)
+			fault_candidate(e, &p->rep[i], 1);
 }
 
 static void from_dump_page(struct zdx_explain_run *e)
 {
+	const struct zdx_panic *p = &e->panic;
 	int i;
 
-	for (i = 0; i < e->panic.ndump_page; i++) {
-		struct zdx_candidate *c = add(e, ZDX_SRC_DUMP_PAGE, ZDX_CAND_PAGE,
-					      e->panic.dump_page[i].page);
+	e->cur_exc = p->dexc;
+	for (i = 0; i < p->ndump_page; i++) {
+		struct zdx_candidate *c;
 
-		if (!c)
+		/* only the deciding report's episode: an older dump_page() is
+		 * another story */
+		if (p->drep >= 0 && p->dump_page[i].episode != p->rep[p->drep].episode)
+			continue;
+		if (!(c = add(e, ZDX_SRC_DUMP_PAGE, ZDX_CAND_PAGE, p->dump_page[i].page)))
 			continue;
 		snprintf(c->origin, sizeof(c->origin), "dump_page() of page %llx in the oops",
-			 (unsigned long long)e->panic.dump_page[i].page);
+			 (unsigned long long)p->dump_page[i].page);
 		snprintf(c->check, sizeof(c->check), "log | grep 'page:%llx'",
-			 (unsigned long long)e->panic.dump_page[i].page);
+			 (unsigned long long)p->dump_page[i].page);
 	}
 }
 
-static void from_registers(struct zdx_explain_run *e)
+static void regs_candidates(struct zdx_explain_run *e, const struct zdx_regs *r, enum zdx_cand_source src,
+			    const char *where, const char *check)
 {
-	const struct zdx_regs *r = &e->panic.regs;
 	int reg;
 
 	for (reg = 0; reg < ZDX_RIP; reg++) {
 		struct zdx_candidate *c;
 
 		if (!(r->valid >> reg & 1) || !is_vmemmap(e->m->l, r->r[reg]) ||
-		    !(c = add(e, ZDX_SRC_REGISTER, ZDX_CAND_PAGE, r->r[reg])))
+		    !(c = add(e, src, ZDX_CAND_PAGE, r->r[reg])))
 			continue;
-		snprintf(c->origin, sizeof(c->origin), "%s = %llx at %s+%llu", zdx_reg_name(reg),
-			 (unsigned long long)r->r[reg], e->panic.exc_func,
-			 (unsigned long long)e->panic.exc_off);
-		snprintf(c->check, sizeof(c->check), "bt");
+		snprintf(c->origin, sizeof(c->origin), "%s = %llx %s", zdx_reg_name(reg),
+			 (unsigned long long)r->r[reg], where);
+		snprintf(c->check, sizeof(c->check), "%s", check);
+	}
+}
+
+/* How an exception frame relates to the deciding one: 0 it is, 1 nested
+ * (an outer fault on the same stack, still running when the inner fault
+ * hit), 2 a context that was interrupted (support only), -1 not usable. */
+static int exc_role(const struct zdx_panic *p, int i)
+{
+	const struct zdx_exc *x = &p->dbt->exc[i], *d;
+
+	if (i == p->dexc)
+		return 0;
+	/* the CPU's registers at dump time are the panic path, not a context */
+	if (x->bogus || x->user || x->at_dump)
+		return -1;
+	if (p->dexc < 0)
+		return 2;
+	d = &p->dbt->exc[p->dexc];
+	return i > p->dexc && x->seg == d->seg && !x->boundary && !d->boundary ? 1 : 2;
+}
+
+static void from_registers(struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	char where[160], check[64];
+	int i, reg;
+
+	if (p->dbt && p->dbt != &p->bt)
+		snprintf(check, sizeof(check), "bt -c %d", p->dbt->cpu);
+	else
+		snprintf(check, sizeof(check), "bt");
+	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
+		const struct zdx_exc *x = &p->dbt->exc[i];
+		int role = exc_role(p, i);
+
+		if (role < 0)
+			continue;
+		e->cur_exc = i;
+		e->cur_support = role == 2;
+		snprintf(where, sizeof(where), "at %s+%#llx (exception frame %d, %s%s)",
+			 x->func[0] ? x->func : x->rip_text, (unsigned long long)x->off, i + 1,
+			 zdx_ctx_name(x->ctx), role == 1 ? "; an outer fault the deciding one interrupted"
+			 : role == 2 ? "; a context the faulting code interrupted" : "");
+		regs_candidates(e, &x->regs, ZDX_SRC_REGISTER, where, check);
+	}
+	e->cur_exc = p->dexc;
+	e->cur_support = 0;
+	if (p->dregs_rep < 0)
+		return;
+	if (p->regs_from_log) {
+		snprintf(where, sizeof(where), "at %s+%#llx in the log's %s report", p->exc_func,
+			 (unsigned long long)p->exc_off, zdx_rep_kind_name(p->rep[p->dregs_rep].kind));
+		regs_candidates(e, &p->regs, ZDX_SRC_LOG_REGISTER, where, "log");
+		return;
+	}
+	/* where the log disagrees with crash's frame, its value is evidence too */
+	for (reg = 0; reg < ZDX_RIP; reg++) {
+		struct zdx_regs one = { .valid = 0 };
+
+		if (!(p->disagree >> reg & 1))
+			continue;
+		zdx_regs_set(&one, reg, p->rep[p->dregs_rep].regs.r[reg]);
+		snprintf(where, sizeof(where), "in the log's %s report (crash's frame has %llx)",
+			 zdx_rep_kind_name(p->rep[p->dregs_rep].kind), (unsigned long long)p->regs.r[reg]);
+		regs_candidates(e, &one, ZDX_SRC_LOG_REGISTER, where, "log");
 	}
 }
 
@@ -132,6 +222,8 @@ static void link_garbage(struct zdx_explain_run *e)
 			 * the value with its low flag bits cleared (page->mapping) */
 			if ((v > bad ? v - bad : bad - v) >= 4096 || v < 4096)
 				continue;
+			e->cur_exc = e->cand[i].exc;
+			e->cur_support = e->cand[i].support_only;
 			if (!(c = add(e, ZDX_SRC_GARBAGE_LINK, ZDX_CAND_PAGE, addr)))
 				break;
 			snprintf(c->origin, sizeof(c->origin), "struct page %llx holds %llx at +%#lx, "
@@ -166,12 +258,16 @@ static void add_dwarf_vars(struct zdx_explain_run *e, const struct zdx_dwarf_fra
 		if (!c)
 			continue;
 		c->frame = frame;
-		snprintf(c->origin, sizeof(c->origin), "%.32s %.24s = %llx (%.40s) in %.40s()%s",
+		snprintf(c->origin, sizeof(c->origin), "%.32s %.24s = %llx (%.40s) in %.40s()%s%s",
 			 v->type, v->name, (unsigned long long)v->val.value, v->val.where,
-			 fv->scopes[v->scope].name, frame ? " (caller frame)" : "");
+			 fv->scopes[v->scope].name, frame ? " (caller frame)" : "",
+			 e->cur_support ? " (interrupted context)" : e->cur_exc != e->panic.dexc
+			 ? " (outer exception frame)" : "");
 		snprintf(c->check, sizeof(c->check), "dis -l %llx", (unsigned long long)pc);
 		/* The walker is the function iterating pfns: the innermost one
 		 * holding a pfn variable, else the one holding the page. */
+		if (e->cur_support)
+			continue;
 		if (!page && !e->walker_is_loop) {
 			snprintf(e->walker_fn, sizeof(e->walker_fn), "%.63s", fv->scopes[v->scope].name);
 			e->walker_is_loop = 1;
@@ -183,24 +279,26 @@ static void add_dwarf_vars(struct zdx_explain_run *e, const struct zdx_dwarf_fra
 
 static void note(struct zdx_explain_run *e, const char *fmt, const char *a, const char *b)
 {
-	if (e->nnotes < 4)
-		snprintf(e->dwarf_note[e->nnotes++], sizeof(e->dwarf_note[0]), fmt, a, b);
+	char buf[sizeof(e->dwarf_note[0])];
+	int i;
+
+	snprintf(buf, sizeof(buf), fmt, a, b);
+	for (i = 0; i < e->nnotes; i++)
+		if (!strcmp(e->dwarf_note[i], buf))
+			return;
+	if (e->nnotes < (int)(sizeof(e->dwarf_note) / sizeof(e->dwarf_note[0])))
+		snprintf(e->dwarf_note[e->nnotes++], sizeof(e->dwarf_note[0]), "%s", buf);
 }
 
-/* Variables at the faulting pc, then at each caller's return address. */
-static void from_dwarf(struct zdx_explain_run *e)
+/* Variables at an exception frame's pc, then at each caller's return
+ * address, as far as CFI unwinds (it stops at the entry code). */
+static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 {
 	static const struct zdx_dwarf_filter pages_only = { zdx_dwarf_filter_pages, NULL };
-	struct zdx_regs regs = e->panic.regs;
-	uint64_t pc;
+	struct zdx_regs regs = *start;
+	uint64_t pc = regs.r[ZDX_RIP];
 	int frame;
 
-	if (!e->panic.have_exception || !(regs.valid >> ZDX_RIP & 1)) {
-		note(e, "no exception frame (the kernel called panic() directly): %s%s",
-		     "no registers to evaluate DWARF locations against", "");
-		return;
-	}
-	pc = regs.r[ZDX_RIP];
 	for (frame = 0; frame < MAX_UNWIND && pc; frame++) {
 		struct zdx_debuginfo di;
 		struct zdx_dwarf_frame_vars fv;
@@ -210,9 +308,11 @@ static void from_dwarf(struct zdx_explain_run *e)
 		int rc;
 
 		if (zdx_debuginfo_for_pc(lookup, e->dirs, e->ndirs, &di)) {
-			note(e, "frame at %.60s: %.200s", value_to_symstr(lookup, why, 0) ? why : "?", di.why);
+			note(e, "frame at %.60s: %.235s", value_to_symstr(lookup, why, 0) ? why : "?", di.why);
 			return;
 		}
+		if (di.note[0])
+			note(e, "%.100s%.180s", "", di.note);
 		if (zdx_dwarf_vars_at(di.dw, lookup, &regs, mem_cb, NULL, &pages_only, &fv) == 0) {
 			add_dwarf_vars(e, &fv, lookup, frame);
 			zdx_dwarf_frame_vars_free(&fv);
@@ -224,6 +324,40 @@ static void from_dwarf(struct zdx_explain_run *e)
 		regs = caller;
 		pc = caller.r[ZDX_RIP];
 	}
+}
+
+/* DWARF at the deciding frame and at outer exception frames of a nested
+ * fault; not at interrupted contexts (their registers only support, and
+ * each unwind costs a DWARF open). */
+static void from_dwarf(struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	int i;
+
+	if (!p->have_exception) {
+		note(e, "no exception frame (the kernel called panic() directly): %s%s",
+		     "no registers to evaluate DWARF locations against", "");
+		return;
+	}
+	if (!(p->regs.valid >> ZDX_RIP & 1)) {
+		note(e, "the log names the faulting code %.60s but crash has no symbol of that name: %s",
+		     p->exc_func, "no pc to evaluate DWARF locations at");
+		return;
+	}
+	e->cur_exc = p->dexc;
+	e->cur_support = 0;
+	dwarf_from(e, &p->regs);
+	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
+		int role = exc_role(p, i);
+
+		if (role != 1 || !(p->dbt->exc[i].regs.valid >> ZDX_RIP & 1))
+			continue;
+		e->cur_exc = i;
+		e->cur_support = role == 2;
+		dwarf_from(e, &p->dbt->exc[i].regs);
+	}
+	e->cur_exc = p->dexc;
+	e->cur_support = 0;
 }
 
 static void gather(struct zdx_explain_run *e)
@@ -270,6 +404,7 @@ void zdx_cmd_explain(int argc, char **argv)
 		error(INFO, "explain: this dump has no panic task: nothing to explain\n");
 		return;
 	}
+	e.cur_exc = e.panic.dexc;
 	gather(&e);
 	zdx_explain_decide(e.cand, e.n, &v);
 	if (json)

@@ -10,22 +10,91 @@
 #include "zdx/walkers.h"
 #include "zdx/json.h"
 
-/* The catalogued walker nearest the fault in the backtrace, if any. */
+/* The catalogued walker nearest the fault in the deciding backtrace, if any. */
 static const struct zdx_walker *known_walker(const struct zdx_explain_run *e, const char **fn)
 {
+	const struct zdx_panic *p = &e->panic;
 	const struct zdx_walker *w;
 	int i;
 
-	if ((w = zdx_walker_find(e->panic.exc_func))) {
-		*fn = e->panic.exc_func;
+	if ((w = zdx_walker_find(p->exc_func))) {
+		*fn = p->exc_func;
 		return w;
 	}
-	for (i = e->panic.exc_frame >= 0 ? e->panic.exc_frame : 0; i < e->panic.nframes; i++)
-		if ((w = zdx_walker_find(e->panic.frame[i].func))) {
-			*fn = e->panic.frame[i].func;
+	for (i = p->dexc >= 0 ? p->dbt->exc[p->dexc].frame : 0; p->dbt && i < p->dbt->nframes; i++)
+		if ((w = zdx_walker_find(p->dbt->frame[i].func))) {
+			*fn = p->dbt->frame[i].func;
 			return w;
 		}
 	return NULL;
+}
+
+/* "why crash's frame is not used" for an exception frame, "" if it is usable */
+static const char *exc_unused(const struct zdx_exc *x)
+{
+	return x->not_text ? "bogus: its RIP is not kernel text"
+	       : x->bogus ? "bogus: crash says \"possibly bogus exception frame\""
+	       : x->user ? "user mode" : "";
+}
+
+static const char *exc_name(const struct zdx_exc *x, char *buf, size_t n)
+{
+	if (x->func[0])
+		snprintf(buf, n, "%s+%#llx", x->func, (unsigned long long)x->off);
+	else
+		snprintf(buf, n, "%s", x->rip_text);
+	return buf;
+}
+
+static void text_frames(const struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	const struct zdx_bt *b = p->dbt;
+	char name[96];
+	int i;
+
+	if (!b || !b->nexc)
+		return;
+	fprintf(fp, "FRAMES      exception frames in crash's bt of pid %ld (%s) on CPU %d:\n",
+		b->pid, b->comm, b->cpu);
+	for (i = 0; i < b->nexc; i++) {
+		const struct zdx_exc *x = &b->exc[i];
+
+		fprintf(fp, "  %s %d. %s RIP %llx on the %s, %s%s%s%s\n", i == p->dexc ? "*" : "-", i + 1,
+			exc_name(x, name, sizeof(name)), (unsigned long long)x->regs.r[ZDX_RIP],
+			b->seg[x->seg].name, zdx_ctx_name(x->ctx),
+			x->boundary ? ", interrupted by the frames above it" : x->at_dump
+			? ", the CPU's registers when the dump was taken" : "",
+			exc_unused(x)[0] ? "; not used: " : "", exc_unused(x));
+	}
+}
+
+static void text_decision(const struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	int reg;
+
+	if (p->have_exception)
+		fprintf(fp, "FAULTING    %s+%#llx (RIP %llx) in %s on CPU %d%s\n", p->exc_func,
+			(unsigned long long)p->exc_off, (unsigned long long)p->regs.r[ZDX_RIP],
+			zdx_ctx_name(p->ctx), p->subject_cpu,
+			p->subject_cpu != p->panic_cpu ? " (not the panicking CPU)" : "");
+	if (p->why[0])
+		fprintf(fp, "FRAME       %s\n", p->why);
+	if (p->dexc < 0 || p->dregs_rep < 0)
+		return;
+	if (!p->disagree) {
+		fprintf(fp, "LOG REGS    the log's register dump agrees with crash's frame (%d registers)\n",
+			p->compared);
+		return;
+	}
+	fprintf(fp, "LOG REGS    the log's register dump DISAGREES with crash's frame:");
+	for (reg = 0; reg < ZDX_RIP; reg++)
+		if (p->disagree >> reg & 1)
+			fprintf(fp, " %s crash %llx log %llx;", zdx_reg_name(reg),
+				(unsigned long long)p->regs.r[reg],
+				(unsigned long long)p->rep[p->dregs_rep].regs.r[reg]);
+	fprintf(fp, "\n");
 }
 
 static const char *pgmap_desc(const struct zdx_explain_run *e, const struct zdx_candidate *c,
@@ -64,7 +133,8 @@ static void text_evidence(const struct zdx_explain_run *e, const struct zdx_verd
 		const struct zdx_candidate *c = &e->cand[i];
 		char own[160];
 
-		fprintf(fp, "  %s [%s] pfn %llx: %s — %s\n", i == v->cause ? "*" : "-",
+		fprintf(fp, "  %s [%s%s] pfn %llx: %s — %s\n", i == v->cause ? "*" : "-",
+			c->support_only ? "support only, " : "",
 			zdx_source_name(c->source), (unsigned long long)c->pfn, c->origin,
 			zdx_class_name(c->cls));
 		fprintf(fp, "      owner %s; check: %s; zdx pfn %#llx\n",
@@ -84,10 +154,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 	fprintf(fp, "PANIC       %s\n", e->panicmsg[0] ? e->panicmsg : "-");
 	if (e->panic.oops[0])
 		fprintf(fp, "OOPS        %s\n", e->panic.oops);
-	if (e->panic.have_exception)
-		fprintf(fp, "FAULTING    %s+%llu (RIP %llx)\n", e->panic.exc_func,
-			(unsigned long long)e->panic.exc_off,
-			(unsigned long long)e->panic.regs.r[ZDX_RIP]);
+	text_decision(e);
 	if (v->cause >= 0) {
 		const struct zdx_candidate *c = &e->cand[v->cause];
 
@@ -108,6 +175,65 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 		fprintf(fp, "WALKER      %s: works on the pfn above at the fault (not in zdx's catalogue "
 			"of kernel pfn walkers)\n", e->walker_fn);
 	text_evidence(e, v);
+	text_frames(e);
+	zdx_incomplete_text(fp, &e->m->inc);
+}
+
+static void json_decision(struct zdx_json *j, const struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	char buf[32];
+	int reg;
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)p->exc_off);
+	zj_str(j, "faulting_offset", p->have_exception ? buf : NULL);
+	if (p->have_exception && (p->regs.valid >> ZDX_RIP & 1))
+		zj_hex(j, "faulting_rip", p->regs.r[ZDX_RIP]);
+	else
+		zj_str(j, "faulting_rip", NULL);
+	zj_str(j, "context", p->have_exception ? zdx_ctx_name(p->ctx) : NULL);
+	zj_int(j, "panic_cpu", p->panic_cpu);
+	zj_int(j, "cpu", p->subject_cpu);
+	zj_int(j, "deciding_frame", p->dexc >= 0 ? p->dexc + 1 : 0);
+	zj_str(j, "registers_from", p->dexc >= 0 ? (p->dbt == &p->bt ? "bt" : "bt -c")
+	       : p->regs_from_log ? "log" : NULL);
+	zj_str(j, "frame_choice", p->why);
+	zj_str(j, "report", p->drep >= 0 ? zdx_rep_kind_name(p->rep[p->drep].kind) : NULL);
+	zj_obj(j, "log_registers");
+	zj_bool(j, "present", p->dregs_rep >= 0);
+	zj_int(j, "compared", p->compared);
+	zj_arr(j, "disagree");
+	for (reg = 0; reg < ZDX_RIP; reg++)
+		if (p->disagree >> reg & 1)
+			zj_str(j, NULL, zdx_reg_name(reg));
+	zj_end_arr(j);
+	zj_end_obj(j);
+}
+
+static void json_frames(struct zdx_json *j, const struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	char name[96];
+	int i;
+
+	zj_arr(j, "exception_frames");
+	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
+		const struct zdx_exc *x = &p->dbt->exc[i];
+
+		zj_obj(j, NULL);
+		zj_int(j, "n", i + 1);
+		zj_bool(j, "deciding", i == p->dexc);
+		zj_str(j, "rip_symbol", exc_name(x, name, sizeof(name)));
+		zj_hex(j, "rip", x->regs.r[ZDX_RIP]);
+		zj_str(j, "stack", p->dbt->seg[x->seg].name);
+		zj_str(j, "context", zdx_ctx_name(x->ctx));
+		zj_bool(j, "interrupted", x->boundary);
+		zj_bool(j, "bogus", x->bogus);
+		zj_bool(j, "at_dump", x->at_dump);
+		zj_str(j, "not_used", exc_unused(x)[0] ? exc_unused(x) : NULL);
+		zj_end_obj(j);
+	}
+	zj_end_arr(j);
 }
 
 void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_verdict *v)
@@ -125,6 +251,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 	zj_str(&j, "panic", e->panicmsg);
 	zj_str(&j, "oops", e->panic.oops[0] ? e->panic.oops : NULL);
 	zj_str(&j, "faulting_function", e->panic.have_exception ? e->panic.exc_func : NULL);
+	json_decision(&j, e);
 	if (v->cause >= 0) {
 		const struct zdx_candidate *c = &e->cand[v->cause];
 
@@ -151,6 +278,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 		zj_obj(&j, NULL);
 		zj_bool(&j, "cause", i == v->cause);
 		zj_str(&j, "source", zdx_source_name(c->source));
+		zj_bool(&j, "support_only", c->support_only);
 		zj_hex(&j, "value", c->value);
 		zj_hex(&j, "pfn", c->pfn);
 		zj_str(&j, "class", zdx_class_name(c->cls));
@@ -160,10 +288,12 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 		zj_end_obj(&j);
 	}
 	zj_end_arr(&j);
+	json_frames(&j, e);
 	zj_arr(&j, "notes");
 	for (i = 0; i < e->nnotes; i++)
 		zj_str(&j, NULL, e->dwarf_note[i]);
 	zj_end_arr(&j);
+	zdx_incomplete_json(&j, &e->m->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }

@@ -86,8 +86,11 @@ void zdx_cmd_map(int argc, char **argv)
 	}
 	if (json) {
 		zj_end_arr(&j);
+		zdx_incomplete_json(&j, &m->inc);
 		zj_end_obj(&j);
 		zj_done(&j);
+	} else {
+		zdx_incomplete_text(fp, &m->inc);
 	}
 	free(runs);
 }

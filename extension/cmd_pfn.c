@@ -88,6 +88,11 @@ static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 			  "or a memmap on device memory outside the dump's ranges)";
 		return;
 	}
+	if (p->state == ZDX_PAGE_UNDECODABLE) {
+		pv->verdict = "unknown: struct page not decodable";
+		pv->why = zdx_page_state_name(p->state);
+		return;
+	}
 	if (f->owner == ZDX_OWN_DEVICE && f->region == ZDX_REGION_RESERVE) {
 		pv->verdict = "NEVER INITIALISED";
 		pv->why = p->state == ZDX_PAGE_PLAUSIBLE
@@ -260,6 +265,7 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	}
 	zj_str(&j, "struct_page_verdict", pv->verdict);
 	zj_str(&j, "why", pv->why);
+	zdx_incomplete_json(&j, &m->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }
@@ -291,6 +297,8 @@ void zdx_cmd_pfn(int argc, char **argv)
 	read_page_view(m, &f, &pv);
 	if (json)
 		json_facts(m, &f, &pv, how);
-	else
+	else {
 		print_facts(m, &f, &pv, how);
+		zdx_incomplete_text(fp, &m->inc);
+	}
 }

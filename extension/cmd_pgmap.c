@@ -23,6 +23,8 @@ static int pgmap_regions(const struct zdx_layout *l, const struct zdx_pgmap *pg,
 	uint64_t data = zdx_pgmap_pfn_first(l, pg, 0);
 	int n = 0;
 
+	if (!zdx_pgmap_range_sane(l, pg, 0))
+		return 0;        /* no region of an inconsistent range is a fact */
 	if (pg->altmap.valid) {
 		if (res_end > first)
 			r[n++] = (struct region_span){ ZDX_REGION_RESERVE, first, res_end < end ? res_end : end,
@@ -35,6 +37,17 @@ static int pgmap_regions(const struct zdx_layout *l, const struct zdx_pgmap *pg,
 		r[n++] = (struct region_span){ ZDX_REGION_DATA, data, end,
 			"initialised, page->pgmap set" };
 	return n;
+}
+
+/* Why range i is not a fact (see zdx_pgmap_range_sane). */
+static const char *range_why(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i,
+			     char *buf, unsigned long n)
+{
+	if (pg->range[i].end < pg->range[i].start)
+		snprintf(buf, n, "end below start");
+	else
+		snprintf(buf, n, "ends beyond MAX_PHYSMEM_BITS (%u)", l->max_physmem_bits);
+	return buf;
 }
 
 static const char *home_text(const struct zdx_model *m, const struct zdx_pgmap_info *pi,
@@ -61,17 +74,24 @@ static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *
 	const struct zdx_layout *l = m->l;
 	const struct zdx_pgmap *pg = &pi->pg;
 	struct region_span r[3];
-	char b1[32], home[160];
+	char b1[32], home[160], why[64];
 	int i, n;
 
 	fprintf(fp, "PGMAP %llx  %s (%s)  owner %s\n", (unsigned long long)pg->addr, pg->type_name,
 		zdx_pgmap_type_word(pg), pi->owner[0] ? pi->owner : "(no iomem resource)");
 	for (i = 0; i < pg->nr_range; i++)
-		fprintf(fp, "  range %d  phys %llx-%llx  pfn %llx-%llx  %s\n", i,
-			(unsigned long long)pg->range[i].start, (unsigned long long)pg->range[i].end,
-			(unsigned long long)zdx_pgmap_range_first_pfn(l, pg, i),
-			(unsigned long long)zdx_pgmap_range_end_pfn(l, pg, i) - 1,
-			zdx_fmt_bytes(pg->range[i].end - pg->range[i].start + 1, b1, sizeof(b1)));
+		if (!zdx_pgmap_range_sane(l, pg, i))
+			fprintf(fp, "  range %d  phys %llx-%llx  INCONSISTENT: %s; corrupt pgmap, "
+				"range left out of every answer\n", i,
+				(unsigned long long)pg->range[i].start,
+				(unsigned long long)pg->range[i].end, range_why(l, pg, i, why, sizeof(why)));
+		else
+			fprintf(fp, "  range %d  phys %llx-%llx  pfn %llx-%llx  %s\n", i,
+				(unsigned long long)pg->range[i].start,
+				(unsigned long long)pg->range[i].end,
+				(unsigned long long)zdx_pgmap_range_first_pfn(l, pg, i),
+				(unsigned long long)zdx_pgmap_range_end_pfn(l, pg, i) - 1,
+				zdx_fmt_bytes(pg->range[i].end - pg->range[i].start + 1, b1, sizeof(b1)));
 	fprintf(fp, "  flags %#x  vmemmap_shift %llu  ref %llx  ops %llx  owner-ptr %llx  "
 		"pgmap_array runs %llu\n", pg->flags, (unsigned long long)pg->vmemmap_shift,
 		(unsigned long long)pg->ref, (unsigned long long)pg->ops,
@@ -108,7 +128,7 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 	const struct zdx_layout *l = m->l;
 	const struct zdx_pgmap *pg = &pi->pg;
 	struct region_span r[3];
-	char home[160];
+	char home[160], why[64];
 	int i, n;
 
 	zj_obj(j, NULL);
@@ -127,6 +147,8 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 		zj_obj(j, NULL);
 		zj_hex(j, "start", pg->range[i].start);
 		zj_hex(j, "end", pg->range[i].end);
+		if (!zdx_pgmap_range_sane(l, pg, i))
+			zj_str(j, "inconsistent", range_why(l, pg, i, why, sizeof(why)));
 		zj_end_obj(j);
 	}
 	zj_end_arr(j);
@@ -224,7 +246,10 @@ void zdx_cmd_pgmap(int argc, char **argv)
 	}
 	if (json) {
 		zj_end_arr(&j);
+		zdx_incomplete_json(&j, &m->inc);
 		zj_end_obj(&j);
 		zj_done(&j);
+	} else {
+		zdx_incomplete_text(fp, &m->inc);
 	}
 }

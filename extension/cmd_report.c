@@ -138,20 +138,28 @@ static void meta_features(struct zdx_json *j, const struct zdx_layout *l)
 	zj_end_arr(j);
 }
 
+/* The backtrace holding the deciding exception frame (crash's bt of the
+ * panic task, or of the CPU the report is about), from that frame out;
+ * all of it when no exception frame decided (panic() called directly). */
 static void meta_backtrace(struct zdx_json *j)
 {
 	static struct zdx_panic p;
+	const struct zdx_bt *b;
 	char msg[256];
-	int i;
+	int i = 0;
 
 	zj_arr(j, "backtrace");
-	if (zdx_panic_context(&p, msg, sizeof(msg)) == 0)
-		for (i = p.exc_frame >= 0 ? p.exc_frame : 0; i < p.nframes; i++) {
+	if (zdx_panic_context(&p, msg, sizeof(msg)) == 0) {
+		b = p.dbt ? p.dbt : &p.bt;
+		if (p.dbt && p.dexc >= 0 && p.dexc < b->nexc)
+			i = b->exc[p.dexc].frame;
+		for (; i >= 0 && i < b->nframes; i++) {
 			zj_obj(j, NULL);
-			zj_str(j, "func", p.frame[i].func);
-			zj_str(j, "module", p.frame[i].module[0] ? p.frame[i].module : NULL);
+			zj_str(j, "func", b->frame[i].func);
+			zj_str(j, "module", b->frame[i].module[0] ? b->frame[i].module : NULL);
 			zj_end_obj(j);
 		}
+	}
 	zj_end_arr(j);
 }
 

@@ -134,9 +134,12 @@ void zdx_cmd_sections(int argc, char **argv)
 	}
 	if (json) {
 		zj_end_arr(&j);
+		zdx_incomplete_json(&j, &m->inc);
 		zj_end_obj(&j);
 		zj_done(&j);
-	} else if (!shown) {
-		fprintf(fp, "no %ssection in that range\n", all ? "initialised " : "present ");
+	} else {
+		if (!shown)
+			fprintf(fp, "no %ssection in that range\n", all ? "initialised " : "present ");
+		zdx_incomplete_text(fp, &m->inc);
 	}
 }

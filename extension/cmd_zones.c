@@ -133,10 +133,12 @@ void zdx_cmd_zones(int argc, char **argv)
 	if (json) {
 		zj_end_arr(&j);
 		mixed_sections(m, &j);
+		zdx_incomplete_json(&j, &m->inc);
 		zj_end_obj(&j);
 		zj_done(&j);
 	} else {
 		mixed_sections(m, NULL);
+		zdx_incomplete_text(fp, &m->inc);
 	}
 	free(runs);
 }

@@ -1,11 +1,16 @@
 /*
  * The iomem resource tree (/proc/iomem in the dump): the owner name of a
- * physical range is the innermost resource that holds it — for pmem the
- * namespace ("namespace0.0"), for a DIMM "System RAM", and so on.
+ * physical range is found by descending from iomem_resource, at each level
+ * into the child that overlaps the range the most, down to the deepest
+ * resource that overlaps it at all — for pmem the namespace
+ * ("namespace0.0") or its dax device, for a DIMM "System RAM", and so on.
+ * (Not "the innermost resource holding it": a range that straddles two
+ * children goes to the larger share.)
  */
 #include "defs.h"
 #include <string.h>
 #include "zdx/crash_glue.h"
+#include "zdx/field.h"
 
 #define IOMEM_MAX_VISITS 100000     /* a corrupt tree must not loop forever */
 
@@ -14,16 +19,18 @@ struct res { uint64_t start, end, name, child, sibling; };
 static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 {
 	unsigned char buf[128];
-	long n = (l->off_res_sibling > l->off_res_child ? l->off_res_sibling : l->off_res_child) + 8;
+	unsigned long n = zdx_field_end(l->off_res_sibling, 8), c = zdx_field_end(l->off_res_child, 8);
 
-	if (n > (long)sizeof(buf) || l->off_res_sibling < 0 || l->off_res_child < 0 ||
-	    zdx_kread(addr, buf, n))
+	n = n > c ? n : c;
+	if (!n || !c || n > sizeof(buf) || zdx_kread(addr, buf, n))
 		return -1;
-	memcpy(&r->start, buf + l->off_res_start, 8);
-	memcpy(&r->end, buf + l->off_res_end, 8);
-	memcpy(&r->name, buf + l->off_res_name, 8);
-	memcpy(&r->child, buf + l->off_res_child, 8);
-	memcpy(&r->sibling, buf + l->off_res_sibling, 8);
+	/* Pointers and resource_size_t: 8 bytes on x86_64. */
+	if (zdx_field(buf, n, l->off_res_start, 8, &r->start) ||
+	    zdx_field(buf, n, l->off_res_end, 8, &r->end) ||
+	    zdx_field(buf, n, l->off_res_name, 8, &r->name) ||
+	    zdx_field(buf, n, l->off_res_child, 8, &r->child) ||
+	    zdx_field(buf, n, l->off_res_sibling, 8, &r->sibling))
+		return -1;
 	return 0;
 }
 

@@ -107,8 +107,16 @@ static void read_geometry(struct zdx_layout *l)
 	/* SUBSECTION_SHIFT is a generic constant (include/linux/mmzone.h) on
 	 * every arch, not in debuginfo; the subsection_map length confirms it. */
 	l->subsection_shift = 21;
-	l->subsections_per_section = l->section_size_bits > l->subsection_shift
+	/* Shifts by dump numbers stay defined here; zdx_layout_check()
+	 * refuses out-of-range ones before anything uses them. */
+	l->subsections_per_section = l->section_size_bits > l->subsection_shift &&
+		l->section_size_bits - l->subsection_shift < 16
 		? 1U << (l->section_size_bits - l->subsection_shift) : 1;
+#ifdef X86_64
+	/* The widest physical address an x86_64 page table entry holds
+	 * (5-level paging), as crash defines it. */
+	l->phys_addr_bits = __PHYSICAL_MASK_SHIFT_5LEVEL;
+#endif
 	l->sparsemem_extreme = (vt->flags & SPARSEMEM_EX) != 0;
 	/* vmemmap_populate() exists only with CONFIG_SPARSEMEM_VMEMMAP. */
 	l->sparsemem_vmemmap = (vt->flags & SPARSEMEM) && kernel_symbol_exists("vmemmap_populate");
@@ -116,7 +124,9 @@ static void read_geometry(struct zdx_layout *l)
 	l->sections_per_root = l->sparsemem_extreme && l->sz_mem_section > 0
 		? PAGESIZE() / l->sz_mem_section : 1;
 	l->nr_section_roots = vmcoreinfo_num("LENGTH(mem_section)",
-		(long)((zdx_nr_mem_sections(l) + l->sections_per_root - 1) / l->sections_per_root));
+		l->max_physmem_bits > l->section_size_bits &&
+		l->max_physmem_bits - l->section_size_bits < 64
+		? (long)((zdx_nr_mem_sections(l) + l->sections_per_root - 1) / l->sections_per_root) : 0);
 	l->mem_section_roots = l->sparsemem_extreme ? read_ptr_sym("mem_section")
 			       : (kernel_symbol_exists("mem_section") ? symbol_value("mem_section") : 0);
 	l->vmemmap_base = read_ptr_sym("vmemmap_base");
@@ -207,6 +217,8 @@ static void read_page(struct zdx_layout *l)
 	l->zones_width = zone_shift;
 	l->nodes_pgshift = 64 - (l->sparsemem_vmemmap ? 0 : (int)(l->max_physmem_bits -
 			       l->section_size_bits)) - l->nodes_width;
+	if (l->nodes_pgshift < 0)
+		l->nodes_pgshift = 0;    /* refused by zdx_layout_check() */
 	l->zones_pgshift = l->nodes_pgshift - l->zones_width;
 }
 
@@ -342,6 +354,8 @@ static void read_features(struct zdx_layout *l)
 
 static int layout_usable(const struct zdx_layout *l)
 {
+	char why[192];
+
 	if (!(vt->flags & SPARSEMEM)) {
 		error(INFO, "this kernel is not SPARSEMEM: there are no mem_sections to decode\n");
 		return 0;
@@ -350,6 +364,11 @@ static int layout_usable(const struct zdx_layout *l)
 	    !l->mem_section_roots) {
 		error(INFO, "the debuginfo lacks struct mem_section/struct page or the "
 		      "mem_section symbol: is this the vmlinux of the dumped kernel?\n");
+		return 0;
+	}
+	if (!zdx_layout_check(l, why, sizeof(why))) {
+		error(INFO, "zdx refuses this dump: %s (VMCOREINFO or debuginfo of another kernel, "
+		      "or corrupt)\n", why);
 		return 0;
 	}
 	return 1;

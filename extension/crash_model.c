@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 #include "zdx/crash_glue.h"
+#include "zdx/field.h"
 #include "zdx/xarray.h"
 #include "zdx/page.h"
+#include "zdx/field.h"
 
 static struct zdx_model model;
 static int model_state;           /* 0 unbuilt, 1 built, -1 unusable */
@@ -30,17 +32,21 @@ static int add_section(struct zdx_model *m, size_t *cap, const struct zdx_sectio
 	return 0;
 }
 
-static void read_usage(const struct zdx_layout *l, struct zdx_section *s)
+static void read_usage(struct zdx_model *m, struct zdx_section *s)
 {
+	const struct zdx_layout *l = m->l;
 	unsigned char buf[256];
-	unsigned long len = l->off_usage_subsection_map + l->sz_usage_subsection_map;
+	unsigned long len = zdx_section_usage_len(l);
 
-	if (!s->usage || !l->has_subsection_map || len > sizeof(buf))
+	if (!s->usage || !l->has_subsection_map || !len || len > sizeof(buf))
 		return;
 	if (zdx_kread(s->usage, buf, len))
 		s->usage_state = ZDX_USAGE_MISSING;
 	else
-		zdx_section_set_usage(l, s, buf);
+		zdx_section_set_usage(l, s, buf, len);
+	if (s->usage_state == ZDX_USAGE_MISSING)
+		zdx_incomplete_add(&m->inc, "mem_section_usage", s->usage,
+				   "not readable: sub-sections of section %lu unknown", s->nr);
 }
 
 static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint64_t addr,
@@ -51,6 +57,9 @@ static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint6
 
 	if (zdx_kread(addr, buf, spr * l->sz_mem_section)) {
 		m->roots_unreadable++;
+		zdx_incomplete_add(&m->inc, "mem_section root", addr,
+				   "not in this dump: sections %lu-%lu unknown", root * spr,
+				   (root + 1) * spr - 1);
 		return 0;
 	}
 	for (i = 0; i < spr; i++) {
@@ -59,7 +68,7 @@ static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint6
 		zdx_section_decode(l, root * spr + i, buf + i * l->sz_mem_section, &s);
 		if (!s.coded)
 			continue;
-		read_usage(l, &s);
+		read_usage(m, &s);
 		if (add_section(m, cap, &s))
 			return -1;
 	}
@@ -107,30 +116,55 @@ struct pgmap_collect {
 	int n, cap;
 };
 
+/* Every run's entry is appended during the walk and folded afterwards
+ * (sort, count duplicates): a lookup per run made a hostile tree with
+ * many distinct entries quadratic. */
 static void collect_entry(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	struct pgmap_collect *c = arg;
-	int i;
 
-	for (i = 0; i < c->n; i++)
-		if (c->addr[i] == entry) {
-			c->runs[i]++;
-			return;
-		}
 	if (c->n == c->cap) {
 		int ncap = c->cap ? c->cap * 2 : 16;
-		uint64_t *a = realloc(c->addr, ncap * sizeof(*a));
-		uint64_t *r = a ? realloc(c->runs, ncap * sizeof(*r)) : NULL;
+		uint64_t *a = ncap > c->cap ? realloc(c->addr, (size_t)ncap * sizeof(*a)) : NULL;
 
-		if (a)
-			c->addr = a;
-		if (!r)
+		if (!a) {
+			zdx_incomplete_add(&c->m->inc, "pgmap_array entry", entry,
+					   "dropped: out of memory collecting pgmaps");
 			return;
-		c->runs = r;
+		}
+		c->addr = a;
 		c->cap = ncap;
 	}
-	c->addr[c->n] = entry;
-	c->runs[c->n++] = 1;
+	c->addr[c->n++] = entry;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* addr[] becomes the distinct entries, runs[] how many runs named each. */
+static int fold_entries(struct pgmap_collect *c)
+{
+	int i, n = 0;
+
+	if (!c->n)
+		return 0;
+	if (!(c->runs = calloc((size_t)c->n, sizeof(*c->runs))))
+		return -1;
+	qsort(c->addr, (size_t)c->n, sizeof(*c->addr), cmp_u64);
+	for (i = 0; i < c->n; i++) {
+		if (n && c->addr[n - 1] == c->addr[i]) {
+			c->runs[n - 1]++;
+			continue;
+		}
+		c->addr[n] = c->addr[i];
+		c->runs[n++] = 1;
+	}
+	c->n = n;
+	return 0;
 }
 
 static int read_pgmap(const struct zdx_layout *l, uint64_t addr, struct zdx_pgmap *pg)
@@ -142,7 +176,7 @@ static int read_pgmap(const struct zdx_layout *l, uint64_t addr, struct zdx_pgma
 	if (len > sizeof(buf) || zdx_kread(addr, buf, len))
 		return -1;
 	if (l->pgmap_has_ranges) {
-		memcpy(&nr, buf + l->off_pgmap_nr_range, sizeof(nr));
+		nr = (int)zdx_field_or0(buf, len, l->off_pgmap_nr_range, 4);
 		if (nr > 1 && nr <= ZDX_PGMAP_MAX_RANGES) {
 			len = zdx_pgmap_size(l, nr);
 			if (len > sizeof(buf) || zdx_kread(addr, buf, len))
@@ -188,28 +222,59 @@ static int pgmap_cmp(const void *a, const void *b)
 	       x->pg.range[0].start > y->pg.range[0].start;
 }
 
+/* Ranges no answer uses (zdx_pgmap_range_sane) are named once here. */
+static void note_inconsistent(struct zdx_model *m)
+{
+	int i, r;
+
+	for (i = 0; i < m->npgm; i++)
+		for (r = 0; r < m->pgm[i].pg.nr_range; r++)
+			if (!zdx_pgmap_range_sane(m->l, &m->pgm[i].pg, r))
+				zdx_incomplete_add(&m->inc, "dev_pagemap range", m->pgm[i].pg.addr,
+						   "range %d %llx-%llx beyond MAX_PHYSMEM_BITS %u or "
+						   "reversed: inconsistent, left out", r,
+						   (unsigned long long)m->pgm[i].pg.range[r].start,
+						   (unsigned long long)m->pgm[i].pg.range[r].end,
+						   m->l->max_physmem_bits);
+}
+
 static int read_pgmaps(struct zdx_model *m)
 {
 	const struct zdx_layout *l = m->l;
-	struct pgmap_collect c = { m, NULL, NULL, 0, 0 };
+	struct pgmap_collect c = { .m = m };
 	uint64_t bad = 0;
 	int i, rc;
 
 	if (!l->pgmap_container || !l->pgmap_container_is_xarray || l->sz_dev_pagemap <= 0)
 		return 0;   /* no ZONE_DEVICE support: nothing to find */
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->pgmap_container, collect_entry, &c, &bad);
-	if (rc)
+	m->pgmaps_walked = 1;
+	m->pgmap_xa_status = rc;
+	m->pgmap_xa_bad = rc ? bad : 0;
+	if (rc) {
 		error(INFO, "pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
-		      (unsigned long long)bad, rc == ZDX_XA_UNREADABLE ? "not in this dump" : "corrupt");
+		      (unsigned long long)bad, zdx_xa_strerror(rc));
+		zdx_incomplete_add(&m->inc, "pgmap_array node", bad, "%s: walk stopped, pgmaps "
+				   "after it may be missing", zdx_xa_strerror(rc));
+	}
+	if (fold_entries(&c)) {
+		zdx_incomplete_add(&m->inc, "pgmap_array", l->pgmap_container, "out of memory "
+				   "folding %d runs: no pgmap kept", c.n);
+		c.n = 0;
+	}
 	m->pgm = calloc(c.n ? c.n : 1, sizeof(*m->pgm));
-	if (!m->pgm)
+	if (!m->pgm) {
+		zdx_incomplete_add(&m->inc, "dev_pagemap", 0, "out of memory: %d pgmaps dropped", c.n);
 		goto out;
+	}
 	for (i = 0; i < c.n; i++) {
 		struct zdx_pgmap_info *pi = &m->pgm[m->npgm];
 
 		if (read_pgmap(l, c.addr[i], &pi->pg)) {
 			error(INFO, "dev_pagemap %llx (in pgmap_array) is not in this dump or "
 			      "corrupt; skipped\n", (unsigned long long)c.addr[i]);
+			zdx_incomplete_add(&m->inc, "dev_pagemap", c.addr[i],
+					   "not in this dump or corrupt: skipped");
 			continue;
 		}
 		pi->xa_entries = c.runs[i];
@@ -218,24 +283,17 @@ static int read_pgmaps(struct zdx_model *m)
 		m->npgm++;
 	}
 	qsort(m->pgm, m->npgm, sizeof(*m->pgm), pgmap_cmp);
+	note_inconsistent(m);
 	for (i = 0; i < m->npgm; i++)
 		locate_memmap(m, &m->pgm[i]);
 out:
-	free(c.addr);
+	m->pgmap_named = c.addr;        /* kept: dumpcheck probes every one named */
+	m->npgmap_named = c.n;
 	free(c.runs);
 	return 0;
 }
 
 /* --- zones --- */
-
-static uint64_t rd_ul(const unsigned char *buf, long o)
-{
-	uint64_t v = 0;
-
-	if (o >= 0)
-		memcpy(&v, buf + o, 8);
-	return v;
-}
 
 static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *cap)
 {
@@ -246,17 +304,24 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 	if (!buf)
 		return;
 	for (z = 0; z < l->nr_zone_types; z++) {
-		uint64_t zaddr = pgdat + l->off_pgdat_node_zones + (uint64_t)z * l->sz_zone;
+		uint64_t zaddr = zdx_field_addr(pgdat, l->off_pgdat_node_zones) +
+				 (uint64_t)z * l->sz_zone;
 		struct zdx_zone *zi;
 
-		if (zdx_kread(zaddr, buf, l->sz_zone))
+		if (zdx_kread(zaddr, buf, l->sz_zone)) {
+			zdx_incomplete_add(&m->inc, "zone", zaddr, "not in this dump: zone %s of "
+					   "node %d skipped", l->zone_name[z], node);
 			continue;
+		}
 		if (m->nzones == *cap) {
 			int ncap = *cap ? *cap * 2 : 16;
 			struct zdx_zone *v = realloc(m->zones, ncap * sizeof(*v));
 
-			if (!v)
+			if (!v) {
+				zdx_incomplete_add(&m->inc, "zone", zaddr, "out of memory: zones "
+						   "from %s of node %d dropped", l->zone_name[z], node);
 				break;
+			}
 			m->zones = v;
 			*cap = ncap;
 		}
@@ -265,10 +330,11 @@ static void read_node_zones(struct zdx_model *m, int node, uint64_t pgdat, int *
 		zi->node = node;
 		zi->zone = z;
 		snprintf(zi->name, sizeof(zi->name), "%s", l->zone_name[z]);
-		zi->start_pfn = rd_ul(buf, l->off_zone_start_pfn);
-		zi->spanned = rd_ul(buf, l->off_zone_spanned_pages);
-		zi->present = rd_ul(buf, l->off_zone_present_pages);
-		zi->managed = rd_ul(buf, l->off_zone_managed_pages);
+		/* unsigned long / atomic_long_t: 8 bytes on x86_64 */
+		zi->start_pfn = zdx_field_or0(buf, l->sz_zone, l->off_zone_start_pfn, 8);
+		zi->spanned = zdx_field_or0(buf, l->sz_zone, l->off_zone_spanned_pages, 8);
+		zi->present = zdx_field_or0(buf, l->sz_zone, l->off_zone_present_pages, 8);
+		zi->managed = zdx_field_or0(buf, l->sz_zone, l->off_zone_managed_pages, 8);
 	}
 	free(buf);
 }
@@ -287,7 +353,12 @@ static void read_zones(struct zdx_model *m)
 	for (node = 0; node < l->max_numnodes; node++) {
 		uint64_t pgdat;
 
-		if (zdx_kread(l->node_data_addr + 8ULL * node, &pgdat, 8) || !pgdat)
+		if (zdx_kread(l->node_data_addr + 8ULL * node, &pgdat, 8)) {
+			zdx_incomplete_add(&m->inc, "node_data[]", l->node_data_addr + 8ULL * node,
+					   "not in this dump: node %d's zones unknown", node);
+			continue;
+		}
+		if (!pgdat)
 			continue;
 		read_node_zones(m, node, pgdat, &cap);
 	}
@@ -295,9 +366,12 @@ static void read_zones(struct zdx_model *m)
 
 /* --- page->flags zone/node shifts, checked on real pages --- */
 
-/* The shifts are computed, not exported (KERNEL_REFERENCE §7): confirm them
- * on online RAM pages whose zone is known from the zone spans.  Returns the
- * number of pages that agreed, or -1 when one disagreed. */
+/* ZONES_PGSHIFT and NODES_PGSHIFT are computed by the preprocessor
+ * (include/linux/page-flags-layout.h, include/linux/mm.h) and no
+ * VMCOREINFO entry or DWARF type carries them, so crash_layout.c computes
+ * them from the widths: confirm them on online RAM pages whose zone is
+ * known from the zone spans.  Returns the number of pages that agreed, or
+ * -1 when one disagreed. */
 static int check_page_flags(const struct zdx_model *m)
 {
 	const struct zdx_layout *l = m->l;
@@ -370,6 +444,9 @@ const struct zdx_model *zdx_model(void)
 	model.page_flags_agreed = check_page_flags(&model);
 	phase("page-flags");
 	if (model.page_flags_agreed < 0)
+		zdx_incomplete_add(&model.inc, "page->flags layout", 0, "zone/node shifts disagree "
+				   "with the zone spans: zone and node of struct pages not trusted");
+	if (model.page_flags_agreed < 0)
 		error(INFO, "page->flags zone/node bits computed from this kernel's widths do not "
 		      "match its zone spans: zone and node of struct pages will not be trusted\n");
 	model_state = 1;
@@ -380,7 +457,28 @@ void zdx_model_forget(void)
 {
 	free(model.sec);
 	free(model.pgm);
+	free(model.pgmap_named);
 	free(model.zones);
 	memset(&model, 0, sizeof(model));
 	model_state = 0;
+}
+
+/* --- queries of the model that need the dump --- */
+
+const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n)
+{
+	const struct zdx_model *m = zdx_model();
+	uint64_t paddr;
+	int pg;
+
+	if (!m || zdx_kvtop(vaddr, &paddr)) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	pg = zdx_model_pgmap_of(m, paddr >> m->l->page_shift);
+	if (pg < 0)
+		snprintf(buf, n, "ram");
+	else
+		snprintf(buf, n, "dev:%s", m->pgm[pg].owner[0] ? m->pgm[pg].owner : "pgmap");
+	return buf;
 }

@@ -5,6 +5,7 @@
  */
 #include "defs.h"
 #include <string.h>
+#include <setjmp.h>
 #include "zdx/crash_glue.h"
 #include "zdx/panic.h"
 
@@ -32,11 +33,19 @@ static char *slurp_tmpfile(void)
 }
 
 /* Run one of crash's command functions with its own argv and capture its
- * output.  crash's globals argcnt/args are ours while zdx runs: save them. */
+ * output.  crash's globals argcnt/args are ours while zdx runs: save them.
+ * error() skips the tmpfile (tools.c: it writes to pc->error_fp, or to
+ * pc->stdpipe when zdx's output is piped), so crash's "possibly bogus
+ * exception frame" warning would reach the user's terminal and not us:
+ * point both at the tmpfile while the command runs.  A FATAL error inside
+ * the command longjmps to crash's main loop, past the restore: catch it
+ * here so the session's error stream, pipe and argv always come back. */
 static char *capture_command(void (*fn)(void), int argc, char **argv)
 {
 	int saved_argcnt = argcnt, i;
 	char *saved[MAXARGS];
+	FILE *saved_err, *saved_pipe;
+	jmp_buf saved_env;
 	char *text;
 
 	for (i = 0; i < saved_argcnt && i < MAXARGS; i++)
@@ -47,7 +56,16 @@ static char *capture_command(void (*fn)(void), int argc, char **argv)
 	argcnt = argc;
 	optind = 0;
 	open_tmpfile();
-	fn();
+	saved_err = pc->error_fp;
+	saved_pipe = pc->stdpipe;
+	pc->error_fp = pc->tmpfile;
+	pc->stdpipe = NULL;
+	memcpy(saved_env, pc->main_loop_env, sizeof(jmp_buf));
+	if (setjmp(pc->main_loop_env) == 0)
+		fn();
+	memcpy(pc->main_loop_env, saved_env, sizeof(jmp_buf));
+	pc->error_fp = saved_err;
+	pc->stdpipe = saved_pipe;
 	text = slurp_tmpfile();
 	close_tmpfile();
 	for (i = 0; i < saved_argcnt && i < MAXARGS; i++)
@@ -57,14 +75,23 @@ static char *capture_command(void (*fn)(void), int argc, char **argv)
 	return text;
 }
 
-char *zdx_capture_bt(void)
+/* bt of a task (by address: the user may have `set` another context), or
+ * of the task active on a CPU. */
+static char *zdx_capture_bt(ulong task, int cpu)
 {
-	char *argv[] = { "bt", NULL };
+	char buf[32];
+	char *by_task[] = { "bt", buf, NULL };
+	char *by_cpu[] = { "bt", "-c", buf, NULL };
 
-	return capture_command(cmd_bt, 1, argv);
+	if (task) {
+		snprintf(buf, sizeof(buf), "%lx", task);
+		return capture_command(cmd_bt, 2, by_task);
+	}
+	snprintf(buf, sizeof(buf), "%d", cpu);
+	return capture_command(cmd_bt, 3, by_cpu);
 }
 
-char *zdx_capture_log(void)
+static char *zdx_capture_log(void)
 {
 	char *text;
 
@@ -75,24 +102,81 @@ char *zdx_capture_log(void)
 	return text;
 }
 
+/* What the text of bt cannot say: which frames are softirq entries (the
+ * kernel keeps them between __softirqentry_text_start and _end), and which
+ * exception frames have a RIP outside kernel text (bogus even when crash
+ * printed no warning). */
+static void annotate_bt(struct zdx_bt *b)
+{
+	struct syment *s0 = symbol_search("__softirqentry_text_start");
+	struct syment *s1 = symbol_search("__softirqentry_text_end");
+	int i;
+
+	for (i = 0; s0 && s1 && i < b->nframes; i++)
+		b->frame[i].softirq_entry = b->frame[i].pc >= s0->value && b->frame[i].pc < s1->value;
+	for (i = 0; i < b->nexc; i++) {
+		struct zdx_exc *x = &b->exc[i];
+
+		if (!x->user && (x->regs.valid >> ZDX_RIP & 1) && !is_kernel_text(x->regs.r[ZDX_RIP]) &&
+		    !x->bogus)
+			x->bogus = x->not_text = 1;
+	}
+}
+
+static int capture_bt(ulong task, int cpu, struct zdx_bt *b)
+{
+	char *text = zdx_capture_bt(task, cpu);
+
+	if (!text)
+		return -1;
+	zdx_bt_parse(text, b);
+	free(text);
+	annotate_bt(b);
+	return b->valid ? 0 : -1;
+}
+
+/* The log names the faulting code as symbol+offset: its address, for
+ * DWARF when no bt frame has the registers. */
+static void resolve_rips(struct zdx_panic *p)
+{
+	int i;
+
+	for (i = 0; i < p->nrep; i++) {
+		struct syment *sp;
+
+		if (p->rep[i].have_rip && (sp = symbol_search(p->rep[i].rip_func)))
+			p->rep[i].rip_addr = sp->value + p->rep[i].rip_off;
+	}
+}
+
 /* Panic context of this dump; returns 0, or -1 when there is no panic task. */
 int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n)
 {
-	char *bt, *log;
+	struct task_context *tc;
+	char *log;
 	char msg[BUFSIZE];
+	int panic_cpu = -1, subject, rep;
 
 	memset(p, 0, sizeof(*p));
-	p->exc_frame = -1;
+	p->drep = p->dexc = p->dregs_rep = -1;
 	if (!tt->panic_task)
 		return -1;
-	if ((bt = zdx_capture_bt())) {
-		zdx_panic_parse_bt(bt, p);
-		free(bt);
-	}
+	if ((tc = task_to_context(tt->panic_task)))
+		panic_cpu = tc->processor;
 	if ((log = zdx_capture_log())) {
 		zdx_panic_parse_log(log, p);
 		free(log);
 	}
+	resolve_rips(p);
+	capture_bt(tt->panic_task, -1, &p->bt);
+	if (panic_cpu < 0)
+		panic_cpu = p->bt.cpu;
+	/* a report about another CPU (a lockup, its NMI backtrace): that
+	 * CPU's active task did the work */
+	subject = zdx_panic_subject_cpu(p, panic_cpu, &rep);
+	if (subject >= 0 && subject != panic_cpu && subject < kt->cpus)
+		capture_bt(0, subject, &p->other);
+	zdx_panic_decide(p, panic_cpu);
 	msg[0] = 0;
 	get_panicmsg(msg);
 	snprintf(panicmsg, n, "%s", msg);

@@ -5,6 +5,7 @@
 #include "defs.h"
 #include <string.h>
 #include "zdx/crash_glue.h"
+#include "zdx/field.h"
 
 int zdx_kread(uint64_t addr, void *buf, unsigned long len)
 {
@@ -19,6 +20,17 @@ int zdx_pread(uint64_t paddr, void *buf, unsigned long len)
 int zdx_kread_cb(void *ctx, uint64_t addr, void *buf, unsigned long len)
 {
 	return zdx_kread(addr, buf, len);
+}
+
+int zdx_kread_field(uint64_t addr, long off, unsigned size, uint64_t *v)
+{
+	unsigned char b[8];
+	uint64_t at = zdx_field_addr(addr, off);
+
+	*v = 0;
+	if (!at || size == 0 || size > sizeof(b) || zdx_kread(at, b, size))
+		return -1;
+	return zdx_field(b, size, 0, size, v);
 }
 
 int zdx_kvtop(uint64_t vaddr, uint64_t *paddr)

@@ -33,6 +33,20 @@ uint64_t zdx_be64(const unsigned char *p)
 	return v;
 }
 
+/* Does the file hold [off, off+len)?  Probed by its last byte, so a size
+ * read from a header is checked against the file before anything is
+ * allocated or read for it. */
+static int file_holds(zdx_file_read_fn rd, void *ctx, uint64_t off, uint64_t len)
+{
+	unsigned char b;
+
+	if (!len)
+		return 1;
+	if (off + len < off)
+		return 0;
+	return rd(ctx, off + len - 1, &b, 1) == 0;
+}
+
 static void set_error(struct zdx_dumpfile *df, const char *msg)
 {
 	if (!df->error[0])
@@ -178,8 +192,12 @@ static int parse_elf(zdx_file_read_fn rd, void *ctx, struct zdx_dumpfile *df)
 	df->elf_machine = (int)le(eh + 18, 2);
 	phnum = elf_phnum(rd, ctx, eh);
 	phent = le(eh + 54, 2);
-	if (phent < PHDR64_SIZE || phnum == 0 || phnum > MAX_PHDRS)
+	if (phent != PHDR64_SIZE)
+		return set_error(df, "ELF e_phentsize is not sizeof(Elf64_Phdr): program headers not read"), 0;
+	if (phnum == 0 || phnum > MAX_PHDRS)
 		return set_error(df, "ELF program header table is empty or malformed"), 0;
+	if (!file_holds(rd, ctx, le(eh + 32, 8), phnum * phent))
+		return set_error(df, "ELF program header count runs past the end of the file"), 0;
 	ph = malloc(phnum * phent);
 	df->load = calloc(phnum < ZDX_DUMPFILE_MAX_LOADS ? phnum : ZDX_DUMPFILE_MAX_LOADS,
 			  sizeof(*df->load));
@@ -266,6 +284,8 @@ static void kdump_bitmaps(zdx_file_read_fn rd, void *ctx, size_t max_bitmap,
 		return set_error(df, "kdump header has no bitmap");
 	if (half > max_bitmap)
 		return set_error(df, "kdump bitmaps larger than the read limit: not read");
+	if (!file_holds(rd, ctx, off, 2 * half))
+		return set_error(df, "kdump bitmaps truncated");
 	if (!(b = malloc(2 * half)))
 		return set_error(df, "out of memory for the kdump bitmaps");
 	if (rd(ctx, off, b, 2 * half)) {

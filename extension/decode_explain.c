@@ -63,10 +63,14 @@ static int decides(const struct zdx_candidate *c)
 /* Strength of a candidate as the cause: 2 strong, 1 medium, 0 support only.
  * A pfn variable live at the faulting instruction is medium evidence (the
  * faulting code is working on that pfn); in a caller frame it may be a loop
- * counter whose struct page was never touched, so it only supports. */
+ * counter whose struct page was never touched, so it only supports.  So
+ * does anything from a context the faulting code interrupted (the task
+ * under an interrupt): it was not running when the fault happened. */
 static int strength(const struct zdx_candidate *c)
 {
-	if (c->source == ZDX_SRC_REGISTER)
+	if (c->support_only)
+		return 0;
+	if (c->source == ZDX_SRC_REGISTER || c->source == ZDX_SRC_LOG_REGISTER)
 		return 1;
 	if (c->source == ZDX_SRC_DWARF && c->kind != ZDX_CAND_PAGE)
 		return c->frame == 0 ? 1 : 0;
@@ -138,6 +142,7 @@ const char *zdx_source_name(enum zdx_cand_source s)
 	case ZDX_SRC_DWARF:        return "DWARF variable";
 	case ZDX_SRC_DUMP_PAGE:    return "dump_page() in the log";
 	case ZDX_SRC_GARBAGE_LINK: return "struct page holding the faulting value";
+	case ZDX_SRC_LOG_REGISTER: return "register in the log's report";
 	default:                   return "exception register";
 	}
 }

@@ -21,6 +21,8 @@ static int cmp_nr(const void *key, const void *elem)
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr)
 {
+	if (!m->nsec)
+		return NULL;      /* no section read: m->sec may be NULL */
 	return bsearch(&nr, m->sec, m->nsec, sizeof(*m->sec), cmp_nr);
 }
 
@@ -187,6 +189,8 @@ static uint64_t next_pgmap_cut(const struct zdx_model *m, uint64_t pfn, uint64_t
 		int k;
 
 		for (r = 0; r < pg->nr_range; r++) {
+			if (!zdx_pgmap_range_sane(m->l, pg, r))
+				continue;
 			cuts[0] = zdx_pgmap_range_first_pfn(m->l, pg, r);
 			cuts[1] = zdx_pgmap_range_end_pfn(m->l, pg, r);
 			cuts[2] = r == 0 && pg->altmap.valid ? pg->altmap.base_pfn + pg->altmap.reserve : 0;
@@ -256,6 +260,15 @@ static void describe(const struct zdx_model *m, const struct zdx_section *s, uin
 	}
 }
 
+/* One past the last pfn the kernel can address: 2^(MAX_PHYSMEM_BITS -
+ * PAGE_SHIFT).  Nothing read from the dump extends the map beyond it. */
+static uint64_t pfn_limit(const struct zdx_layout *l)
+{
+	unsigned bits = l->max_physmem_bits > l->page_shift ? l->max_physmem_bits - l->page_shift : 0;
+
+	return bits < 64 ? 1ULL << bits : ~0ULL;
+}
+
 static uint64_t max_pfn(const struct zdx_model *m)
 {
 	uint64_t end = m->nsec ? zdx_section_nr_to_pfn(m->l, m->sec[m->nsec - 1].nr + 1) : 0;
@@ -263,9 +276,20 @@ static uint64_t max_pfn(const struct zdx_model *m)
 
 	for (i = 0; i < m->npgm; i++)
 		for (r = 0; r < m->pgm[i].pg.nr_range; r++)
-			if (zdx_pgmap_range_end_pfn(m->l, &m->pgm[i].pg, r) > end)
+			if (zdx_pgmap_range_sane(m->l, &m->pgm[i].pg, r) &&
+			    zdx_pgmap_range_end_pfn(m->l, &m->pgm[i].pg, r) > end)
 				end = zdx_pgmap_range_end_pfn(m->l, &m->pgm[i].pg, r);
-	return end;
+	return end < pfn_limit(m->l) ? end : pfn_limit(m->l);
+}
+
+int zdx_model_inconsistent_ranges(const struct zdx_model *m)
+{
+	int i, r, n = 0;
+
+	for (i = 0; i < m->npgm; i++)
+		for (r = 0; r < m->pgm[i].pg.nr_range; r++)
+			n += !zdx_pgmap_range_sane(m->l, &m->pgm[i].pg, r);
+	return n;
 }
 
 long zdx_map_build(const struct zdx_model *m, struct zdx_run **out)

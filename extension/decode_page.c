@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "zdx/page.h"
+#include "zdx/field.h"
 
 static int all_bytes(const unsigned char *raw, long n, unsigned char b)
 {
@@ -20,34 +21,46 @@ static int all_bytes(const unsigned char *raw, long n, unsigned char b)
 
 int zdx_flags_zone(const struct zdx_layout *l, uint64_t flags)
 {
-	if (!l->zones_width)
+	if (!l->zones_width || l->zones_pgshift < 0 || l->zones_pgshift + l->zones_width > 64)
 		return 0;
 	return (int)((flags >> l->zones_pgshift) & ((1ULL << l->zones_width) - 1));
 }
 
 int zdx_flags_node(const struct zdx_layout *l, uint64_t flags)
 {
-	if (!l->nodes_width)
+	if (!l->nodes_width || l->nodes_pgshift < 0 || l->nodes_pgshift + l->nodes_width > 64)
 		return 0;
 	return (int)((flags >> l->nodes_pgshift) & ((1ULL << l->nodes_width) - 1));
 }
 
+/* A word of the struct page; a member this kernel lacks (or that lies
+ * outside sz_page) is marked unknown instead of read out of bounds. */
+static uint64_t page_word(const struct zdx_layout *l, const unsigned char *raw, long off,
+			  unsigned width, unsigned bit, struct zdx_page *p)
+{
+	uint64_t v;
+
+	if (zdx_field(raw, l->sz_page > 0 ? (unsigned long)l->sz_page : 0, off, width, &v))
+		p->unknown |= bit;
+	return v;
+}
+
 void zdx_page_decode(const struct zdx_layout *l, const unsigned char *raw, struct zdx_page *p)
 {
-	uint32_t rc;
-
 	memset(p, 0, sizeof(*p));
-	memcpy(&p->flags, raw + l->off_page_flags, 8);
-	memcpy(&p->pgmap_word, raw + l->off_page_pgmap, 8);
-	memcpy(&p->mapping, raw + l->off_page_mapping, 8);
-	memcpy(&rc, raw + l->off_page_refcount, 4);
-	p->refcount = (int)rc;
+	p->flags = page_word(l, raw, l->off_page_flags, 8, ZDX_PF_FLAGS, p);
+	p->pgmap_word = page_word(l, raw, l->off_page_pgmap, 8, ZDX_PF_PGMAP, p);
+	p->mapping = page_word(l, raw, l->off_page_mapping, 8, ZDX_PF_MAPPING, p);
+	p->refcount = (int)(uint32_t)page_word(l, raw, l->off_page_refcount, 4, ZDX_PF_REFCOUNT, p);
 	p->zone = zdx_flags_zone(l, p->flags);
 	p->node = zdx_flags_node(l, p->flags);
-	p->reserved = l->pg_reserved >= 0 && (p->flags >> l->pg_reserved) & 1;
-	p->tail = l->off_page_compound_head == l->off_page_pgmap && (p->pgmap_word & 1);
+	p->reserved = l->pg_reserved >= 0 && l->pg_reserved < 64 && (p->flags >> l->pg_reserved) & 1;
+	p->tail = l->off_page_compound_head >= 0 &&
+		  l->off_page_compound_head == l->off_page_pgmap && (p->pgmap_word & 1);
 
-	if (all_bytes(raw, l->sz_page, 0xff))
+	if (p->unknown & ZDX_PF_FLAGS)
+		p->state = ZDX_PAGE_UNDECODABLE;
+	else if (all_bytes(raw, l->sz_page, 0xff))
 		p->state = ZDX_PAGE_POISON;
 	else if (all_bytes(raw, l->sz_page, 0xfd))
 		p->state = ZDX_PAGE_UNUSED_FILL;
@@ -66,6 +79,7 @@ const char *zdx_page_state_name(enum zdx_page_state s)
 	case ZDX_PAGE_POISON:      return "poisoned (all 0xff)";
 	case ZDX_PAGE_UNUSED_FILL: return "unused-vmemmap fill (all 0xfd)";
 	case ZDX_PAGE_ZERO:        return "all zero";
+	case ZDX_PAGE_UNDECODABLE: return "undecodable (this kernel's layout has no usable page.flags)";
 	default:                   return "garbage (zone or node out of range, or a node without memory)";
 	}
 }

@@ -1,178 +1,220 @@
 /*
- * Parse crash's `bt` output (frames, the exception frame's registers) and
- * the kernel log's last oops report.  Formats are crash's and the kernel's
- * (arch/x86/mm/fault.c, arch/x86/kernel/traps.c, mm/debug.c).
+ * Which report and which exception frame a panic is about (pure).
+ *
+ * The report: the last fault, BUG, WARN or lockup the kernel printed on the
+ * panicking CPU (else the last one anywhere); a lockup names the CPU that
+ * did the work ("CPU#N stuck", "on cpu N"), which may not be the panicking
+ * one.  The frame: among the exception frames crash found on that CPU's
+ * task, the one whose RIP is the report's "RIP: func+off" line, else the
+ * innermost one crash did not call bogus; never a bogus or user-mode one.
+ * With no such frame, the report's own registers stand in.
  */
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "zdx/panic.h"
 
-static const struct { const char *name; int reg; } bt_regs[] = {
-	{ "RAX", ZDX_RAX }, { "RBX", ZDX_RBX }, { "RCX", ZDX_RCX }, { "RDX", ZDX_RDX },
-	{ "RSI", ZDX_RSI }, { "RDI", ZDX_RDI }, { "RBP", ZDX_RBP }, { "RSP", ZDX_RSP },
-	{ "R8", ZDX_R8 }, { "R9", ZDX_R9 }, { "R10", ZDX_R10 }, { "R11", ZDX_R11 },
-	{ "R12", ZDX_R12 }, { "R13", ZDX_R13 }, { "R14", ZDX_R14 }, { "R15", ZDX_R15 },
-	{ "RIP", ZDX_RIP },
-};
-
-/* "RAX: ffff...  RBX: 0000..." → registers. */
-static void parse_reg_line(const char *line, struct zdx_regs *r)
+const char *zdx_ctx_name(enum zdx_ctx c)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(bt_regs) / sizeof(bt_regs[0]); i++) {
-		char key[8];
-		const char *p = line;
-		size_t k;
-
-		snprintf(key, sizeof(key), "%s:", bt_regs[i].name);
-		k = strlen(key);
-		while ((p = strstr(p, key))) {
-			/* whole word: "R8:" must not match inside "ORIG_RAX:" etc. */
-			if (p == line || p[-1] == ' ') {
-				zdx_regs_set(r, bt_regs[i].reg, strtoull(p + k, NULL, 16));
-				break;
-			}
-			p += k;
-		}
-	}
+	static const char *const name[] = {
+		"unknown", "process context", "softirq", "hardirq", "NMI",
+		"exception stack", "user mode",
+	};
+	return c <= ZDX_CTX_USER ? name[c] : "?";
 }
 
-/* " #7 [ffffc90000d3bc50] func at ffffffff81a00aa6 [module]" */
-static int parse_frame_line(const char *line, struct zdx_frame *f)
+const char *zdx_rep_kind_name(enum zdx_rep_kind k)
 {
-	char func[64], mod[40] = "";
-	unsigned long long sp, pc;
-	int n;
-
-	memset(f, 0, sizeof(*f));
-	if (sscanf(line, " #%*d [%llx] %63s at %llx %n", &sp, func, &pc, &n) < 3)
-		return -1;
-	sscanf(line + n, "[%31[^]]]", mod);
-	snprintf(f->func, sizeof(f->func), "%s", func);
-	snprintf(f->module, sizeof(f->module), "%s", mod);
-	f->sp = sp;
-	f->pc = pc;
-	return 0;
+	static const char *const name[] = {
+		"page fault", "general protection fault", "BUG", "WARN", "soft lockup",
+		"hard lockup", "NMI backtrace", "panic",
+	};
+	return k <= ZDX_REP_PANIC ? name[k] : "?";
 }
 
-void zdx_panic_parse_bt(const char *text, struct zdx_panic *p)
+static int is_problem(const struct zdx_report *r)
 {
-	const char *line = text;
-
-	p->exc_frame = -1;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		char buf[512], *ex;
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, line, len);
-		buf[len] = 0;
-		if ((ex = strstr(buf, "[exception RIP: "))) {
-			char *plus;
-
-			p->have_exception = 1;
-			memset(&p->regs, 0, sizeof(p->regs));
-			snprintf(p->exc_func, sizeof(p->exc_func), "%s", ex + 16);
-			if ((plus = strchr(p->exc_func, '+'))) {
-				p->exc_off = strtoull(plus + 1, NULL, 10);   /* crash prints decimal */
-				*plus = 0;
-			}
-			strtok(p->exc_func, "]");
-			p->exc_frame = p->nframes;
-		} else if (p->have_exception && p->exc_frame == p->nframes &&
-			   strchr(buf, ':') && !strstr(buf, " #")) {
-			parse_reg_line(buf, &p->regs);
-		} else if (p->nframes < ZDX_MAX_FRAMES &&
-			   parse_frame_line(buf, &p->frame[p->nframes]) == 0) {
-			p->nframes++;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
+	return r->kind != ZDX_REP_NMI_BT && r->kind != ZDX_REP_PANIC;
 }
 
-/* The value after a marker, e.g. "address: " → 0xffffea0001800040. */
-static int value_after(const char *line, const char *marker, uint64_t *v)
+/* Is report i part of the panic (see panic.h)? */
+static int in_panic_episode(const struct zdx_panic *p, int i)
 {
-	const char *p = strstr(line, marker);
-	char *end;
+	int k;
 
-	if (!p)
+	for (k = p->nrep - 1; k >= 0 && p->rep[k].kind != ZDX_REP_PANIC; k--)
+		;
+	if (k < 0)
+		return p->rep[i].episode == p->cur_episode;
+	if (i > k)
 		return 0;
-	*v = strtoull(p + strlen(marker), &end, 16);
-	return end != p + strlen(marker);
+	return p->rep[i].episode == p->rep[k].episode ||
+	       (p->rep[k].connected && p->rep[i].episode == p->rep[k].episode - 1);
 }
 
-/* "page:ffffea0001800040 refcount:1 mapcount:0 mapping:... index:0x0 pfn:0x60001" */
-static void parse_dump_page(const char *line, struct zdx_panic *p)
+int zdx_panic_subject_cpu(const struct zdx_panic *p, int panic_cpu, int *rep)
 {
-	const char *s = strstr(line, "page:");
-	uint64_t page, pfn;
+	int i, best = -1;
 
-	if (!s || (s > line && s[-1] != ' ' && s[-1] != ']') || p->ndump_page >= ZDX_MAX_DUMP_PAGES)
-		return;
-	if (!value_after(s, "page:", &page) || page < 0xffff000000000000ULL)
-		return;
-	p->dump_page[p->ndump_page].page = page;
-	p->dump_page[p->ndump_page].have_pfn = value_after(s, " pfn:", &pfn);
-	p->dump_page[p->ndump_page].pfn = pfn;
-	p->ndump_page++;
+	for (i = 0; i < p->nrep; i++)
+		if (is_problem(&p->rep[i]) && in_panic_episode(p, i) &&
+		    (p->rep[i].cpu == panic_cpu || p->rep[i].cpu < 0 || panic_cpu < 0))
+			best = i;
+	if (best < 0)
+		for (i = 0; i < p->nrep; i++)
+			if (is_problem(&p->rep[i]) && in_panic_episode(p, i))
+				best = i;
+	*rep = best;
+	if (best < 0)
+		return -1;
+	return p->rep[best].subject_cpu >= 0 ? p->rep[best].subject_cpu : p->rep[best].cpu;
 }
 
-/* A new oops starts: forget what an earlier one said. */
-static void oops_start(struct zdx_panic *p, const char *line)
+/* The context the code at exception frame x ran in: the stack it ran on,
+ * and on the IRQ or a task stack whether a softirq entry is among its
+ * callers (the kernel keeps those functions in their own text section). */
+static enum zdx_ctx exc_ctx(const struct zdx_bt *b, const struct zdx_exc *x)
 {
-	const char *s = strstr(line, "] ");
+	const char *seg = b->seg[x->seg].name;
+	int i;
 
-	p->have_fault_addr = p->gpf = p->bug = 0;
-	p->bug_at[0] = 0;
-	p->ndump_page = 0;
-	snprintf(p->oops, sizeof(p->oops), "%.159s", s ? s + 2 : line);
+	if (x->user)
+		return ZDX_CTX_USER;
+	for (i = x->frame; i < b->nframes && b->frame[i].seg == x->seg; i++)
+		if (b->frame[i].softirq_entry)
+			return ZDX_CTX_SOFTIRQ;
+	if (strstr(seg, "IRQ"))
+		return ZDX_CTX_HARDIRQ;
+	if (strstr(seg, "NMI"))
+		return ZDX_CTX_NMI;
+	if (strstr(seg, "exception") || strstr(seg, "trampoline"))
+		return ZDX_CTX_EXCSTACK;
+	return ZDX_CTX_TASK;
 }
 
-static void parse_log_line(const char *line, struct zdx_panic *p)
+static int usable(const struct zdx_exc *x)
 {
-	const char *s;
+	return !x->bogus && !x->user;
+}
 
-	if (strstr(line, "BUG: unable to handle page fault for address: ")) {
-		oops_start(p, line);
-		p->have_fault_addr = value_after(line, "for address: ", &p->fault_addr);
-	} else if (strstr(line, "BUG: kernel NULL pointer dereference, address: ")) {
-		oops_start(p, line);
-		p->have_fault_addr = value_after(line, "address: ", &p->fault_addr);
-	} else if (strstr(line, "general protection fault")) {
-		oops_start(p, line);
-		p->gpf = 1;
-		p->have_fault_addr = value_after(line, "non-canonical address 0x", &p->fault_addr);
-	} else if ((s = strstr(line, "kernel BUG at "))) {
-		oops_start(p, line);
-		p->bug = 1;
-		snprintf(p->bug_at, sizeof(p->bug_at), "%s", s + 14);
-		strtok(p->bug_at, "!");
-	} else if (strstr(line, "invalid opcode: ") && !p->bug) {
-		p->bug = 1;
-	} else {
-		parse_dump_page(line, p);
+/* The report whose registers describe the subject CPU's code: the
+ * deciding report's own, else an NMI backtrace of that CPU after it. */
+static int regs_report(const struct zdx_panic *p, int drep, int cpu)
+{
+	int i;
+
+	if (drep < 0)
+		return -1;
+	if (p->rep[drep].have_rip || p->rep[drep].regs.valid)
+		return drep;
+	for (i = drep + 1; i < p->nrep; i++)
+		if (p->rep[i].kind == ZDX_REP_NMI_BT && p->rep[i].subject_cpu == cpu &&
+		    (p->rep[i].have_rip || p->rep[i].regs.valid))
+			return i;
+	return -1;
+}
+
+static void compare(struct zdx_panic *p, const struct zdx_regs *bt, const struct zdx_regs *log)
+{
+	int reg;
+
+	for (reg = 0; reg < ZDX_RIP; reg++) {
+		if (!(bt->valid >> reg & 1) || !(log->valid >> reg & 1))
+			continue;
+		p->compared++;
+		if (bt->r[reg] != log->r[reg])
+			p->disagree |= 1u << reg;
 	}
 }
 
-void zdx_panic_parse_log(const char *text, struct zdx_panic *p)
+static void set_report_facts(struct zdx_panic *p, const struct zdx_report *r)
 {
-	const char *line = text;
+	snprintf(p->oops, sizeof(p->oops), "%s", r->head);
+	p->have_fault_addr = r->have_fault_addr;
+	p->fault_addr = r->fault_addr;
+	p->gpf = r->kind == ZDX_REP_GPF;
+	p->bug = r->kind == ZDX_REP_BUG;
+	snprintf(p->bug_at, sizeof(p->bug_at), "%s", r->bug_at);
+}
 
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		char buf[512];
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
+{
+	const struct zdx_report *r, *lr;
+	struct zdx_bt *b;
+	int cpu, i, pass, matched = 0;
 
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, line, len);
-		buf[len] = 0;
-		parse_log_line(buf, p);
-		line = nl ? nl + 1 : NULL;
+	/* the decision fields run from panic_cpu to the end: start afresh */
+	memset(&p->panic_cpu, 0, sizeof(*p) - offsetof(struct zdx_panic, panic_cpu));
+	p->panic_cpu = panic_cpu >= 0 ? panic_cpu : p->bt.cpu;
+	cpu = zdx_panic_subject_cpu(p, p->panic_cpu, &p->drep);
+	p->subject_cpu = cpu >= 0 ? cpu : p->panic_cpu;
+	/* a report about another CPU is read on that CPU's bt, or, without
+	 * it, from the log alone: never from the panicking task's frames */
+	b = cpu >= 0 && cpu != (p->bt.cpu >= 0 ? p->bt.cpu : p->panic_cpu) ? &p->other : &p->bt;
+	p->dbt = b;
+	p->dexc = -1;
+	p->dregs_rep = regs_report(p, p->drep, cpu);
+	r = p->drep >= 0 ? &p->rep[p->drep] : NULL;
+	lr = p->dregs_rep >= 0 ? &p->rep[p->dregs_rep] : NULL;
+	for (i = 0; i < p->bt.nexc; i++)
+		p->bt.exc[i].ctx = exc_ctx(&p->bt, &p->bt.exc[i]);
+	for (i = 0; i < p->other.nexc; i++)
+		p->other.exc[i].ctx = exc_ctx(&p->other, &p->other.exc[i]);
+	if (r)
+		set_report_facts(p, r);
+
+	/* the frame whose RIP is the log's RIP line */
+	for (i = 0; lr && lr->have_rip && i < b->nexc; i++)
+		if (usable(&b->exc[i]) && !strcmp(b->exc[i].func, lr->rip_func) &&
+		    b->exc[i].off == lr->rip_off) {
+			p->dexc = i;
+			matched = 1;
+			snprintf(p->why, sizeof(p->why), "its RIP %s+%#llx is the RIP line of the log's "
+				 "%s report on CPU %d", lr->rip_func, (unsigned long long)lr->rip_off,
+				 zdx_rep_kind_name(lr->kind), lr->cpu >= 0 ? lr->cpu : cpu);
+			break;
+		}
+	/* else the innermost real exception frame; the CPU's registers at
+	 * dump time (for the panic task, the panic path itself) only when
+	 * there is nothing else and a report says something went wrong: a
+	 * direct panic() has no faulting code */
+	for (pass = 0; pass < (r || b != &p->bt ? 2 : 1) && p->dexc < 0; pass++)
+		for (i = 0; p->dexc < 0 && i < b->nexc; i++)
+			if (usable(&b->exc[i]) && (pass || !b->exc[i].at_dump)) {
+				p->dexc = i;
+				snprintf(p->why, sizeof(p->why), "innermost %s crash did not flag as "
+					 "bogus%s", b->exc[i].at_dump ? "register set (the CPU's at dump time)"
+					 : "exception frame", lr && lr->have_rip
+					 ? " (no frame has the log's RIP line)"
+					 : " (the log has no RIP line for this CPU)");
+			}
+
+	if (p->dexc >= 0) {
+		const struct zdx_exc *x = &b->exc[p->dexc];
+
+		p->have_exception = 1;
+		p->regs = x->regs;
+		p->ctx = x->ctx;
+		/* the log's name when the log and crash agree on the frame */
+		snprintf(p->exc_func, sizeof(p->exc_func), "%s", matched ? lr->rip_func
+			 : x->func[0] ? x->func : x->rip_text);
+		p->exc_off = x->off;
+		if (lr)
+			compare(p, &x->regs, &lr->regs);
+	} else if (lr && lr->have_rip) {
+		p->have_exception = p->regs_from_log = 1;
+		p->regs = lr->regs;
+		if (lr->rip_addr)
+			zdx_regs_set(&p->regs, ZDX_RIP, lr->rip_addr);
+		snprintf(p->exc_func, sizeof(p->exc_func), "%s", lr->rip_func);
+		p->exc_off = lr->rip_off;
+		p->ctx = !strcmp(lr->trace_ctx, "IRQ") ? ZDX_CTX_HARDIRQ
+			 : !strcmp(lr->trace_ctx, "NMI") ? ZDX_CTX_NMI
+			 : !strcmp(lr->trace_ctx, "TASK") ? ZDX_CTX_TASK : ZDX_CTX_UNKNOWN;
+		snprintf(p->why, sizeof(p->why), "no usable exception frame in crash's bt of CPU %d: "
+			 "registers from the log's %s report", cpu, zdx_rep_kind_name(lr->kind));
+	} else {
+		snprintf(p->why, sizeof(p->why), "no usable exception frame in crash's bt and no "
+			 "register dump in the log");
 	}
 }

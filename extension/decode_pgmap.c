@@ -10,40 +10,33 @@
  */
 #include <string.h>
 #include "zdx/pgmap.h"
+#include "zdx/field.h"
 
-static uint64_t rd(const unsigned char *raw, unsigned long len, long off, int size)
-{
-	uint64_t v = 0;
-
-	if (off < 0 || (unsigned long)off + size > len)
-		return 0;
-	memcpy(&v, raw + off, size);
-	return v;
-}
+/* Pointers, unsigned long and u64 fields are 8 bytes on x86_64; enum
+ * memory_type, flags and nr_range are 4.  Offsets come from the layout. */
 
 unsigned long zdx_pgmap_size(const struct zdx_layout *l, int nr_range)
 {
 	if (!l->pgmap_has_ranges || nr_range <= 1)
 		return l->sz_dev_pagemap;
-	return l->off_pgmap_range + (unsigned long)nr_range * l->sz_range;
+	return zdx_field_end(l->off_pgmap_range, (long)nr_range * l->sz_range);
 }
 
 static void decode_altmap(const struct zdx_layout *l, const unsigned char *raw,
 			  unsigned long len, struct zdx_pgmap *pg)
 {
 	struct zdx_altmap *a = &pg->altmap;
-	long o = l->off_pgmap_altmap;
 	uint64_t first, pages, align_pages;
 
-	a->base_pfn = rd(raw, len, o + l->off_altmap_base_pfn, 8);
+	a->base_pfn = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_base_pfn, 8);
 	a->has_end_pfn = l->off_altmap_end_pfn >= 0;
-	a->end_pfn = a->has_end_pfn ? rd(raw, len, o + l->off_altmap_end_pfn, 8) : 0;
-	a->reserve = rd(raw, len, o + l->off_altmap_reserve, 8);
-	a->free = rd(raw, len, o + l->off_altmap_free, 8);
-	a->align = rd(raw, len, o + l->off_altmap_align, 8);
-	a->alloc = rd(raw, len, o + l->off_altmap_alloc, 8);
+	a->end_pfn = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_end_pfn, 8);
+	a->reserve = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_reserve, 8);
+	a->free = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_free, 8);
+	a->align = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_align, 8);
+	a->alloc = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_alloc, 8);
 
-	if (pg->nr_range < 1 || !a->free)
+	if (pg->nr_range < 1 || !a->free || !zdx_pgmap_range_sane(l, pg, 0))
 		return;
 	first = zdx_pgmap_range_first_pfn(l, pg, 0);
 	pages = zdx_pgmap_range_end_pfn(l, pg, 0) - first;
@@ -61,30 +54,45 @@ int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned c
 
 	memset(pg, 0, sizeof(*pg));
 	pg->addr = addr;
-	pg->type = (int)rd(raw, len, l->off_pgmap_type, 4);
+	pg->type = (int)zdx_field_in(raw, len, 0, l->off_pgmap_type, 4);
 	pg->type_name = pg->type >= 0 && pg->type < l->nr_memtypes && l->memtype_name[pg->type][0]
 			? l->memtype_name[pg->type] : "unknown";
-	pg->flags = (unsigned)rd(raw, len, l->off_pgmap_flags, 4);
-	pg->vmemmap_shift = rd(raw, len, l->off_pgmap_vmemmap_shift, 8);
-	pg->ops = rd(raw, len, l->off_pgmap_ops, 8);
-	pg->owner = rd(raw, len, l->off_pgmap_owner, 8);
-	pg->ref = l->pgmap_ref_is_pointer ? rd(raw, len, l->off_pgmap_ref, 8)
-					  : addr + l->off_pgmap_ref;
-	pg->nr_range = l->pgmap_has_ranges ? (int)rd(raw, len, l->off_pgmap_nr_range, 4) : 1;
+	pg->flags = (unsigned)zdx_field_in(raw, len, 0, l->off_pgmap_flags, 4);
+	pg->vmemmap_shift = zdx_field_in(raw, len, 0, l->off_pgmap_vmemmap_shift, 8);
+	pg->ops = zdx_field_in(raw, len, 0, l->off_pgmap_ops, 8);
+	pg->owner = zdx_field_in(raw, len, 0, l->off_pgmap_owner, 8);
+	pg->ref = l->pgmap_ref_is_pointer ? zdx_field_in(raw, len, 0, l->off_pgmap_ref, 8)
+					  : zdx_field_addr(addr, l->off_pgmap_ref);
+	pg->nr_range = 1;
+	if (l->pgmap_has_ranges)
+		pg->nr_range = (int)zdx_field_in(raw, len, 0, l->off_pgmap_nr_range, 4);
 	if (pg->nr_range < 1 || pg->nr_range > ZDX_PGMAP_MAX_RANGES)
 		return -1;
 	if (zdx_pgmap_size(l, pg->nr_range) > len)
 		return -1;
 	for (i = 0; i < pg->nr_range; i++) {
-		long o = l->off_pgmap_range + i * l->sz_range;
+		long o = zdx_field_off(l->off_pgmap_range, i * l->sz_range);
 
-		pg->range[i].start = rd(raw, len, o + l->off_range_start, 8);
-		pg->range[i].end = rd(raw, len, o + l->off_range_end, 8);
+		if (zdx_field(raw, len, zdx_field_off(o, l->off_range_start), 8, &pg->range[i].start) ||
+		    zdx_field(raw, len, zdx_field_off(o, l->off_range_end), 8, &pg->range[i].end))
+			return -1;       /* a pgmap without its range says nothing */
 		if (pg->range[i].end < pg->range[i].start)
 			return -1;
 	}
 	decode_altmap(l, raw, len, pg);
 	return 0;
+}
+
+/* A range read from a corrupt pgmap can end near 2^64: only ranges inside
+ * the physical address space the kernel can address (MAX_PHYSMEM_BITS)
+ * are facts; the others are reported, never walked. */
+int zdx_pgmap_range_sane(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i)
+{
+	uint64_t end = pg->range[i].end;
+
+	if (end < pg->range[i].start)
+		return 0;
+	return l->max_physmem_bits >= 64 || !(end >> l->max_physmem_bits);
 }
 
 uint64_t zdx_pgmap_range_first_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i)
@@ -120,7 +128,8 @@ enum zdx_pgmap_region zdx_pgmap_region_of(const struct zdx_layout *l, const stru
 	int i;
 
 	for (i = 0; i < pg->nr_range; i++) {
-		if (pfn < zdx_pgmap_range_first_pfn(l, pg, i) ||
+		if (!zdx_pgmap_range_sane(l, pg, i) ||
+		    pfn < zdx_pgmap_range_first_pfn(l, pg, i) ||
 		    pfn >= zdx_pgmap_range_end_pfn(l, pg, i))
 			continue;
 		if (i == 0 && pg->altmap.valid) {

@@ -8,36 +8,37 @@
 #include <string.h>
 #include <stdio.h>
 #include "zdx/section.h"
+#include "zdx/field.h"
 
-static uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
+/* The layout promises raw holds sz_mem_section bytes; a member absent from
+ * it (or beyond it) decodes as an empty section word, never a wild read. */
 void zdx_section_decode(const struct zdx_layout *l, unsigned long nr,
 			const unsigned char *raw, struct zdx_section *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->nr = nr;
-	s->coded = rd64(raw + l->off_ms_section_mem_map);
+	/* section_mem_map and usage are pointer-sized: 8 bytes on x86_64. */
+	s->coded = zdx_field_or0(raw, l->sz_mem_section, l->off_ms_section_mem_map, 8);
 	s->flags = s->coded & zdx_section_mask(l);
 	s->map_base = s->coded & ~zdx_section_mask(l);
-	s->usage = l->off_ms_usage >= 0 ? rd64(raw + l->off_ms_usage) : 0;
+	s->usage = zdx_field_or0(raw, l->sz_mem_section, l->off_ms_usage, 8);
 	s->usage_state = ZDX_USAGE_NONE;
 }
 
 void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
-			   const unsigned char *usage_raw)
+			   const unsigned char *usage_raw, unsigned long len)
 {
 	long n = l->sz_usage_subsection_map;
 
 	if (n > (long)sizeof(s->subsection_map))
 		n = sizeof(s->subsection_map);
-	memset(s->subsection_map, 0, sizeof(s->subsection_map));
-	memcpy(s->subsection_map, usage_raw + l->off_usage_subsection_map, n);
+	if (n <= 0 || zdx_field_bytes(usage_raw, len, l->off_usage_subsection_map,
+				      s->subsection_map, (unsigned long)n)) {
+		memset(s->subsection_map, 0, sizeof(s->subsection_map));
+		s->usage_state = ZDX_USAGE_MISSING;   /* known to exist, not readable */
+		return;
+	}
+	memset((unsigned char *)s->subsection_map + n, 0, sizeof(s->subsection_map) - n);
 	s->usage_state = ZDX_USAGE_OK;
 }
 

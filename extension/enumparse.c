@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include "zdx/enumparse.h"
 
 int zdx_enum_parse(const char *text, char *names, int namesz, int max)
@@ -33,10 +35,13 @@ int zdx_enum_parse(const char *text, char *names, int namesz, int max)
 		if (p < end && *p == '=') {
 			char *q;
 
+			errno = 0;
 			val = strtol(p + 1, &q, 0);
-			if (q == p + 1)
+			if (q == p + 1 || errno == ERANGE)
 				return -1;
 			p = q;
+		} else if (n && val == LONG_MIN) {
+			return -1;       /* the previous enumerator was LONG_MAX: no next value */
 		}
 		if (val >= 0 && val < max && !names[val * namesz]) {
 			size_t len = (size_t)(e - s) < (size_t)namesz - 1 ? (size_t)(e - s) : (size_t)namesz - 1;
@@ -44,7 +49,9 @@ int zdx_enum_parse(const char *text, char *names, int namesz, int max)
 			memcpy(names + val * namesz, s, len);
 		}
 		n++;
-		val++;
+		/* C gives the next enumerator val + 1; wrap in unsigned (defined)
+		 * and let LONG_MIN mark "no next value" above. */
+		val = (long)((unsigned long)val + 1);
 	}
 	return n;
 }

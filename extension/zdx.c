@@ -1,14 +1,17 @@
 /*
  * zdx: ZONE_DEVICE post-mortem analysis for crash.
- * This file registers the `zdx` command, dispatches its subcommands, and
- * holds crash's help text for it.
+ * This file registers the `zdx` command with crash, holds crash's help text
+ * for it, and dispatches its subcommands (extension/cmd_*.c).  Nothing
+ * else: argument helpers are in args.c, model queries in crash_model.c.
  */
 #include "defs.h"
 #include <string.h>
 #include "zdx/crash_glue.h"
 #include "zdx/commands.h"
+#include "zdx/verdicts.h"
 
 static void cmd_zdx(void);
+static char help_verdicts[256];    /* filled from zdx/verdicts.h at load */
 
 static char *help_zdx[] = {
 	"zdx",
@@ -23,8 +26,8 @@ static char *help_zdx[] = {
 	"       zdx report [-j] [-m MODULE_DIR]...",
 	"  zdx rebuilds, from the dump alone, who owns every pfn and which struct",
 	"  pages can be trusted on machines with ZONE_DEVICE memory (fsdax/devdax",
-	"  pmem, device-private, p2pdma).  Offsets, enum values and flag bits come",
-	"  from this kernel's debuginfo and VMCOREINFO.",
+	"  pmem, device-private, p2pdma), x86_64.  Struct offsets and sizes and enum",
+	"  values come from this kernel's debuginfo and VMCOREINFO.",
 	"",
 	"  sections  every present mem_section (-a: every initialised one): number,",
 	"            pfn range, flags (P present, M has memmap, O online, E early,",
@@ -52,12 +55,12 @@ static char *help_zdx[] = {
 	"            pages and pfns come from the oops' fault address, the exception",
 	"            registers, dump_page() output, the struct page holding a faulting",
 	"            garbage value, and DWARF variables (struct page *, pfn) at the",
-	"            faulting pc and its callers.  Prints a verdict (altmap-metadata,",
-	"            zone-device-page, mixed-section, no-memmap, offline-memory,",
-	"            unrelated, undetermined), its confidence, the evidence with the",
-	"            crash command that shows each piece, why the kernel allowed it",
-	"            and the fix.  -m DIR (or ZDX_MODULE_PATH) is where module .ko",
-	"            files with debuginfo are searched.",
+	"            faulting pc and its callers.  Prints a verdict, its confidence,",
+	"            the evidence with the crash command that shows each piece, why",
+	"            the kernel allowed it and the fix.  The verdicts:",
+	help_verdicts,
+	"            -m DIR (or ZDX_MODULE_PATH) is where module .ko files with",
+	"            debuginfo are searched.",
 	"  dumpcheck does this dump hold what the analysis needs?  Per class",
 	"            (mem_section roots and usage blocks, dev_pagemaps, the memmap of",
 	"            each RAM zone, the memmap of each pgmap on the device and in RAM,",
@@ -120,8 +123,35 @@ static void cmd_zdx(void)
 	cmd_usage(pc->curcmd, SYNOPSIS);
 }
 
+/* The verdict words, wrapped under the help's 12-column indent. */
+static void fill_help_verdicts(void)
+{
+	static const char *const words[] = {
+#define WORD(id, word, device) word,
+		ZDX_VERDICT_LIST(WORD)
+#undef WORD
+		ZDX_NO_VERDICT,
+	};
+	size_t i, n = sizeof(words) / sizeof(words[0]), used = 0, col = 0;
+
+	for (i = 0; i < n && used < sizeof(help_verdicts); i++) {
+		if (!col || col + strlen(words[i]) + 2 > 76) {
+			if (used && help_verdicts[used - 1] == ' ')
+				used--;         /* no trailing blank before the break */
+			used += snprintf(help_verdicts + used, sizeof(help_verdicts) - used, "%s%12s",
+					 col ? "\n" : "", "");
+			col = 12;
+		}
+		if (used < sizeof(help_verdicts))
+			used += snprintf(help_verdicts + used, sizeof(help_verdicts) - used, "%s%s",
+					 words[i], i + 1 < n ? ", " : ".");
+		col += strlen(words[i]) + 2;
+	}
+}
+
 void __attribute__((constructor)) zdx_init(void)
 {
+	fill_help_verdicts();
 	register_extension(command_table);
 }
 
@@ -130,52 +160,4 @@ void __attribute__((destructor)) zdx_fini(void)
 {
 	zdx_model_forget();
 	zdx_layout_forget();
-}
-
-int zdx_take_flag(int *argc, char **argv, const char *flag)
-{
-	int i, found = 0;
-
-	for (i = 1; i < *argc; ) {
-		if (!strcmp(argv[i], flag)) {
-			memmove(&argv[i], &argv[i + 1], (*argc - i) * sizeof(*argv));
-			(*argc)--;
-			found = 1;
-		} else {
-			i++;
-		}
-	}
-	return found;
-}
-
-int zdx_parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!s || !*s)
-		return -1;
-	*v = strtoull(s, &end, 0);
-	if (*end == 0)
-		return 0;
-	/* crash users type bare hex addresses: ffffea0001800000 */
-	*v = strtoull(s, &end, 16);
-	return *end ? -1 : 0;
-}
-
-const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n)
-{
-	const struct zdx_model *m = zdx_model();
-	uint64_t paddr;
-	int pg;
-
-	if (!m || zdx_kvtop(vaddr, &paddr)) {
-		snprintf(buf, n, "?");
-		return buf;
-	}
-	pg = zdx_model_pgmap_of(m, paddr >> m->l->page_shift);
-	if (pg < 0)
-		snprintf(buf, n, "ram");
-	else
-		snprintf(buf, n, "dev:%s", m->pgm[pg].owner[0] ? m->pgm[pg].owner : "pgmap");
-	return buf;
 }

@@ -9,16 +9,23 @@ DUMP_TESTS := $(sort $(wildcard tests/dump/test_*))
 FACTORY_TESTS := $(sort $(wildcard tests/factory/test_*.py))
 
 tests/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_OBJS)
-	$(CC) $(CFLAGS) -o $@ $< $(PURE_OBJS) $(LDLIBS_DW)
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -o $@ $< $(PURE_OBJS) $(LDLIBS_DW)
 
 unit: $(UNIT_BINS)
-	@tests/run.sh $(UNIT_BINS) $(FACTORY_TESTS)
+	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) $(FACTORY_TESTS)
+
+# Architecture rules (field readers, the verdict vocabulary): TAP, no build.
+lint:
+	@tests/run.sh tests/lint/lint.py
 
 # check: everything, from a cold machine.  Every tool a dump test uses (each
 # crash, each zdx.so built against it) and the corpus are prerequisites,
 # built (or found in the cache) before any test runs.
-check: deps all $(UNIT_BINS) alt-so dumps
-	@tests/run.sh $(UNIT_BINS) $(FACTORY_TESTS) $(DUMP_TESTS)
+check: deps all $(UNIT_BINS) fuzz-build alt-so dumps
+	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py tests/fuzz/run_short.sh $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:
 	rm -f $(UNIT_BINS)
+
+# Tests of the build itself (dry runs of make).
+BUILD_TESTS := $(sort $(wildcard tests/build/test_*.sh))

@@ -88,7 +88,21 @@ zdx_walker_args() {
         bs=$(cat /sys/devices/system/memory/block_size_bytes)
         p=$((0x$(cat "$blk/phys_index") * ZDX_SECTION_PAGES))
         echo "start_pfn=$(_zdx_hex $p) nr_pages=$((0x$bs >> 12)) pfn=$(_zdx_hex $p)" ;;
-    control)
+    spin-memmap|warn-memmap)
+        # The last memmap-storage pfn, as altmap-memmap.
+        f=$(_zdx_data_pfn "$ns") || return 1
+        r=$(_zdx_ns_range "$ns") || return 1; set -- $r
+        [ $((f - $1)) -gt 2 ] || { _zdx_err "$ns has no memmap on the device (--map=mem?)"; return 1; }
+        echo "start_pfn=$(_zdx_hex $((f - 1))) nr_pages=16 pfn=$(_zdx_hex $((f - 1)))" ;;
+    spin-data|warn-data)
+        f=$(_zdx_data_pfn "$ns") || return 1
+        echo "start_pfn=$(_zdx_hex $f) nr_pages=16 pfn=$(_zdx_hex $f)" ;;
+    spin-control)
+        # Kernel-image pages: online RAM, reserved, never freed.
+        p=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel code$/\1/p' /proc/iomem | head -n 1)
+        [ -n "$p" ] && [ "$p" != 00000000 ] || { _zdx_err "no Kernel code in /proc/iomem"; return 1; }
+        echo "start_pfn=$(_zdx_hex $((0x$p >> 12))) nr_pages=16 pfn=none" ;;
+    control|warn-control)
         # One section of RAM below the namespace, then the namespace.
         r=$(_zdx_ns_range "$ns") || return 1; set -- $r; s=$1; e=$2
         p=$(((s & ~(ZDX_SECTION_PAGES - 1)) - ZDX_SECTION_PAGES))

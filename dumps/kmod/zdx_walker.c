@@ -15,6 +15,12 @@
  *
  * If a walker finishes without faulting, module init fails with -EIO so the
  * guest can tell "did not fault" apart from a panic.
+ *
+ * ctx= runs the walker where real scrubbers and samplers run: a kthread, a
+ * workqueue, a timer (softirq, on an idle CPU or over this busy task), an
+ * hrtimer or irq_work (hardirq).  Module init waits for it.  nest=1 adds a
+ * die notifier that re-reads the page being scanned, so the first fault
+ * faults again while it is being reported.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,10 +36,28 @@
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/workqueue.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/kdebug.h>
+#include <linux/notifier.h>
+#include <linux/cpumask.h>
+#include <linux/smp.h>
 
 static char *mode = "";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, shared-section, subsection-hole, offline, control");
+MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, shared-section, subsection-hole, offline, control, spin-memmap, spin-data, spin-control, warn-memmap, warn-data, warn-control");
+
+static char *ctx = "task";
+module_param(ctx, charp, 0444);
+MODULE_PARM_DESC(ctx, "where it runs: task (module init), kthread, workqueue, timer (softirq on an idle CPU), timer-busy (softirq over this busy task), hrtimer, irq_work (hardirq)");
+
+static bool nest;
+module_param(nest, bool, 0444);
+MODULE_PARM_DESC(nest, "re-read the page being scanned from a die notifier (a fault while reporting the first)");
 
 static unsigned long start_pfn;
 module_param(start_pfn, ulong, 0444);
@@ -43,8 +67,41 @@ static unsigned long nr_pages = 1;
 module_param(nr_pages, ulong, 0444);
 MODULE_PARM_DESC(nr_pages, "number of pfns to walk");
 
+/*
+ * One source for every kernel of the corpus (5.10 .. 7.x): differences are
+ * met by feature tests, never by version numbers.
+ *  - The anon/flags bits of ->mapping were renamed FOLIO_MAPPING_* (6.16).
+ *  - struct page lost ->pgmap (6.15): a ZONE_DEVICE page's pgmap is read
+ *    through page_pgmap(), from the same word.  Kbuild defines
+ *    ZDX_HAVE_PAGE_PGMAP when the kernel's headers declare it (an inline
+ *    function: the preprocessor cannot see it).
+ */
+#ifndef PAGE_MAPPING_ANON
+#define PAGE_MAPPING_ANON	FOLIO_MAPPING_ANON
+#define PAGE_MAPPING_FLAGS	FOLIO_MAPPING_FLAGS
+#endif
+#ifdef ZDX_HAVE_PAGE_PGMAP
+#define zdx_page_pgmap(page)	page_pgmap(page)
+#else
+#define zdx_page_pgmap(page)	((page)->pgmap)
+#endif
+
 /* Bound every walk: a walker must end, faulting or not. */
 #define ZDX_MAX_PAGES	(1UL << 24)	/* 64 GiB of 4 KiB pages */
+/* How long module init waits for a walker it handed to another context. */
+#define ZDX_WAIT	(120 * HZ)
+
+/* The walker runs where it must not sleep (timer, hrtimer, irq_work). */
+static bool zdx_atomic;
+
+static inline void zdx_resched(void)
+{
+	if (!READ_ONCE(zdx_atomic))
+		cond_resched();
+}
+
+/* The page zdx_page_owner_ino() is working on, for the die notifier. */
+static struct page *zdx_cur_page;
 
 /*
  * Resolve the owner of a page the way a page-cache accounting scanner does:
@@ -54,8 +111,12 @@ MODULE_PARM_DESC(nr_pages, "number of pfns to walk");
  */
 static noinline unsigned long zdx_page_owner_ino(struct page *page)
 {
-	struct address_space *mapping = READ_ONCE(page->mapping);
-	unsigned long bits = (unsigned long)mapping;
+	struct address_space *mapping;
+	unsigned long bits;
+
+	WRITE_ONCE(zdx_cur_page, page);
+	mapping = READ_ONCE(page->mapping);
+	bits = (unsigned long)mapping;
 
 	if (!mapping)
 		return 0;
@@ -94,7 +155,7 @@ static noinline int zdx_pagecache_scan(unsigned long start, unsigned long count)
 			nr_owned++;
 			hash ^= ino + pfn;
 		}
-		cond_resched();
+		zdx_resched();
 	}
 	pr_debug("%lu owned pages, hash %lx\n", nr_owned, hash);
 	return -EIO;
@@ -127,7 +188,7 @@ static noinline int zdx_devmap_audit(unsigned long start, unsigned long count)
 		page = pfn_to_page(pfn);
 		if (!is_zone_device_page(page))
 			continue;
-		pgmap = page->pgmap;
+		pgmap = zdx_page_pgmap(page);
 		switch (pgmap->type) {
 		case MEMORY_DEVICE_FS_DAX:
 		case MEMORY_DEVICE_GENERIC:
@@ -146,7 +207,7 @@ static noinline int zdx_devmap_audit(unsigned long start, unsigned long count)
 			 */
 			BUG();
 		}
-		cond_resched();
+		zdx_resched();
 	}
 	pr_debug("%lu dax, %lu private, %lu other\n", nr_dax, nr_private, nr_other);
 	return -EIO;
@@ -238,7 +299,7 @@ static noinline int zdx_section_census(unsigned long start, unsigned long count)
 
 		if (pfn == start || !(pfn & (PAGES_PER_SECTION - 1))) {
 			section_ok = pfn_valid(pfn);
-			cond_resched();
+			zdx_resched();
 		}
 		if (!section_ok)
 			continue;
@@ -275,7 +336,7 @@ static noinline int zdx_account_range(unsigned long start, unsigned long count)
 		if (!page_count(page))
 			nr_free++;
 		if (!(pfn & 1023))
-			cond_resched();
+			zdx_resched();
 	}
 	pr_debug("%lu free pages\n", nr_free);
 	return -EIO;
@@ -320,7 +381,7 @@ static noinline int zdx_online_census(unsigned long start, unsigned long count)
 	unsigned long pfn, end = start + count;
 	struct zdx_census *census;
 
-	census = kzalloc(sizeof(*census), GFP_KERNEL);
+	census = kzalloc(sizeof(*census), READ_ONCE(zdx_atomic) ? GFP_ATOMIC : GFP_KERNEL);
 	if (!census)
 		return -ENOMEM;
 	spin_lock(&zdx_census_lock);
@@ -336,13 +397,98 @@ static noinline int zdx_online_census(unsigned long start, unsigned long count)
 		}
 		census->per_zone[page_zonenum(page)]++;
 		if (!(pfn & 1023))
-			cond_resched();
+			zdx_resched();
 	}
 	zdx_census_publish(census);
 
 	/* Common exit: drop the census from the in-flight list (again). */
 	zdx_census_unlink(census);
 	kfree(census);
+	return -EIO;
+}
+
+/*
+ * Modes spin-memmap, spin-data.  A scrubber that must not touch a page its owner still holds:
+ * under its lock it waits, without sleeping, for each valid page's refcount
+ * to drop to the allocator's 0.  ZONE_DEVICE pages (data, and the altmap
+ * memmap storage, initialised with a reference) never go back to the
+ * allocator: it spins on the first one until the soft-lockup detector
+ * fires (softlockup_panic=1; interrupts stay enabled so its hrtimer can).
+ * No fault: the evidence is the stuck code's registers.  Not for hardirq
+ * contexts: that would be a hard lockup, which QEMU's guests cannot detect.  Mode spin-control runs the same loop over kernel-image pages
+ * (online RAM, reserved with a reference): stuck just the same, on RAM.
+ */
+static DEFINE_SPINLOCK(zdx_scrub_lock);
+
+static noinline int zdx_scrub_wait(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_scrubbed = 0;
+
+	spin_lock(&zdx_scrub_lock);
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		while (page_ref_count(page))
+			cpu_relax();
+		nr_scrubbed++;
+	}
+	spin_unlock(&zdx_scrub_lock);
+	pr_debug("%lu pages scrubbed\n", nr_scrubbed);
+	return -EIO;
+}
+
+/*
+ * Modes warn-memmap, warn-data.  An LRU accountant that asserts every pfn_valid() page lies in
+ * a zone the page allocator manages, with a WARN (then it gives up on the
+ * range).  ZONE_DEVICE manages no pages; with panic_on_warn=1 the WARN on
+ * the first device page (data or altmap memmap storage) is the panic.
+ */
+static noinline int zdx_lru_account(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_lru = 0;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		if (WARN_ON_ONCE(!zone_managed_pages(page_zone(page))))
+			break;
+		if (PageLRU(page))
+			nr_lru++;
+		zdx_resched();
+	}
+	pr_debug("%lu LRU pages\n", nr_lru);
+	return -EIO;
+}
+
+/*
+ * Mode warn-control.  A correct census (pfn_to_online_page(), skips
+ * ZONE_DEVICE) that insists, with a WARN, that its range held nothing but
+ * online RAM.  It never reads a device page's struct page: the WARN is
+ * about its own expectations.
+ */
+static noinline int zdx_online_count(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_used = 0, nr_skipped = 0;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page || is_zone_device_page(page)) {
+			nr_skipped++;
+			continue;
+		}
+		nr_used += !!page_count(page);
+		if (!(pfn & 1023))
+			zdx_resched();
+	}
+	WARN_ON_ONCE(nr_skipped);
+	pr_debug("%lu pages in use\n", nr_used);
 	return -EIO;
 }
 
@@ -359,12 +505,157 @@ static const struct zdx_mode zdx_modes[] = {
 	{ "subsection-hole",	zdx_section_census },
 	{ "offline",		zdx_account_range },
 	{ "control",		zdx_online_census },
+	{ "spin-memmap",	zdx_scrub_wait },
+	{ "spin-data",		zdx_scrub_wait },
+	{ "spin-control",	zdx_scrub_wait },
+	{ "warn-memmap",	zdx_lru_account },
+	{ "warn-data",		zdx_lru_account },
+	{ "warn-control",	zdx_online_count },
 };
+
+/*
+ * Contexts.  The walker runs from the callback of the chosen context and
+ * module init waits for it; a walker that faults never comes back.
+ */
+static const struct zdx_mode *zdx_run_mode;
+static int zdx_run_ret;
+static DECLARE_COMPLETION(zdx_run_done);
+
+static void zdx_run_walk(void)
+{
+	zdx_run_ret = zdx_run_mode->walk(start_pfn, nr_pages);
+	/* all: init's timed wait and zdx_quiesce() both see it */
+	complete_all(&zdx_run_done);
+}
+
+static struct timer_list zdx_timer;
+static struct hrtimer zdx_hrtimer;
+static struct irq_work zdx_irq_work;
+static struct work_struct zdx_work;
+
+static void zdx_timer_fn(struct timer_list *t)
+{
+	zdx_run_walk();
+}
+
+static enum hrtimer_restart zdx_hrtimer_fn(struct hrtimer *t)
+{
+	zdx_run_walk();
+	return HRTIMER_NORESTART;
+}
+
+static void zdx_irq_work_fn(struct irq_work *w)
+{
+	zdx_run_walk();
+}
+
+static void zdx_work_fn(struct work_struct *w)
+{
+	zdx_run_walk();
+}
+
+static int zdx_kthread_fn(void *unused)
+{
+	zdx_run_walk();
+	return 0;
+}
+
+/* The busy task a timer-busy walker interrupts: this CPU, spinning. */
+static noinline void zdx_busy_wait(void)
+{
+	unsigned long deadline = jiffies + ZDX_WAIT;
+
+	while (!completion_done(&zdx_run_done) && time_before(jiffies, deadline))
+		cpu_relax();
+}
+
+/* A crash reporter that adds the owner of the page being scanned to the
+ * oops: on a garbage or unmapped struct page it faults again. */
+static int zdx_die_note(struct notifier_block *nb, unsigned long val, void *data)
+{
+	struct page *page = READ_ONCE(zdx_cur_page);
+
+	if (val == DIE_OOPS && page)
+		pr_emerg("owner %lu\n", zdx_page_owner_ino(page));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block zdx_die_nb = { .notifier_call = zdx_die_note };
+
+/* Wait until no callback of ours runs any more: the module may go. */
+static void zdx_quiesce(void)
+{
+	if (sysfs_streq(ctx, "timer") || sysfs_streq(ctx, "timer-busy"))
+		del_timer_sync(&zdx_timer);
+	else if (sysfs_streq(ctx, "hrtimer"))
+		hrtimer_cancel(&zdx_hrtimer);
+	else if (sysfs_streq(ctx, "irq_work"))
+		irq_work_sync(&zdx_irq_work);
+	else if (sysfs_streq(ctx, "workqueue"))
+		cancel_work_sync(&zdx_work);
+	else
+		wait_for_completion(&zdx_run_done);   /* a kthread cannot be recalled */
+}
+
+static int zdx_run(const struct zdx_mode *m)
+{
+	int cpu;
+
+	zdx_run_mode = m;
+	if (m->walk == zdx_scrub_wait && (sysfs_streq(ctx, "hrtimer") || sysfs_streq(ctx, "irq_work")))
+		return -EINVAL;
+	if (sysfs_streq(ctx, "task"))
+		return m->walk(start_pfn, nr_pages);
+	if (sysfs_streq(ctx, "kthread")) {
+		struct task_struct *t = kthread_run(zdx_kthread_fn, NULL, "zdx_walk");
+
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	} else if (sysfs_streq(ctx, "workqueue")) {
+		INIT_WORK(&zdx_work, zdx_work_fn);
+		queue_work(system_unbound_wq, &zdx_work);
+	} else if (sysfs_streq(ctx, "timer") || sysfs_streq(ctx, "timer-busy")) {
+		WRITE_ONCE(zdx_atomic, true);
+		timer_setup(&zdx_timer, zdx_timer_fn, 0);
+		zdx_timer.expires = jiffies + 1;
+		cpu = get_cpu();
+		if (sysfs_streq(ctx, "timer-busy")) {
+			add_timer_on(&zdx_timer, cpu);
+			zdx_busy_wait();
+			put_cpu();
+		} else {
+			/* another CPU, idle while this task sleeps below */
+			if (cpumask_any_but(cpu_online_mask, cpu) < nr_cpu_ids)
+				cpu = cpumask_any_but(cpu_online_mask, cpu);
+			put_cpu();
+			add_timer_on(&zdx_timer, cpu);
+		}
+	} else if (sysfs_streq(ctx, "hrtimer")) {
+		WRITE_ONCE(zdx_atomic, true);
+		hrtimer_init(&zdx_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		zdx_hrtimer.function = zdx_hrtimer_fn;
+		hrtimer_start(&zdx_hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL);
+	} else if (sysfs_streq(ctx, "irq_work")) {
+		WRITE_ONCE(zdx_atomic, true);
+		init_irq_work(&zdx_irq_work, zdx_irq_work_fn);
+		irq_work_queue(&zdx_irq_work);
+	} else {
+		pr_err("unknown ctx '%s'\n", ctx);
+		return -EINVAL;
+	}
+	if (!wait_for_completion_timeout(&zdx_run_done, ZDX_WAIT)) {
+		pr_err("walker did not finish\n");
+		zdx_quiesce();
+		return -ETIMEDOUT;
+	}
+	zdx_quiesce();
+	return zdx_run_ret;
+}
 
 static int __init zdx_walker_init(void)
 {
 	const struct zdx_mode *m = NULL;
-	int i;
+	int i, ret;
 
 	for (i = 0; i < ARRAY_SIZE(zdx_modes); i++)
 		if (sysfs_streq(mode, zdx_modes[i].name))
@@ -377,7 +668,12 @@ static int __init zdx_walker_init(void)
 		return -EINVAL;
 
 	pr_info("scanning\n");
-	return m->walk(start_pfn, nr_pages);
+	if (nest)
+		register_die_notifier(&zdx_die_nb);
+	ret = zdx_run(m);
+	if (nest)
+		unregister_die_notifier(&zdx_die_nb);
+	return ret;
 }
 
 static void __exit zdx_walker_exit(void)

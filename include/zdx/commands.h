@@ -12,11 +12,7 @@ void zdx_cmd_explain(int argc, char **argv);
 void zdx_cmd_dumpcheck(int argc, char **argv);
 void zdx_cmd_report(int argc, char **argv);
 
-/* Shared: does argv carry -j? (removes it). */
-int zdx_take_flag(int *argc, char **argv, const char *flag);
-/* Parse a number (hex with 0x, or decimal); 0 on success. */
-int zdx_parse_u64(const char *s, uint64_t *v);
-/* Where a kernel virtual address of memmap lives: "ram", "dev:<owner>", "?" */
-const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n);
+/* Every subcommand parses its arguments with these. */
+#include "zdx/args.h"
 
 #endif

@@ -10,7 +10,8 @@ struct zdx_debuginfo {
 	struct zdx_dwarf *dw;     /* close with zdx_dwarf_close() */
 	char path[PATH_MAX];
 	char module[64];          /* "" for the kernel image */
-	char why[256];            /* why no DWARF, when dw is NULL */
+	char why[400];            /* why no DWARF, when dw is NULL */
+	char note[256];           /* which file, when it was not the first choice */
 };
 
 /* Open the DWARF that covers pc: vmlinux, or a module's .ko searched for

@@ -21,6 +21,7 @@ enum zdx_cand_source {
 	ZDX_SRC_DUMP_PAGE,        /* a dump_page() line in the log */
 	ZDX_SRC_GARBAGE_LINK,     /* struct page whose bytes hold the faulting garbage value */
 	ZDX_SRC_REGISTER,         /* an exception-frame register that is a struct page pointer */
+	ZDX_SRC_LOG_REGISTER,     /* the same, from the register dump of the log's report */
 };
 
 enum zdx_cand_kind { ZDX_CAND_PAGE, ZDX_CAND_PFN, ZDX_CAND_PHYS };
@@ -43,6 +44,9 @@ struct zdx_candidate {
 	uint64_t value;           /* as found: page address, pfn or physical address */
 	uint64_t pfn;
 	int frame;                /* DWARF: 0 = the faulting frame, 1.. its callers */
+	int exc;                  /* exception frame it came from (index in the deciding bt), -1 */
+	int support_only;         /* from a context the faulting code interrupted: may
+				     corroborate the cause, never be it */
 	char origin[200];         /* "rbx at walk_x+0x45", "page (rbx) in scan_range()" */
 	char check[96];           /* plain crash command that shows it by hand */
 	/* filled by zdx_explain_classify() */

@@ -16,10 +16,12 @@ struct zdx_explain_run {
 	int n;
 	const char *dirs[MAX_DIRS];
 	int ndirs;
-	char dwarf_note[4][300];  /* what DWARF could not do, and why */
+	char dwarf_note[8][320];  /* what DWARF could not do, and why */
 	int nnotes;
 	char walker_fn[64];       /* the function walking pfns (see add_dwarf_vars) */
 	int walker_is_loop;       /* walker_fn holds a pfn variable, not just a page */
+	int cur_exc;              /* exception frame candidates are being taken from */
+	int cur_support;          /* ... and it is a context the fault interrupted */
 };
 
 void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_verdict *v);

@@ -3,7 +3,8 @@
  * offsets, sizes, enum values, flag bits and features — in one plain struct.
  *
  * extension/crash_layout.c fills it once per crash session from the dump's
- * debuginfo and VMCOREINFO; the pure decoders (extension/decode_*.c) only
+ * debuginfo and VMCOREINFO (and, for what neither holds, the compiled-in
+ * rules CONTRIBUTING.md lists under "What is compiled in"); the pure decoders (extension/decode_*.c) only
  * read it, so unit tests can build one by hand.  No other file knows how
  * kernels differ: code asks the layout ("has this kernel a TAINT bit?"),
  * never a version number.
@@ -12,6 +13,7 @@
 #define ZDX_LAYOUT_H
 
 #include <stdint.h>
+#include <stddef.h>
 
 #define ZDX_ABSENT (-1L)          /* offset/size/enum not in this kernel */
 #define ZDX_MAX_SFLAGS 8
@@ -39,6 +41,7 @@ struct zdx_layout {
 	unsigned page_shift;
 	unsigned section_size_bits;
 	unsigned max_physmem_bits;
+	unsigned phys_addr_bits;       /* what a page table entry can address; 0 unknown */
 	unsigned subsection_shift;     /* SUBSECTION_SHIFT (generic: 21) */
 	unsigned subsections_per_section;
 	unsigned long nr_section_roots;
@@ -173,5 +176,10 @@ static inline unsigned long zdx_nr_mem_sections(const struct zdx_layout *l)
 {
 	return 1UL << (l->max_physmem_bits - l->section_size_bits);
 }
+
+/* 1 when the VMCOREINFO/debuginfo numbers used as shifts and counts are in
+ * the ranges other numbers of the same kernel allow; else 0 with why
+ * naming the value (extension/decode_layout.c). */
+int zdx_layout_check(const struct zdx_layout *l, char *why, size_t n);
 
 #endif

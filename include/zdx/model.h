@@ -36,17 +36,49 @@ struct zdx_pgmap_info {
 	int memmap_readable;      /* the data pages' struct pages are in the dump */
 };
 
+/* One thing the model lacks: what (object kind), where, and why. */
+#define ZDX_MAX_INCOMPLETE 32
+struct zdx_incomplete {
+	char what[24];            /* "mem_section root", "dev_pagemap", "zone"... */
+	uint64_t addr;            /* the object's address, 0 when none */
+	char why[120];
+};
+
+struct zdx_incomplete_list {
+	struct zdx_incomplete v[ZDX_MAX_INCOMPLETE];
+	int n;
+	unsigned long more;       /* further entries counted but not kept */
+};
+
 struct zdx_model {
 	const struct zdx_layout *l;
 	struct zdx_section *sec;  /* sections whose section_mem_map is non-zero, by nr */
 	size_t nsec;
 	size_t roots_unreadable;  /* mem_section root pages not in the dump */
-	struct zdx_pgmap_info *pgm;
+	struct zdx_pgmap_info *pgm;   /* the pgmaps read from the dump, by range start */
 	int npgm;
+	/* pgmap_array as walked: every dev_pagemap address it names (read or
+	 * not, in walk order), and how the walk ended. */
+	int pgmaps_walked;        /* 1: this kernel has pgmap_array and it was walked */
+	uint64_t *pgmap_named;
+	int npgmap_named;
+	int pgmap_xa_status;      /* 0, or zdx_xa_for_each()'s ZDX_XA_* error */
+	uint64_t pgmap_xa_bad;    /* the node the walk could not read, when not 0 */
 	struct zdx_zone *zones;
 	int nzones;
 	int page_flags_agreed;    /* pages confirming the zone/node shifts; -1 mismatch */
+	struct zdx_incomplete_list inc;  /* what the model dropped, capped or could not read */
 };
+
+/* Record one incomplete item (kept up to ZDX_MAX_INCOMPLETE, then counted). */
+void zdx_incomplete_add(struct zdx_incomplete_list *l, const char *what, uint64_t addr,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Text block after a command's answer (nothing when complete). */
+#include <stdio.h>
+void zdx_incomplete_text(FILE *f, const struct zdx_incomplete_list *l);
+/* "incomplete": [{what, addr, why}...], "incomplete_not_listed": N */
+struct zdx_json;
+void zdx_incomplete_json(struct zdx_json *j, const struct zdx_incomplete_list *l);
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr);
 /* Index of the pgmap whose ranges hold pfn, -1 if none. */
@@ -96,8 +128,11 @@ struct zdx_run {
 };
 
 /* Build the owner map over [0, max_pfn) where max_pfn covers every section
- * and pgmap. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
+ * and every sane pgmap range, capped at 2^(MAX_PHYSMEM_BITS - PAGE_SHIFT);
+ * inconsistent ranges (zdx_pgmap_range_sane) are left out. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
 long zdx_map_build(const struct zdx_model *m, struct zdx_run **runs);
 const char *zdx_owner_name(enum zdx_owner o);
+/* pgmap ranges left out of every answer as inconsistent. */
+int zdx_model_inconsistent_ranges(const struct zdx_model *m);
 
 #endif

@@ -45,6 +45,10 @@ int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned c
 /* Bytes a struct dev_pagemap with nr ranges occupies. */
 unsigned long zdx_pgmap_size(const struct zdx_layout *l, int nr_range);
 
+/* 1 when range i starts no later than it ends and ends inside
+ * 2^MAX_PHYSMEM_BITS; an insane range is inconsistent, owns no pfn and
+ * bounds no walk. */
+int zdx_pgmap_range_sane(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i);
 uint64_t zdx_pgmap_range_first_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i);
 uint64_t zdx_pgmap_range_end_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i);
 /* vmem_altmap_offset(): reserve + free when the altmap is in use. */

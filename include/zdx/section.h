@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "zdx/layout.h"
+#include "zdx/field.h"
 
 #define ZDX_SUBSECTION_WORDS 8    /* up to 512 sub-sections (arm64 ≤5.11) */
 
@@ -30,13 +31,23 @@ struct zdx_section {
 void zdx_section_decode(const struct zdx_layout *l, unsigned long nr,
 			const unsigned char *raw, struct zdx_section *s);
 
-/* Fill the sub-section map from the bytes of a struct mem_section_usage. */
+/* Bytes of struct mem_section_usage to read to hold its subsection_map;
+ * 0 when the kernel has none. */
+static inline unsigned long zdx_section_usage_len(const struct zdx_layout *l)
+{
+	return zdx_field_end(l->off_usage_subsection_map, l->sz_usage_subsection_map);
+}
+
+/* Fill the sub-section map from the len bytes of a struct
+ * mem_section_usage read from the dump (zdx_section_usage_len() of them);
+ * a map the layout lacks or that lies beyond len leaves the section
+ * ZDX_USAGE_MISSING (unknown). */
 void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
-			   const unsigned char *usage_raw);
+			   const unsigned char *usage_raw, unsigned long len);
 
 static inline uint64_t zdx_section_mask(const struct zdx_layout *l)
 {
-	return (1ULL << l->section_map_last_bit) - 1;
+	return l->section_map_last_bit < 64 ? (1ULL << l->section_map_last_bit) - 1 : ~0ULL;
 }
 
 int zdx_section_present(const struct zdx_layout *l, const struct zdx_section *s);
@@ -62,8 +73,11 @@ void zdx_subsection_strip(const struct zdx_layout *l, const struct zdx_section *
 uint64_t zdx_section_page_addr(const struct zdx_layout *l, const struct zdx_section *s,
 			       uint64_t pfn);
 
-/* Letters for the flags this kernel defines, e.g. "PMOE-" (crash kmem -n style
- * uses P M O E D; zdx adds T for the ZONE_DEVICE taint). */
+/* One column per section flag role this kernel defines, in the order
+ * present, memmap, online, early, ZONE_DEVICE taint: the role's letter
+ * when set (P, M, O, E, D: the letters crash_layout.c assigns), '-' when
+ * clear; a role the kernel lacks gets no column.  On 6.1 boot RAM shows
+ * "PMOE-" and a pmem-only section "PM---" (docs/cmd-sections.md). */
 void zdx_section_flag_letters(const struct zdx_layout *l, unsigned long flags, char *buf);
 /* Human list "present,memmap,online,early" into buf (size n). Unknown set
  * bits are shown as bitN. */

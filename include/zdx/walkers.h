@@ -1,6 +1,8 @@
 /*
- * A catalogue of the kernel's pfn walkers and the guard each uses, from
- * KERNEL_REFERENCE §8.  It only names a recognised frame; explain never
+ * A catalogue of the kernel's pfn walkers and the guard each uses, found
+ * by reading each function in the kernel trees zdx supports (fs/proc/page.c,
+ * mm/compaction.c, mm/memory-failure.c, mm/page_owner.c, ...); the commits
+ * that added a guard are named in extension/walkers.c.  It only names a recognised frame; explain never
  * decides a verdict from a name — walkers it does not know are recognised
  * by behaviour (a frame holding a struct page / pfn of device memory).
  */

@@ -54,7 +54,8 @@ int main(void)
 		pgm[i].pg.type_name = "MEMORY_DEVICE_FS_DAX";
 		pgm[i].pg.altmap = (struct zdx_altmap){ 1, start >> 12, 0, 2, 0x9fe, 0, 0, 0 };
 	}
-	m = (struct zdx_model){ &l, sec, n, 0, pgm, 16, &zone, 1, 1 };
+	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = n, .pgm = pgm, .npgm = 16,
+				.zones = &zone, .nzones = 1, .page_flags_agreed = 1 };
 	t0 = now();
 	nrun = zdx_map_build(&m, &runs);
 	t1 = now();

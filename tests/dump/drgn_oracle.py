@@ -23,22 +23,6 @@ def vmcoreinfo(prog):
     return dict(l.split("=", 1) for l in text.splitlines() if "=" in l)
 
 
-def section_bits(prog):
-    names = ["SECTION_MARKED_PRESENT", "SECTION_HAS_MEM_MAP", "SECTION_IS_ONLINE",
-             "SECTION_IS_EARLY", "SECTION_TAINT_ZONE_DEVICE"]
-    bits = {}
-    for n in names:
-        try:
-            bits[n] = prog[n + "_BIT"].value_()
-        except (KeyError, LookupError):
-            pass
-    try:
-        last = prog["SECTION_MAP_LAST_BIT"].value_()
-    except (KeyError, LookupError):
-        last = None
-    return bits, last
-
-
 def section_roots(prog, info, per_root):
     if "LENGTH(mem_section)" in info:
         return int(info["LENGTH(mem_section)"])
@@ -53,8 +37,10 @@ def section_roots(prog, info, per_root):
 
 def sections(prog, info):
     roots = prog["mem_section"]
-    per_root = prog["PAGE_SIZE"].value_() // drgn.sizeof(prog.type("struct mem_section")) \
-        if "PAGE_SIZE" in dir(prog) else 4096 // drgn.sizeof(prog.type("struct mem_section"))
+    # SECTIONS_PER_ROOT = PAGE_SIZE / sizeof(struct mem_section); PAGESIZE
+    # is in every VMCOREINFO (x86_64, the corpus' arch: 4096).
+    page_size = int(info.get("PAGESIZE", 4096))
+    per_root = page_size // drgn.sizeof(prog.type("struct mem_section"))
     nroots = section_roots(prog, info, per_root)
     out = []
     for r in range(nroots):
@@ -80,9 +66,7 @@ def main():
     prog.set_core_dump(dump)
     prog.load_debug_info([vmlinux])
     info = vmcoreinfo(prog)
-    bits, last = section_bits(prog)
-    res = {"section_bits": bits, "section_map_last_bit": last,
-           "sections": sections(prog, info), "pgmap_of": {}}
+    res = {"sections": sections(prog, info), "pgmap_of": {}}
     try:
         arr = prog.object("pgmap_array")
         for pfn in pfns:

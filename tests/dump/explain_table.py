@@ -6,7 +6,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import dumps, bundles, crash_refused, load_json, h, CACHE  # noqa: E402
+from zdxlib import dumps, bundles, crash_refused, load_json, h, CACHE, ROOT  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "dumps"))
+import verdicts  # noqa: E402
 
 
 def main():
@@ -15,7 +18,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
         w = truth.get("walker") or {}
-        want = w.get("expected_verdict", "unrelated")
+        want = w.get("expected_verdict", verdicts.word("UNRELATED"))
         cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
         r = load_json(b["out"].get(cmd))
         if crash_refused(b) or r is None:

@@ -44,12 +44,16 @@ class Tap:
 
 
 def scenario_dirs():
+    """Every scenario directory of the corpus; with ZDX_TEST_ONLY, those
+    whose path, or the path of a file in them, holds it."""
     base = os.path.join(CACHE, "dumps")
     if not os.path.isdir(base):
         return []
-    return [os.path.join(base, k, s) for k in sorted(os.listdir(base))
+    dirs = [os.path.join(base, k, s) for k in sorted(os.listdir(base))
             for s in sorted(os.listdir(os.path.join(base, k)))
             if not s.startswith(".") and os.path.isdir(os.path.join(base, k, s))]
+    only = os.environ.get("ZDX_TEST_ONLY")
+    return [d for d in dirs if not only or any(only in os.path.join(d, f) for f in [""] + os.listdir(d))]
 
 
 def crash_for(kernel):
@@ -172,14 +176,14 @@ def memmap_probe(truth):
     for n in truth["namespaces"]:
         if n["map"] == "dev":
             pfn = int(n["data_start"], 16) >> 12
-            return ("pfn 0x%x" % pfn, "px ((struct page *)vmemmap_base)[0x%x].flags" % pfn)
+            # The first word (flags): an unsigned long, or memdesc_flags_t on 7.x.
+            return ("pfn 0x%x" % pfn, "px *(unsigned long *)&((struct page *)vmemmap_base)[0x%x]" % pfn)
     return None
 
 
 def main():
     t = Tap()
-    with open(os.path.join(ROOT, "dumps", "truth.schema.json")) as f:
-        schema = json.load(f)
+    schema = check_truth.load_schema()
     dirs = scenario_dirs()
     t.ok(len(dirs) > 0, "the factory corpus is not empty (%s)" % os.path.join(CACHE, "dumps"),
          "run `make dumps` first")

@@ -28,6 +28,8 @@ OUT = os.environ.get("ZDX_TRIAGE_OUT", os.path.join(CACHE, "triage-test"))
 KMOD_SRC = os.path.join(ROOT, "dumps", "kmod", "zdx_walker.c")
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 from check_truth import schema_errors  # noqa: E402
+import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
+UNRELATED = verdicts.word("UNRELATED")
 with open(os.path.join(ROOT, "docs", "report.schema.json")) as _f:
     REPORT_SCHEMA = json.load(_f)
 
@@ -197,9 +199,9 @@ def check_dump(t, row, kernel, truth, entry, bid):
     t.ok(row["vmlinux_source"] == "debuginfod", "%s: vmlinux found through debuginfod" % tag, row.get("vmlinux"))
     t.ok(row["kernel"] == truth["kernel"]["release"], "%s: kernel %s" % (tag, truth["kernel"]["release"]), row["kernel"])
     w = truth.get("walker")
-    want = w["expected_verdict"] if w else "unrelated"
+    want = w["expected_verdict"] if w else UNRELATED
     t.ok(row["verdict"] == want, "%s: verdict %s (got %s)" % (tag, want, row["verdict"]))
-    if w and want != "unrelated":
+    if w and want != UNRELATED:
         t.ok(row["pfn"] and h(row["pfn"]) == h(w["pfn"]), "%s: pfn %s (got %s)" % (tag, w["pfn"], row["pfn"]))
     fn, caller = crash_exception_fn(row)
     t.ok(row.get("faulting_function") == fn, "%s: faulting function %s (crash's bt: %s)"
@@ -207,6 +209,9 @@ def check_dump(t, row, kernel, truth, entry, bid):
     if not fn:
         t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (crash's bt: %s)"
              % (tag, row.get("panic_caller"), caller))
+    if w and w.get("expected_function"):
+        t.ok(row.get("faulting_function") == w["expected_function"], "%s: faulting function %s, as the scenario "
+             "expects (got %s)" % (tag, w["expected_function"], row.get("faulting_function")))
     if (truth.get("panic") or {}).get("trigger") == "sysrq":
         t.ok("sysrq_handle_crash" in (fn, caller), "%s: a sysrq dump faults in or panics from sysrq_handle_crash" % tag)
     if w:

@@ -8,6 +8,9 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.environ.get("ZDX_CACHE", os.path.expanduser("~/.cache/zdx"))
 ZDX_SO = os.environ.get("ZDX_SO", os.path.join(ROOT, "extension", "zdx.so"))
+# ZDX_TEST_ONLY=SUBSTRING: run the dump tests on the dumps whose path holds
+# it (e.g. "6.1/fsdax-dev/vmcore.kdump").  Matching nothing is a failure.
+ONLY = os.environ.get("ZDX_TEST_ONLY")
 
 
 class Tap:
@@ -79,7 +82,7 @@ def run_corpus_test(check_dump, after=None):
     checks.  Returns the exit status."""
     t = Tap()
     corpus = dumps()
-    t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus))
+    corpus_ok(t, corpus)
     for c in per_dump(corpus, check_dump):
         c.replay(t)
     if after:
@@ -87,8 +90,18 @@ def run_corpus_test(check_dump, after=None):
     return t.done()
 
 
+def corpus_ok(t, corpus):
+    """The first check of every dump test: there are dumps to test (with
+    ZDX_TEST_ONLY, some dump matches it).  Returns the condition."""
+    if ONLY:
+        return t.ok(corpus, "ZDX_TEST_ONLY=%s matches dumps of the corpus (%d)" % (ONLY, len(corpus)),
+                    "no dump path under %s holds %r" % (os.path.join(CACHE, "dumps"), ONLY))
+    return t.ok(corpus, "the factory's corpus has dumps (%d)" % len(corpus), "run `make dumps` first")
+
+
 def dumps():
-    """Every (kernel, scenario dir, truth, dump file entry) in the cache."""
+    """Every (kernel, scenario dir, truth, dump file entry, path) in the
+    cache whose path holds ZDX_TEST_ONLY (when set)."""
     base = os.path.join(CACHE, "dumps")
     out = []
     if not os.path.isdir(base):
@@ -103,8 +116,7 @@ def dumps():
                 truth = json.load(f)
             for entry in truth.get("dumps", []):
                 path = os.path.join(d, entry["file"])
-                only = os.environ.get("ZDX_TEST_ONLY")   # a path substring, for quick runs
-                if os.path.isfile(path) and (not only or only in path):
+                if os.path.isfile(path) and (not ONLY or ONLY in path):
                     out.append((kernel, d, truth, entry, path))
     return out
 
@@ -220,7 +232,7 @@ def bundle_commands(kernel, truth):
     cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n",
             "p sizeof(struct page)",
             "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel),
-            "zdx dumpcheck -j", "zdx dumpcheck"]
+            "zdx dumpcheck -j", "zdx dumpcheck", "bt", "log"]
     cmds += ["zdx pfn -j %#x" % p for p in sample_pfns(truth)]
     return cmds + list(BAD_INPUT)
 

@@ -28,16 +28,23 @@ def ok(cond, what, detail=""):
             print("#   " + line)
 
 
-def kernel(abi, version, kbuild, common=None, skip=()):
-    """Packages stanzas of one complete kernel build (less those in skip)."""
+def kernel(abi, version, kbuild, common=None, skip=(), split=False):
+    """Packages stanzas of one complete kernel build (less those in skip).
+    split: packaged as in forky, the image a meta package depending on
+    linux-base-ABI, linux-binary-ABI and linux-modules-ABI at its version."""
     common = common or abi.replace("-amd64", "-common")
     st = {
-        "linux-image-" + abi: "",
+        "linux-image-" + abi: "" if not split else
+        "initramfs-tools | linux-initramfs-tool, linux-base-%s (= %s), linux-binary-%s (= %s), "
+        "linux-modules-%s (= %s)" % (abi, version, abi, version, abi, version),
         "linux-image-%s-dbg" % abi: "",
         "linux-headers-" + abi: "%s (= %s), %s (>= %s)" % ("linux-headers-" + common, version, kbuild, version),
         "linux-headers-" + common: "",
         kbuild: "",
     }
+    if split:
+        st["linux-binary-" + abi] = st["linux-modules-" + abi] = "linux-base-%s (= %s)" % (abi, version)
+        st["linux-base-" + abi] = ""
     out = []
     for pkg, dep in st.items():
         if pkg in skip:
@@ -132,6 +139,18 @@ def cases():
          kernel("5.10.0-46-amd64", "5.10.262-1", "linux-kbuild-5.10"), ("5.10.0-46-amd64", "5.10.262-1"))
     case("nothing complete: refused", "6.1", prefer, bpo,
          kernel("6.1.0-57-amd64", "6.1.192-3", "linux-kbuild-6.1", skip=("linux-headers-6.1.0-57-common",)), None)
+    # forky: the image is a meta package; its linux-binary/linux-modules
+    # parts are needed at the same version, and named in the answer.
+    f12 = kernel("7.2.12+deb14-amd64", "7.2.12-1", "linux-kbuild-7.2.12+deb14",
+                 common="7.2.12+deb14-common", split=True)
+    case("forky split image: its parts are required and named", "7.2", ("7.2.0-1-amd64", "7.2.1-1"), f12, [],
+         ("7.2.12+deb14-amd64", "7.2.12-1",
+          "(image in: linux-base-7.2.12+deb14-amd64 linux-binary-7.2.12+deb14-amd64 "
+          "linux-modules-7.2.12+deb14-amd64)"), suite="forky")
+    f13 = kernel("7.2.13+deb14-amd64", "7.2.13-1", "linux-kbuild-7.2.13+deb14", common="7.2.13+deb14-common",
+                 split=True, skip=("linux-modules-7.2.13+deb14-amd64",))
+    case("forky split image without its modules part: that build is skipped", "7.2",
+         ("7.2.0-1-amd64", "7.2.1-1"), f12 + f13, [], ("7.2.12+deb14-amd64", "7.2.12-1"), suite="forky")
     case("security versions compared as Debian versions", "6.1", prefer, [],
          kernel("6.1.0-9-amd64", "6.1.27-1", "linux-kbuild-6.1") + k57, ("6.1.0-57-amd64", "6.1.192-3"))
 

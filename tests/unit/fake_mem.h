@@ -11,7 +11,7 @@ struct fake_mem { struct fake_region r[16]; int n; int reads; };
 
 static inline void fake_add(struct fake_mem *m, uint64_t addr, void *buf, unsigned long len)
 {
-	m->r[m->n++] = (struct fake_region){ addr, buf, len };
+	m->r[m->n++] = (struct fake_region){ .addr = addr, .buf = buf, .len = len };
 }
 
 static inline int fake_read(void *ctx, uint64_t addr, void *buf, unsigned long len)

@@ -28,11 +28,16 @@ static inline void fixture_layout_61(struct zdx_layout *l)
 	l->sections_per_root = 128;
 	l->nr_section_roots = 4096;
 	l->vmemmap_base = 0xffffea0000000000ULL;
-	l->sflag[ZDX_SF_PRESENT] = (struct zdx_sflag_def){ "SECTION_MARKED_PRESENT", 'P', 0 };
-	l->sflag[ZDX_SF_HAS_MEM_MAP] = (struct zdx_sflag_def){ "SECTION_HAS_MEM_MAP", 'M', 1 };
-	l->sflag[ZDX_SF_ONLINE] = (struct zdx_sflag_def){ "SECTION_IS_ONLINE", 'O', 2 };
-	l->sflag[ZDX_SF_EARLY] = (struct zdx_sflag_def){ "SECTION_IS_EARLY", 'E', 3 };
-	l->sflag[ZDX_SF_TAINT_ZONE_DEVICE] = (struct zdx_sflag_def){ "SECTION_TAINT_ZONE_DEVICE", 'D', 4 };
+	l->sflag[ZDX_SF_PRESENT] = (struct zdx_sflag_def){
+		.name = "SECTION_MARKED_PRESENT", .letter = 'P', .bit = 0 };
+	l->sflag[ZDX_SF_HAS_MEM_MAP] = (struct zdx_sflag_def){
+		.name = "SECTION_HAS_MEM_MAP", .letter = 'M', .bit = 1 };
+	l->sflag[ZDX_SF_ONLINE] = (struct zdx_sflag_def){
+		.name = "SECTION_IS_ONLINE", .letter = 'O', .bit = 2 };
+	l->sflag[ZDX_SF_EARLY] = (struct zdx_sflag_def){
+		.name = "SECTION_IS_EARLY", .letter = 'E', .bit = 3 };
+	l->sflag[ZDX_SF_TAINT_ZONE_DEVICE] = (struct zdx_sflag_def){
+		.name = "SECTION_TAINT_ZONE_DEVICE", .letter = 'D', .bit = 4 };
 	l->sflags_from_enum = 1;
 	l->section_map_last_bit = 5;
 	l->sz_mem_section = 32;

@@ -31,6 +31,9 @@ static inline void fixture_pgmap(struct zdx_pgmap_info *pi, uint64_t start, uint
 	pi->pg.range[0].end = end;
 	pi->pg.type_name = type_name;
 	if (with_altmap)
-		pi->pg.altmap = (struct zdx_altmap){ 1, start >> 12, end >> 12, 2, 0x9f0, 0x1fe, 0x800, 1 };
+		pi->pg.altmap = (struct zdx_altmap){
+			.valid = 1, .base_pfn = start >> 12, .end_pfn = end >> 12, .reserve = 2,
+			.free = 0x9f0, .align = 0x1fe, .alloc = 0x800, .has_end_pfn = 1,
+		};
 }
 #endif

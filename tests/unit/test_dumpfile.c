@@ -12,12 +12,15 @@
 struct mem {
 	unsigned char *b;
 	size_t n;
+	size_t max_len;      /* largest read asked for */
 };
 
 static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
 	struct mem *m = ctx;
 
+	if (len > m->max_len)
+		m->max_len = len;
 	if (off > m->n || len > m->n - off)
 		return -1;
 	memcpy(buf, m->b + off, len);
@@ -134,7 +137,7 @@ static size_t make_flat(unsigned char *out, const unsigned char *f, size_t n)
 static void test_kdump(void)
 {
 	static unsigned char f[4 * 4096], flat[4 * 4096 + 4096 + 64 * 16 + 16];
-	struct mem m = { f, make_kdump(f) };
+	struct mem m = { f, make_kdump(f), 0 };
 	struct zdx_dumpfile df;
 
 	ok(zdx_dumpfile_parse(mem_read, &m, 1 << 20, &df) == 0 && !df.error[0],
@@ -207,7 +210,7 @@ static size_t make_elf(unsigned char *f, int xnum)
 static void test_elf(int xnum)
 {
 	static unsigned char f[1024];
-	struct mem m = { f, make_elf(f, xnum) };
+	struct mem m = { f, make_elf(f, xnum), 0 };
 	struct zdx_dumpfile df;
 	const char *w = xnum ? "ELF PN_XNUM" : "ELF";
 
@@ -229,7 +232,7 @@ static void test_elf(int xnum)
 static void test_garbage(void)
 {
 	unsigned char f[128];
-	struct mem m = { f, sizeof(f) };
+	struct mem m = { f, sizeof(f), 0 };
 	struct zdx_dumpfile df;
 	int flat;
 
@@ -242,6 +245,42 @@ static void test_garbage(void)
 	ok(zdx_dumpfile_sniff(f, sizeof(f), &flat) == ZDX_DUMP_ELF && !flat, "sniff ELF");
 	zdx_dumpfile_parse(mem_read, &m, 1 << 20, &df);
 	ok(df.kind == ZDX_DUMP_ELF && df.error[0] && !df.nload, "ELF32 refused clearly (%s)", df.error);
+	zdx_dumpfile_free(&df);
+}
+
+/* The fixed prefix every parse tries first (flattened header + record). */
+#define SNIFF_READ (4096 + 16 + 8)
+
+/* Issue 10: program header counts and sizes come from the file; nothing
+ * they say may make zdx allocate or read more than the file holds. */
+static void test_hostile_elf(void)
+{
+	static unsigned char f[1024];
+	struct mem m = { f, 0, 0 };
+	struct zdx_dumpfile df;
+
+	m.n = make_elf(f, 0);
+	put(f + 54, 0xffff, 2);                 /* e_phentsize 65535 */
+	put(f + 56, 0xfffe, 2);                 /* e_phnum: a 4.29 GB table */
+	zdx_dumpfile_parse(mem_read, &m, 1 << 20, &df);
+	ok(df.error[0] && !df.nload, "e_phentsize 65535 refused (%s)", df.error);
+	ok(m.max_len <= SNIFF_READ, "no read sized by the header (largest %zu)", m.max_len);
+	zdx_dumpfile_free(&df);
+
+	m.n = make_elf(f, 0);
+	put(f + 54, 64, 2);                     /* larger than an Elf64_Phdr */
+	m.max_len = 0;
+	zdx_dumpfile_parse(mem_read, &m, 1 << 20, &df);
+	ok(df.error[0] && !df.nload, "e_phentsize 64 is not sizeof(Elf64_Phdr): refused (%s)",
+	   df.error);
+	zdx_dumpfile_free(&df);
+
+	m.n = make_elf(f, 1);
+	put(f + 512 + 44, 0xfffff, 4);          /* PN_XNUM: a million headers in 1 KB */
+	m.max_len = 0;
+	zdx_dumpfile_parse(mem_read, &m, 1 << 20, &df);
+	ok(df.error[0] && !df.nload, "PN_XNUM count beyond the file refused (%s)", df.error);
+	ok(m.max_len <= SNIFF_READ, "PN_XNUM: no read sized by the header (largest %zu)", m.max_len);
 	zdx_dumpfile_free(&df);
 }
 
@@ -320,6 +359,7 @@ int main(void)
 	test_elf(0);
 	test_elf(1);
 	test_garbage();
+	test_hostile_elf();
 	real_dumps();
 	return tap_done();
 }

@@ -949,13 +949,13 @@ struct scenario {
 static void run_fixture(struct fixture *f)
 {
 	static const struct scenario sc[] = {
-		{ "fx_reg", run_reg, NULL, check_reg },
-		{ "fx_inline", run_inline, (void *)(uintptr_t)PAGE_A, check_inline },
-		{ "fx_slot", run_slot, NULL, check_slot },
-		{ "fx_pieces", run_pieces, "fx_pieces", check_pieces },
-		{ "fx_half", run_pieces, "fx_half", check_half },
-		{ "fx_entry", run_entry, NULL, check_entry },
-		{ "fx_outer", run_outer, NULL, check_outer },
+		{ .fn = "fx_reg", .run = run_reg, .arg = NULL, .check = check_reg },
+		{ .fn = "fx_inline", .run = run_inline, .arg = (void *)(uintptr_t)PAGE_A, .check = check_inline },
+		{ .fn = "fx_slot", .run = run_slot, .arg = NULL, .check = check_slot },
+		{ .fn = "fx_pieces", .run = run_pieces, .arg = "fx_pieces", .check = check_pieces },
+		{ .fn = "fx_half", .run = run_pieces, .arg = "fx_half", .check = check_half },
+		{ .fn = "fx_entry", .run = run_entry, .arg = NULL, .check = check_entry },
+		{ .fn = "fx_outer", .run = run_outer, .arg = NULL, .check = check_outer },
 	};
 	struct src_kind k[2] = { { 0 } };
 

@@ -25,5 +25,12 @@ int main(void)
 	ok(zdx_enum_parse("No symbol \"memory_type\" in current context.", &n[0][0], 32, 8) == -1,
 	   "gdb error text is not an enum");
 	ok(zdx_enum_parse("type = enum y {A = }", &n[0][0], 32, 8) == -1, "malformed value refused");
+	/* Issue 10: B after LONG_MAX has no value (signed overflow before). */
+	ok(zdx_enum_parse("type = enum z {A = 0x7fffffffffffffff, B}", &n[0][0], 32, 8) == -1,
+	   "enumerator after LONG_MAX refused, no overflow");
+	ok(zdx_enum_parse("type = enum z {A = 0x7fffffffffffffff}", &n[0][0], 32, 8) == 1,
+	   "LONG_MAX itself is a value");
+	ok(zdx_enum_parse("type = enum z {A = 0x1ffffffffffffffff}", &n[0][0], 32, 8) == -1,
+	   "value beyond long refused (ERANGE)");
 	return tap_done();
 }

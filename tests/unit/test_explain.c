@@ -46,7 +46,9 @@ int main(void)
 {
 	struct zdx_model m;
 	struct zdx_pgmap_info pgm[2];
-	struct zdx_zone zones[1] = { { 0, 1, "DMA32", 0x1000, 0x5f000, 0, 0 } };
+	struct zdx_zone zones[1] = {
+		{ .node = 0, .zone = 1, .name = "DMA32", .start_pfn = 0x1000, .spanned = 0x5f000 },
+	};
 	struct zdx_candidate c[4];
 	struct zdx_verdict v;
 	unsigned long nr;
@@ -63,7 +65,8 @@ int main(void)
 	add_section(20, 0x3, ~0ULL);                /* hot-plugged RAM, offline */
 	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
 	fixture_pgmap(&pgm[1], 0x80000000, 0x80ffffff, "MEMORY_DEVICE_GENERIC", 0);
-	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 2, zones, 1, 1 };
+	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = nsec, .pgm = pgm, .npgm = 2,
+				.zones = zones, .nzones = 1, .page_flags_agreed = 1 };
 
 	/* A garbage-linked struct page of the altmap reserve, pmem-only section. */
 	pgm[0].pg.range[0].start = 0x68000000;
@@ -118,6 +121,21 @@ int main(void)
 	verdict_of(&m, c, 2);
 	zdx_explain_decide(c, 2, &v);
 	ok(v.cause == 1 && v.supporting == 1 && v.confidence == ZDX_CONF_HIGH, "fault address decides, register supports");
+
+	/* The task an interrupt interrupted is not the faulting code: its
+	 * device page corroborates at most, and alone never decides. */
+	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 0x70000ULL * 64);
+	c[0].support_only = 1;
+	c[1] = cand(ZDX_SRC_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x1234ULL * 64);
+	verdict_of(&m, c, 2);
+	zdx_explain_decide(c, 2, &v);
+	ok(!strcmp(v.word, "unrelated") && v.cause == -1, "an interrupted context's device page never decides (%s)",
+	   v.word);
+	c[1] = cand(ZDX_SRC_LOG_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x70000ULL * 64);
+	verdict_of(&m, c, 2);
+	zdx_explain_decide(c, 2, &v);
+	ok(v.cause == 1 && v.supporting == 1 && v.confidence == ZDX_CONF_HIGH,
+	   "a log register decides like a frame register; the interrupted context's agreement supports it");
 
 	/* A pfn variable live at the faulting instruction: medium evidence. */
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x70000);

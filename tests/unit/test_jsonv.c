@@ -16,7 +16,7 @@ int main(void)
 
 	zj_init(&j, f);
 	zj_obj(&j, NULL);
-	zj_str(&j, "verdict", "altmap-metadata");
+	zj_str(&j, "verdict", "some-word");
 	zj_hex(&j, "pfn", 0x60001);
 	zj_int(&j, "n", -42);
 	zj_bool(&j, "yes", 1);
@@ -36,7 +36,7 @@ int main(void)
 
 	v = zdx_jv_parse(buf, err, sizeof(err));
 	ok(v && v->type == ZJV_OBJ, "zdx's own JSON parses (%s)", err);
-	ok(!strcmp(zdx_jv_str(v, "verdict"), "altmap-metadata"), "string member");
+	ok(!strcmp(zdx_jv_str(v, "verdict"), "some-word"), "string member");
 	ok(zdx_jv_u64(v, "pfn", &u) == 0 && u == 0x60001, "hex string member");
 	ok(zdx_jv_int(v, "n", 0) == -42, "negative integer");
 	ok(zdx_jv_bool(v, "yes") == 1 && zdx_jv_bool(v, "unknown") == -1, "true and null");

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/model.h"
@@ -18,15 +19,65 @@ static void add_section(const struct zdx_layout *l, unsigned long nr, unsigned l
 	fixture_section(&sec[nsec++], l, nr, flags, submap);
 }
 
+/* Issue 10: a devdax pgmap whose range end reads 0xfffffffffffffffe made
+ * the map loop over 2^37 sections.  A range beyond MAX_PHYSMEM_BITS is
+ * inconsistent: it owns no pfn and does not extend the map.  alarm() turns
+ * the old hang into a failure. */
+static void hostile_range_end(const struct zdx_layout *l, struct zdx_model *m)
+{
+	struct zdx_pgmap_info bad[2];
+	struct zdx_model hm = *m;
+	struct zdx_run *runs;
+	struct zdx_pfn_facts f;
+	long n;
+
+	memcpy(&bad[0], &m->pgm[0], sizeof(bad[0]));
+	fixture_pgmap(&bad[1], 0x880000000ULL, 0xfffffffffffffffeULL, "MEMORY_DEVICE_GENERIC", 0);
+	hm.pgm = bad;
+	hm.npgm = 2;
+	ok(!zdx_pgmap_range_sane(l, &bad[1].pg, 0), "range end 0xff..fe: not sane at MAX_PHYSMEM_BITS 46");
+	ok(zdx_pgmap_range_sane(l, &bad[0].pg, 0), "the real pmem range is sane");
+	is_u64(zdx_model_inconsistent_ranges(&hm), 1, "one inconsistent range counted");
+	alarm(20);
+	n = zdx_map_build(&hm, &runs);
+	alarm(0);
+	ok(n > 0 && runs[n - 1].end == 21UL << 15,
+	   "map with a 16384 PiB range ends where the sections end (%ld runs)", n);
+	if (n > 0)
+		free(runs);
+	zdx_model_pfn_facts(&hm, 0x900000, &f);
+	ok(f.owner == ZDX_OWN_HOLE && f.pgmap < 0, "a pfn inside the bogus range is not device memory");
+
+	/* A range inside the space but beyond every section still counts. */
+	fixture_pgmap(&bad[1], 0x880000000ULL, 0x88fffffffULL, "MEMORY_DEVICE_GENERIC", 0);
+	n = zdx_map_build(&hm, &runs);
+	ok(n > 0 && runs[n - 1].end == 0x890000 && runs[n - 1].owner == ZDX_OWN_DEVICE,
+	   "a sane range beyond the sections extends the map");
+	if (n > 0)
+		free(runs);
+	/* The cap itself: a layout whose space ends inside a sane-looking range. */
+	{
+		struct zdx_layout small = *l;
+
+		small.max_physmem_bits = 35;        /* 32 GiB: the range at 34 GiB is beyond */
+		hm.l = &small;
+		ok(!zdx_pgmap_range_sane(&small, &bad[1].pg, 0), "range at 34 GiB beyond a 32 GiB space");
+		n = zdx_map_build(&hm, &runs);
+		ok(n > 0 && runs[n - 1].end <= 1ULL << (35 - 12), "map capped at 2^(MAX_PHYSMEM_BITS-PAGE_SHIFT)");
+		if (n > 0)
+			free(runs);
+	}
+}
+
 int main(void)
 {
 	struct zdx_layout l;
 	struct zdx_model m = { 0 };
 	struct zdx_pgmap_info pgm[1];
 	struct zdx_zone zones[3] = {
-		{ 0, 1, "DMA32", 0x1000, 0x5f000, 0, 0 },
-		{ 0, 4, "Device", 0x60400, 0x1fc00, 0, 0 },
-		{ 0, 3, "Movable", 0xa0000, 0x8000, 0, 0 },
+		{ .node = 0, .zone = 1, .name = "DMA32", .start_pfn = 0x1000, .spanned = 0x5f000 },
+		{ .node = 0, .zone = 4, .name = "Device", .start_pfn = 0x60400, .spanned = 0x1fc00 },
+		{ .node = 0, .zone = 3, .name = "Movable", .start_pfn = 0xa0000, .spanned = 0x8000 },
 	};
 	struct zdx_run *runs;
 	struct zdx_pfn_facts f;
@@ -43,7 +94,8 @@ int main(void)
 	add_section(&l, 20, 0x3, ~0ULL);                      /* hot-plugged, offline */
 	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
 	strcpy(pgm[0].owner, "namespace0.0");
-	m = (struct zdx_model){ &l, sec, nsec, 0, pgm, 1, zones, 3, 1 };
+	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = nsec, .pgm = pgm, .npgm = 1,
+				.zones = zones, .nzones = 3, .page_flags_agreed = 1 };
 
 	zdx_model_pfn_facts(&m, 0x60000, &f);
 	ok(f.owner == ZDX_OWN_RAM && f.mixed, "section 12 start: RAM in a mixed section");
@@ -81,5 +133,6 @@ int main(void)
 	ok(runs[n - 1].end == 21UL << 15 && runs[n - 1].owner == ZDX_OWN_RAM && !runs[n - 1].online,
 	   "last run: offline hot-plugged section 20");
 	free(runs);
+	hostile_range_end(&l, &m);
 	return tap_done();
 }

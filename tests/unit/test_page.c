@@ -42,5 +42,29 @@ int main(void)
 	memcpy(raw, &f, 8);
 	zdx_page_decode(&l, raw, &p);
 	ok(p.state == ZDX_PAGE_GARBAGE, "zone 7 of 5: garbage");
+
+	/* Issue 10: an absent member is unknown, never read out of bounds
+	 * (ASan: heap-buffer-overflow before) nor judged. */
+	{
+		struct zdx_layout a = l;
+
+		a.off_page_flags = ZDX_ABSENT;
+		f = 0x17ffffc0000000ULL;
+		memcpy(raw + 8, &f, 8);
+		zdx_page_decode(&a, raw, &p);
+		ok(p.state == ZDX_PAGE_UNDECODABLE && (p.unknown & ZDX_PF_FLAGS) && p.flags == 0,
+		   "absent page.flags: undecodable (%s)", zdx_page_state_name(p.state));
+		a = l;
+		a.off_page_refcount = a.sz_page;     /* beyond struct page */
+		a.off_page_mapping = ZDX_ABSENT;
+		zdx_page_decode(&a, raw, &p);
+		ok((p.unknown & (ZDX_PF_REFCOUNT | ZDX_PF_MAPPING)) == (ZDX_PF_REFCOUNT | ZDX_PF_MAPPING) &&
+		   !(p.unknown & ZDX_PF_FLAGS) && p.refcount == 0,
+		   "refcount beyond sz_page and absent mapping: unknown (0x%x)", p.unknown);
+		a = l;
+		a.zones_pgshift = 62;                /* shift + width beyond the word */
+		zdx_page_decode(&a, raw, &p);
+		ok(p.zone == 0, "zone field past bit 63: not decoded");
+	}
 	return tap_done();
 }

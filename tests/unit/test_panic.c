@@ -1,61 +1,316 @@
-/* Parsing crash's bt text and the kernel's oops report. */
+/*
+ * Parsing crash's bt text and the kernel's reports, and choosing the
+ * exception frame a panic is about.  Fixtures in panic_fixtures/ are
+ * modelled on crash 8.0.x `bt` and Debian 6.1/6.6/6.12 logs: a timer
+ * callback faulting in softirq over idle (crash flags the idle frame
+ * bogus), a hardirq fault over a busy task with a user frame, a nested
+ * fault, a soft lockup (no fault at all), an NMI backtrace of the CPU a
+ * hard lockup was about, and a WARN with panic_on_warn.
+ */
+#include <libgen.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tap.h"
 #include "zdx/panic.h"
 
-static const char bt[] =
-"PID: 153      TASK: ffff888004b8a100  CPU: 0    COMMAND: \"insmod\"\n"
-" #0 [ffffc900004bb9b8] machine_kexec at ffffffff8106c1a7\n"
-" #5 [ffffc900004bbc38] asm_exc_general_protection at ffffffff81c00aa6\n"
-"    [exception RIP: scan_pages+69]\n"
-"    RIP: ffffffffc0a3c045  RSP: ffffc900004bbce8  RFLAGS: 00010206\n"
-"    RAX: 8d793816181d0334  RBX: ffffea0001800040  RCX: 0000000000000000\n"
-"    RDX: 0000000000060001  RSI: 0000000000000001  RDI: ffffea0001800040\n"
-"    RBP: ffffc900004bbd10   R8: 0000000000000000   R9: ffffc900004bbb58\n"
-"    R10: 0000000000000001  R11: 0000000000000001  R12: 0000000000060001\n"
-"    R13: 0000000000060200  R14: ffffffffc0a3e040  R15: 0000000000000000\n"
-"    ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018\n"
-" #6 [ffffc900004bbd18] zdx_walker_init at ffffffffc0a3c2a5 [zdx_walker]\n"
-" #7 [ffffc900004bbd40] do_one_initcall at ffffffff81002216\n";
+static char fxdir[4096];
 
-static const char logtext[] =
-"[    3.1] BUG: unable to handle page fault for address: ffffea0000000000\n"
-"[    9.0] general protection fault, probably for non-canonical address 0x8d793816181d0334: 0000 [#1] PREEMPT SMP NOPTI\n"
-"[    9.1] CPU: 0 PID: 153 Comm: insmod\n"
-"[    9.2] page:ffffea0001800040 refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x60001\n";
-
-int main(void)
+static char *fixture(const char *name)
 {
-	struct zdx_panic p;
+	char path[4200];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", fxdir, name);
+	if (!(f = fopen(path, "r"))) {
+		printf("# cannot open %s\n", path);
+		exit(1);
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, n + 1);
+	if (fread(buf, 1, n, f) != (size_t)n)
+		n = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Parse NAME.bt (and NAME.log) into a fresh panic. */
+static struct zdx_panic *load(const char *bt, const char *log)
+{
+	static struct zdx_panic p;
+	char *t;
 
 	memset(&p, 0, sizeof(p));
-	zdx_panic_parse_bt(bt, &p);
-	ok(p.have_exception && !strcmp(p.exc_func, "scan_pages"), "exception function: %s", p.exc_func);
-	ok(p.exc_off == 69, "offset parsed as crash prints it, decimal (%llu)", (unsigned long long)p.exc_off);
-	is_u64(p.regs.r[ZDX_RIP], 0xffffffffc0a3c045ULL, "RIP");
-	is_u64(p.regs.r[ZDX_RBX], 0xffffea0001800040ULL, "RBX");
-	is_u64(p.regs.r[ZDX_R8], 0, "R8 (right-aligned name)");
-	is_u64(p.regs.r[ZDX_R12], 0x60001, "R12");
-	is_u64(p.regs.r[ZDX_RSP], 0xffffc900004bbce8ULL, "RSP");
-	ok(!(p.regs.valid & (1u << 17)), "ORIG_RAX is not a register slot");
-	ok(p.nframes == 4 && p.exc_frame == 2, "frames %d, first after exception %d", p.nframes, p.exc_frame);
-	ok(!strcmp(p.frame[2].module, "zdx_walker") && p.frame[2].pc == 0xffffffffc0a3c2a5ULL,
-	   "module frame parsed");
+	t = fixture(bt);
+	zdx_bt_parse(t, &p.bt);
+	free(t);
+	if (log) {
+		t = fixture(log);
+		zdx_panic_parse_log(t, &p);
+		free(t);
+	}
+	return &p;
+}
 
-	zdx_panic_parse_log(logtext, &p);
-	ok(p.gpf && p.have_fault_addr && p.fault_addr == 0x8d793816181d0334ULL,
-	   "the last oops wins: GPF address");
-	ok(p.ndump_page == 1 && p.dump_page[0].page == 0xffffea0001800040ULL &&
-	   p.dump_page[0].have_pfn && p.dump_page[0].pfn == 0x60001, "dump_page() line");
+/* What the crash side does: mark frames in the softirq entry text. */
+static void mark_softirq(struct zdx_bt *b, const char *fn)
+{
+	int i;
+
+	for (i = 0; i < b->nframes; i++)
+		if (!strcmp(b->frame[i].func, fn))
+			b->frame[i].softirq_entry = 1;
+}
+
+static void timer_softirq_idle(void)
+{
+	struct zdx_panic *p = load("timer-softirq-idle.bt", "timer-softirq-idle.log");
+	const struct zdx_bt *b = &p->bt;
+
+	ok(b->valid && b->cpu == 0 && b->pid == 0 && !strcmp(b->comm, "swapper/0"), "bt header: cpu %d pid %ld %s",
+	   b->cpu, b->pid, b->comm);
+	ok(b->nframes == 21, "all 21 frames, #10.. without the leading space (%d)", b->nframes);
+	ok(b->nexc == 2, "two exception frames (%d)", b->nexc);
+	ok(!strcmp(b->exc[0].func, "zdx_scrub_timer_fn") && b->exc[0].off == 13 && !b->exc[0].bogus,
+	   "the fault: %s+%llu", b->exc[0].func, (unsigned long long)b->exc[0].off);
+	ok(b->exc[1].bogus && !b->exc[1].func[0] && !strcmp(b->exc[1].rip_text, "unknown or invalid address"),
+	   "the interrupted idle frame is flagged bogus and has no symbol");
+	ok(b->exc[1].boundary && !b->exc[0].boundary, "the idle frame is the context the IRQ interrupted");
+	ok(b->nseg == 2 && !strcmp(b->seg[0].name, "IRQ stack") && !strcmp(b->seg[1].name, "process stack"),
+	   "segments: %s / %s", b->seg[0].name, b->seg[1].name);
+	ok(b->exc[0].seg == 0 && b->exc[1].seg == 1 && b->frame[12].seg == 0 && b->frame[13].seg == 1,
+	   "frames above the marker ran on the IRQ stack");
+	is_u64(b->exc[0].regs.r[ZDX_RBX], 0xffffea0001800000ULL, "RBX of the fault");
+	ok(p->nrep == 2 && p->rep[0].kind == ZDX_REP_FAULT && p->rep[1].kind == ZDX_REP_PANIC,
+	   "log: the fault and the panic (%d reports)", p->nrep);
+	ok(p->rep[0].have_rip && !strcmp(p->rep[0].rip_func, "zdx_scrub_timer_fn") && p->rep[0].rip_off == 0xd &&
+	   p->rep[0].rip_len == 0x60 && !strcmp(p->rep[0].rip_mod, "zdx_walker"), "log RIP line: %s+%#llx/%#llx [%s]",
+	   p->rep[0].rip_func, (unsigned long long)p->rep[0].rip_off, (unsigned long long)p->rep[0].rip_len,
+	   p->rep[0].rip_mod);
+	ok(!strcmp(p->rep[0].trace_ctx, "IRQ"), "the kernel's own trace starts <IRQ>");
+	is_u64(p->rep[0].regs.r[ZDX_RDI], 0xffffea0001800000ULL, "log RDI from the report's own dump");
+	is_u64(p->rep[0].regs.r[ZDX_RBX], 0xffffea0001800000ULL,
+	       "the interrupted default_idle dump in the Call Trace is not the report's");
+	is_u64(p->rep[0].regs.r[ZDX_RSP], 0xffffc90000003db8ULL, "log RSP after its segment");
+	ok(p->rep[0].cpu == 0 && p->rep[0].pid == 0, "report CPU/PID");
+
+	mark_softirq(&p->bt, "__do_softirq");
+	zdx_panic_decide(p, 0);
+	ok(p->dexc == 0 && p->dbt == &p->bt, "deciding frame: the fault, not the bogus idle frame");
+	ok(strstr(p->why, "RIP line") != NULL, "why: %s", p->why);
+	ok(!strcmp(p->exc_func, "zdx_scrub_timer_fn") && p->exc_off == 13, "faulting function as log and bt name it");
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "context: %s", zdx_ctx_name(p->ctx));
+	ok(p->compared == 16 && !p->disagree, "crash and the log agree on %d registers", p->compared);
+	ok(p->have_fault_addr && p->fault_addr == 0xffffea0001800018ULL, "fault address of the deciding report");
+
+	/* without the softirq entry marked, the IRQ stack means hardirq */
+	memset(&p->bt.frame[10].softirq_entry, 0, sizeof(int));
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_HARDIRQ, "no softirq entry among the callers: hardirq");
+	ok(p->compared == 16 && p->dexc == 0, "a second decision starts afresh");
+}
+
+static void hardirq_busy(void)
+{
+	struct zdx_panic *p = load("hardirq-busy.bt", "hardirq-busy.log");
+	const struct zdx_bt *b = &p->bt;
+
+	ok(b->nexc == 3 && b->exc[2].user && !b->exc[2].func[0], "three frames, the last a user-mode block");
+	is_u64(b->exc[2].regs.r[ZDX_RIP], 0x7f3c9b4e1a3dULL, "user RIP");
+	ok(b->exc[2].cs == 0x33 && b->exc[0].cs == 0x10, "CS parsed");
+	ok(b->exc[1].boundary && !b->exc[1].bogus, "the busy task's frame: interrupted, not bogus");
+	zdx_panic_decide(p, 1);
+	ok(p->dexc == 0 && p->ctx == ZDX_CTX_HARDIRQ, "hrtimer callback decides, in hardirq");
+	ok(b->exc[1].ctx == ZDX_CTX_TASK && b->exc[2].ctx == ZDX_CTX_USER, "contexts of the others");
+	ok(p->gpf && p->fault_addr == 0xfdfdfdfdfdfdfdfdULL, "GPF address");
+	ok(p->disagree == 1u << ZDX_R15, "disagreement reported on R15 only (%#x)", p->disagree);
+	is_u64(p->rep[0].regs.r[ZDX_RSP], 0xffffc900000a8e10ULL, "RSP with ORIG_RAX on the same line");
+}
+
+static void nested(void)
+{
+	struct zdx_panic *p = load("nested-fault.bt", "nested-fault.log");
+	const struct zdx_bt *b = &p->bt;
+
+	ok(b->nexc == 3 && !strcmp(b->exc[0].func, "zdx_die_note") && b->exc[0].off == 0x2c,
+	   "crash in hex radix: +0x2c (%llu)", (unsigned long long)b->exc[0].off);
+	ok(b->exc[1].off == 0x45 && b->exc[1].seg == b->exc[0].seg && !b->exc[1].boundary,
+	   "outer fault on the same stack, not a stack switch");
+	ok(p->nrep == 3 && p->rep[0].kind == ZDX_REP_FAULT && p->rep[1].kind == ZDX_REP_GPF,
+	   "two oopses and the panic");
+	ok(p->rep[0].episode == p->rep[1].episode, "same episode");
+	ok(p->rep[1].cpu == 0 && p->rep[1].pid == 153, "6.12 CPU line with UID");
+	zdx_panic_decide(p, 0);
+	ok(p->drep == 1 && p->dexc == 0, "the last oops decides; its frame is the inner one");
+	ok(p->gpf && p->fault_addr == 0xc9ec93045707334cULL, "GPF of the inner fault");
+}
+
+static void softlockup(void)
+{
+	struct zdx_panic *p = load("softlockup.bt", "softlockup.log");
+
+	ok(p->bt.nexc == 1 && p->bt.exc[0].boundary, "one exception frame: what the watchdog interrupted");
+	ok(p->nrep == 2 && p->rep[0].kind == ZDX_REP_SOFTLOCKUP && p->rep[0].subject_cpu == 0,
+	   "soft lockup of CPU#0");
+	ok(!strcmp(p->rep[0].trace_ctx, "TASK"), "stuck in task context per the log");
+	zdx_panic_decide(p, 0);
+	ok(p->dexc == 0 && p->ctx == ZDX_CTX_TASK && !strcmp(p->exc_func, "zdx_spin_walk"),
+	   "the stuck code decides: %s in %s", p->exc_func, zdx_ctx_name(p->ctx));
+	ok(!p->have_fault_addr && !p->disagree, "no fault address; registers agree");
+	ok(!strcmp(p->oops, "watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [zdx_spin:160]"), "report: %s", p->oops);
+}
+
+static void nmi_hardlockup(void)
+{
+	struct zdx_panic *p = load("nmi-hardlockup.bt", "nmi-hardlockup.log");
+	int rep, cpu;
+	char *t;
+
+	zdx_panic_decide(p, 0);
+	ok(p->dbt == &p->other && p->dexc < 0 && p->regs_from_log && p->regs.r[ZDX_R12] == 0x60000,
+	   "without CPU 1's bt: its NMI backtrace registers, not the panicking task's frames");
+	ok(p->nrep == 3 && p->rep[0].kind == ZDX_REP_HARDLOCKUP && p->rep[0].subject_cpu == 1 &&
+	   p->rep[0].cpu == -1, "hard lockup of cpu 1, printed by another CPU");
+	ok(p->rep[1].kind == ZDX_REP_NMI_BT && p->rep[1].cpu == 1 && p->rep[1].have_rip, "NMI backtrace of cpu 1");
+	cpu = zdx_panic_subject_cpu(p, 0, &rep);
+	ok(cpu == 1 && rep == 0, "subject CPU %d from report %d", cpu, rep);
+	t = fixture("nmi-hardlockup-cpu1.bt");
+	zdx_bt_parse(t, &p->other);
+	free(t);
+	ok(p->other.nexc == 1 && p->other.exc[0].boundary && p->other.exc[0].seg == 1,
+	   "the NMI's saved frame belongs below the NMI stack marker");
+	ok(!strcmp(p->other.seg[0].name, "NMI exception stack"), "segment %s", p->other.seg[0].name);
+	zdx_panic_decide(p, 0);
+	ok(p->dbt == &p->other && p->dexc == 0 && p->dregs_rep == 1, "decided on CPU 1's frame, log regs from its "
+	   "NMI backtrace");
+	ok(p->ctx == ZDX_CTX_TASK && !strcmp(p->exc_func, "zdx_spin_walk"), "%s in %s", p->exc_func,
+	   zdx_ctx_name(p->ctx));
+	is_u64(p->regs.r[ZDX_R12], 0x60000, "R12 of the stuck CPU, not of the panicking one");
+	ok(p->panic_cpu == 0 && p->subject_cpu == 1, "panic CPU kept, subject CPU 1");
+}
+
+/* A QMP dump: crash prints the CPU's registers at dump time (the panic
+ * loop) before frame #0; the fault is the next frame. */
+static void qmp_top_registers(void)
+{
+	struct zdx_panic *p = load("qmp-gpf.bt", NULL);
+
+	ok(p->bt.nexc == 2 && p->bt.exc[0].at_dump && !p->bt.exc[1].at_dump,
+	   "the register set before #0 is the CPU's at dump time");
+	ok((p->bt.exc[0].regs.valid & (1u << ZDX_R15)) && p->bt.exc[0].cs == 0x10,
+	   "a register block without ORIG_RAX ends at the next frame");
+	zdx_panic_decide(p, 0);
+	ok(p->dexc == 1 && !strcmp(p->exc_func, "zdx_page_owner_ino"),
+	   "with no log, the fault frame, not the panic loop (%s)", p->exc_func);
+	ok(strstr(p->why, "innermost exception frame") != NULL, "why: %s", p->why);
+	p->bt.nexc = 1;
+	zdx_panic_decide(p, 0);
+	ok(p->dexc < 0 && !p->have_exception, "a direct panic() with only the panic loop's registers: no fault");
+}
+
+/* crash takes a garbage CS for user mode: the bogus frame under the IRQ
+ * stack has no [exception RIP:] line, and the warning has crash's "bt: ". */
+static void irq_bogus_user_cs(void)
+{
+	struct zdx_panic *p = load("irq-bogus-usercs.bt", NULL);
+
+	ok(p->bt.nexc == 2 && p->bt.exc[1].user && p->bt.exc[1].bogus && p->bt.exc[1].boundary,
+	   "headerless bogus block after the IRQ marker");
+	ok(p->bt.exc[0].off == 0x30, "hex offset from crash in radix 16");
+	zdx_panic_decide(p, 1);
+	ok(p->dexc == 0 && p->ctx == ZDX_CTX_HARDIRQ, "irq_work callback decides, in hardirq");
+}
+
+static void warn_and_log_only(void)
+{
+	struct zdx_panic *p;
+	char *t = fixture("warn.log");
+
+	p = calloc(1, sizeof(*p));
+	zdx_panic_parse_log(t, p);
+	free(t);
+	ok(p->nrep == 2 && p->rep[0].kind == ZDX_REP_WARN && p->rep[0].cpu == 0 && p->rep[0].pid == 153,
+	   "WARN report with its CPU");
+	p->rep[0].rip_addr = 0xffffffffc06ba03bULL;   /* the crash side resolves it */
+	zdx_panic_decide(p, 0);
+	ok(p->have_exception && p->regs_from_log && p->dexc < 0, "no bt frame: the log's registers stand in");
+	ok(!strcmp(p->exc_func, "zdx_warn_walk") && p->exc_off == 0x3b && p->ctx == ZDX_CTX_TASK,
+	   "WARN site %s+%#llx", p->exc_func, (unsigned long long)p->exc_off);
+	is_u64(p->regs.r[ZDX_RIP], 0xffffffffc06ba03bULL, "RIP from symbol + offset");
+	is_u64(p->regs.r[ZDX_RBX], 0xffffea0001828000ULL, "RBX from the log");
+	free(p);
+}
+
+static void old_cases(void)
+{
+	static struct zdx_panic p;
+
 	memset(&p, 0, sizeof(p));
-	zdx_panic_parse_log("[ 1.0] kernel BUG at mm/page_alloc.c:1234!\n"
-			    "[ 1.1] invalid opcode: 0000 [#1] SMP\n", &p);
-	ok(p.bug && !strcmp(p.bug_at, "mm/page_alloc.c:1234"), "kernel BUG at: %s", p.bug_at);
+	zdx_panic_parse_log("[    3.1] BUG: unable to handle page fault for address: ffffea0000000000\n"
+			    "[    9.0] general protection fault, probably for non-canonical address "
+			    "0x8d793816181d0334: 0000 [#1] PREEMPT SMP NOPTI\n"
+			    "[    9.1] CPU: 0 PID: 153 Comm: insmod\n"
+			    "[    9.2] page:ffffea0001800040 refcount:1 mapcount:0 mapping:0000000000000000 "
+			    "index:0x0 pfn:0x60001\n", &p);
+	zdx_panic_decide(&p, 0);
+	ok(p.gpf && p.have_fault_addr && p.fault_addr == 0x8d793816181d0334ULL, "the last oops wins: GPF address");
+	ok(p.ndump_page == 1 && p.dump_page[0].page == 0xffffea0001800040ULL && p.dump_page[0].have_pfn &&
+	   p.dump_page[0].pfn == 0x60001, "dump_page() line");
+	ok(!p.have_exception && p.dexc < 0, "no bt and no register dump: no registers");
 	memset(&p, 0, sizeof(p));
-	zdx_panic_parse_log("[ 1.0] BUG: unable to handle page fault for address: ffffea0001c00000\n", &p);
-	ok(p.have_fault_addr && p.fault_addr == 0xffffea0001c00000ULL && !p.gpf, "page fault address");
+	zdx_panic_parse_log("[ 1.0] kernel BUG at mm/page_alloc.c:1234!\n[ 1.1] invalid opcode: 0000 [#1] SMP\n", &p);
+	zdx_panic_decide(&p, -1);
+	ok(p.nrep == 1 && p.bug && !strcmp(p.bug_at, "mm/page_alloc.c:1234"), "kernel BUG at: %s", p.bug_at);
 	memset(&p, 0, sizeof(p));
-	zdx_panic_parse_bt("garbage\n #x [zz] nothing\n[exception RIP: \n", &p);
-	ok(p.nframes == 0, "garbage text yields no frames");
+	zdx_panic_parse_log("[    1.000000][    T1] BUG: kernel NULL pointer dereference, address: 0000000000000008\n", &p);
+	ok(p.nrep == 1 && p.rep[0].have_fault_addr && p.rep[0].fault_addr == 8, "printk caller id skipped");
+	/* a WARN long before a sysrq panic is not its cause */
+	memset(&p, 0, sizeof(p));
+	zdx_panic_parse_log("[    2.0] WARNING: CPU: 0 PID: 1 at drivers/foo.c:12 foo_probe+0x3b/0x70\n"
+			    "[    2.0] CPU: 0 PID: 1 Comm: swapper/0\n"
+			    "[    2.0] RIP: 0010:foo_probe+0x3b/0x70\n"
+			    "[    2.0] RSP: 0018:ffffc900004bbce8 EFLAGS: 00010246\n"
+			    "[    2.0] RAX: 0000000000000000 RBX: ffffea0001828000 RCX: 0000000000000000\n"
+			    "[    2.1] ---[ end trace 0000000000000000 ]---\n"
+			    "[    3.0] virtio_blk virtio1: [vda] 2048 512-byte logical blocks\n"
+			    "[   30.0] sysrq: Trigger a crash\n"
+			    "[   30.0] Kernel panic - not syncing: sysrq triggered crash\n", &p);
+	zdx_panic_decide(&p, 0);
+	ok(p.nrep == 2 && p.drep < 0 && !p.have_exception, "an old WARN, then a direct panic: no deciding report");
+	/* kdump from oops_end(): the oops is the last thing in the log */
+	memset(&p, 0, sizeof(p));
+	zdx_panic_parse_log("[    2.1] ---[ end trace 0000000000000000 ]---\n"
+			    "[    9.0] BUG: unable to handle page fault for address: ffffea0001800018\n"
+			    "[    9.1] CPU: 1 PID: 153 Comm: insmod\n", &p);
+	zdx_panic_decide(&p, 1);
+	ok(p.drep == 0 && p.subject_cpu == 1 && p.have_fault_addr, "no panic line: the last episode's oops decides");
+
+	memset(&p, 0, sizeof(p));
+	zdx_bt_parse("garbage\n #x [zz] nothing\n[exception RIP: \n", &p.bt);
+	ok(p.bt.nframes == 0 && !p.bt.exc[0].func[0], "garbage text yields no frames");
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("ZDX_PANIC_FIXTURES");
+	char exe[4096];
+
+	snprintf(exe, sizeof(exe), "%s", argv[0]);
+	snprintf(fxdir, sizeof(fxdir), "%s", env ? env : "tests/unit/panic_fixtures");
+	if (!env && access(fxdir, R_OK))
+		snprintf(fxdir, sizeof(fxdir), "%s/panic_fixtures", dirname(exe));
+	timer_softirq_idle();
+	hardirq_busy();
+	nested();
+	softlockup();
+	nmi_hardlockup();
+	qmp_top_registers();
+	irq_bogus_user_cs();
+	warn_and_log_only();
+	old_cases();
 	return tap_done();
 }

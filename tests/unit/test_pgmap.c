@@ -1,7 +1,7 @@
 /* dev_pagemap / vmem_altmap decoding and the altmap regions, with the
- * geometry PIPELINE.md recorded for a 512 MiB fsdax --map=dev namespace at
- * 0x60000000 on 6.1: base 0x60000, reserve 2, free 0x9fe, align 0x1fe,
- * alloc 0x800. */
+ * geometry of the fsdax-dev scenario's dump (a 512 MiB fsdax --map=dev
+ * namespace at 0x60000000 on 6.1; docs/cmd-pgmap.md shows it):
+ * base 0x60000, reserve 2, free 0x9fe, align 0x1fe, alloc 0x800. */
 #include <stdint.h>
 #include <string.h>
 #include "tap.h"
@@ -78,5 +78,26 @@ int main(void)
 	build(raw, 0x60000000, 0x7fffffff, 0, 7);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!strcmp(pg.type_name, "unknown"), "type outside the enum: unknown");
+
+	/* Issue 10: an absent altmap member is not read at a shifted offset
+	 * (altmap at -1 read reserve from bytes 15..22 before). */
+	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	{
+		struct zdx_layout a = l;
+
+		a.off_pgmap_altmap = ZDX_ABSENT;
+		ok(zdx_pgmap_decode(&a, 1, raw, sizeof(raw), &pg) == 0 && !pg.altmap.valid &&
+		   pg.altmap.reserve == 0 && pg.altmap.free == 0,
+		   "absent dev_pagemap.altmap: no altmap claimed, nothing read");
+		a = l;
+		a.off_range_end = ZDX_ABSENT;
+		ok(zdx_pgmap_decode(&a, 1, raw, sizeof(raw), &pg) == -1,
+		   "absent range.end: the pgmap is refused, not given end 0");
+	}
+	/* A range ending near 2^64: decoded, flagged, its altmap not trusted. */
+	build(raw, 0x60000000, 0xfffffffffffffffeULL, 1, 4);
+	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == 0 && !zdx_pgmap_range_sane(&l, &pg, 0) &&
+	   !pg.altmap.valid && zdx_pgmap_region_of(&l, &pg, 0x70000) == ZDX_REGION_NONE,
+	   "range end 0xff..fe: inconsistent, owns no pfn, altmap not valid");
 	return tap_done();
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "tap.h"
 #include "zdx/report.h"
+#include "zdx/verdicts.h"
 
 static const char meta[] =
 "{\"dump\":{\"path\":\"/d/vmcore.kdump\",\"bytes\":51200000,\"build_id\":\"aabb\",\"osrelease\":\"6.1.0-50-amd64\","
@@ -111,7 +112,8 @@ static void check_json(const struct zdx_report_in *in)
 	ok(zdx_jv_get(zdx_jv_get(r, "dumpcheck"), "lacking")->n == 1, "dumpcheck.lacking: only classes with missing pages");
 	ok(zdx_jv_get(zdx_jv_get(r, "capture_advice"), NULL) == NULL && zdx_jv_get(r, "capture_advice")->n == 2,
 	   "capture advice: dumpcheck's, and the module debuginfo explain lacked");
-	ok(!strcmp(zdx_jv_str(zdx_jv_get(zdx_jv_get(r, "inputs"), "explain"), "verdict"), "altmap-metadata"),
+	ok(!strcmp(zdx_jv_str(zdx_jv_get(zdx_jv_get(r, "inputs"), "explain"), "verdict"),
+		   zdx_verdict_word(ZDX_VERDICT_ALTMAP_METADATA)),
 	   "inputs.explain is explain's own JSON");
 	zdx_jv_free(r);
 	free(js);

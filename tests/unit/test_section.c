@@ -39,7 +39,7 @@ int main(void)
 
 	/* Half the sub-sections populated (bits 0..31). */
 	put64(usage + 16, 0x00000000ffffffffULL);
-	zdx_section_set_usage(&l, &s, usage);
+	zdx_section_set_usage(&l, &s, usage, sizeof(usage));
 	ok(zdx_subsection_count(&l, &s) == 32, "32 sub-sections populated");
 	ok(zdx_subsection_idx(&l, 0x60000 + 512 * 31) == 31, "sub-section index of a pfn");
 	ok(zdx_pfn_valid(&l, &s, 0x60000 + 512 * 31) == 1, "pfn in a populated sub-section is valid");
@@ -55,7 +55,7 @@ int main(void)
 	/* An early section ignores its sub-section map in pfn_valid(). */
 	put64(raw, encode(&l, mem_map, 12, 0xf));
 	zdx_section_decode(&l, 12, raw, &s);
-	zdx_section_set_usage(&l, &s, usage);
+	zdx_section_set_usage(&l, &s, usage, sizeof(usage));
 	ok(zdx_pfn_valid(&l, &s, 0x60000 + 512 * 40) == 1, "early section: valid despite empty sub-section");
 	zdx_section_flag_names(&l, 0x1f, buf, sizeof(buf));
 	ok(!strcmp(buf, "present,memmap,online,early,zone-device-taint"), "names: %s", buf);
@@ -67,6 +67,31 @@ int main(void)
 	ok(zdx_pfn_valid(&l, &s, 0x60000) == -1, "usage not in the dump: pfn_valid unknown");
 	zdx_subsection_strip(&l, &s, buf, 8);
 	ok(!strcmp(buf, "????????"), "missing map shows as ?: %s", buf);
+
+	/* Issue 10: layout members absent or beyond the bytes read are never
+	 * read (out of bounds before) and never become a fact. */
+	put64(raw, encode(&l, mem_map, 12, 0x3));
+	zdx_section_decode(&l, 12, raw, &s);
+	put64(usage + 16, ~0ULL);
+	zdx_section_set_usage(&l, &s, usage, 16);     /* map at 16 not in 16 bytes */
+	ok(s.usage_state == ZDX_USAGE_MISSING && zdx_pfn_valid(&l, &s, 0x60000) == -1,
+	   "usage map beyond the bytes read: unknown, not populated");
+	{
+		struct zdx_layout a = l;
+
+		a.off_usage_subsection_map = ZDX_ABSENT;
+		zdx_section_set_usage(&a, &s, usage, sizeof(usage));
+		ok(s.usage_state == ZDX_USAGE_MISSING, "absent subsection_map member: unknown");
+		a = l;
+		a.off_ms_section_mem_map = ZDX_ABSENT;
+		zdx_section_decode(&a, 12, raw, &s);
+		ok(s.coded == 0 && !zdx_section_present(&a, &s),
+		   "absent section_mem_map member: an empty word, not raw[-1]");
+		a = l;
+		a.off_ms_usage = a.sz_mem_section;            /* beyond struct mem_section */
+		zdx_section_decode(&a, 12, raw, &s);
+		is_u64(s.usage, 0, "usage member beyond sz_mem_section: not read");
+	}
 
 	/* An undefined flag bit is named, never dropped. */
 	l.section_map_last_bit = 6;

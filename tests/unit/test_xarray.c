@@ -28,6 +28,103 @@ static void collect(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 	}
 }
 
+
+/* Hostile trees (issue 10): every walk ends, each node read at most once. */
+static struct node chain[11];
+
+static void chain_mem(struct fake_mem *m, uint64_t *xa)
+{
+	int i;
+
+	m->n = 0;
+	fake_add(m, XA, xa, 16);
+	for (i = 0; i < 11; i++)
+		fake_add(m, ROOT + i * 0x1000ULL, &chain[i], sizeof(chain[i]));
+	m->reads = 0;
+}
+
+static void hostile_trees(const struct zdx_layout *l)
+{
+	struct fake_mem m = { .n = 0 };
+	uint64_t xa[2] = { 0, ROOT | 2 }, bad = 0, e;
+	struct visit v = { .n = 0 };
+	int i, s, rc;
+
+	/* A DAG: 11 nodes, each slot of node i points at node i+1 (64^10
+	 * paths).  Shifts are right, so only the visited check stops it. */
+	for (i = 0; i < 11; i++) {
+		memset(&chain[i], 0, sizeof(chain[i]));
+		chain[i].shift = (unsigned char)(60 - 6 * i);
+		for (s = 0; s < 64; s++)
+			chain[i].slots[s] = i < 10 ? (ROOT + (i + 1) * 0x1000ULL) | 2 : PGMAP;
+	}
+	chain_mem(&m, xa);
+	rc = zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad);
+	ok(rc == ZDX_XA_CORRUPT, "DAG of 11 nodes: corrupt (rc %d)", rc);
+	ok(m.reads < 100, "DAG of 11 nodes: %d reads, not 64^10", m.reads);
+	is_u64(bad, ROOT + 10 * 0x1000ULL, "DAG: the first node reached twice (the deepest) is named");
+
+	/* A cycle: the root's child is the root. */
+	chain[0].shift = 6;
+	chain[0].slots[0] = ROOT | 2;
+	chain_mem(&m, xa);
+	rc = zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad);
+	ok(rc == ZDX_XA_CORRUPT && m.reads < 10, "self-cycle: corrupt after %d reads", m.reads);
+
+	/* A child whose shift is not the parent's minus XA_CHUNK_SHIFT. */
+	for (s = 0; s < 64; s++)
+		chain[0].slots[s] = 0;
+	chain[0].shift = 18;
+	chain[0].slots[1] = (ROOT + 0x1000) | 2;
+	chain[1].shift = 6;            /* should be 12 */
+	for (s = 0; s < 64; s++)
+		chain[1].slots[s] = PGMAP;
+	chain_mem(&m, xa);
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_CORRUPT &&
+	   bad == ROOT + 0x1000, "child shift 6 under shift 18: corrupt, node named");
+	ok(zdx_xa_load(l, fake_read, &m, XA, 1 << 18, &e, &bad) == ZDX_XA_CORRUPT,
+	   "lookup through a child with the wrong shift: corrupt");
+
+	/* A sibling naming a later slot (or itself): not a multi-index entry. */
+	chain[1].shift = 12;
+	chain[1].slots[3] = (5 << 2) | 2;
+	chain_mem(&m, xa);
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_CORRUPT,
+	   "sibling pointing forward: corrupt");
+	chain[1].slots[3] = (3 << 2) | 2;
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_CORRUPT,
+	   "sibling pointing at itself: corrupt");
+	/* A sibling whose canonical slot was already cleared (an erase caught
+	 * half-done): empty, the walk goes on. */
+	chain[1].slots[2] = 0;
+	chain[1].slots[3] = (2 << 2) | 2;
+	v.n = 0;
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_OK,
+	   "sibling of a cleared slot: empty, not corrupt");
+
+	/* The node budget, derived from MAX_PHYSMEM_BITS: a tiny physical
+	 * space allows fewer nodes than this valid two-level tree has. */
+	chain[1].slots[3] = PGMAP;
+	chain[1].slots[0] = (ROOT + 0x2000) | 2;
+	memset(&chain[2], 0, sizeof(chain[2]));
+	chain[2].shift = 6;
+	chain[2].slots[0] = PGMAP;
+	chain_mem(&m, xa);
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_OK,
+	   "valid three-level tree walks");
+	{
+		struct zdx_layout small = *l;
+
+		small.max_physmem_bits = small.subsection_shift;
+		is_u64(zdx_xa_node_budget(&small), 2, "budget of a one-sub-section space: 2 nodes");
+		chain_mem(&m, xa);
+		rc = zdx_xa_for_each(&small, fake_read, &m, XA, collect, &v, &bad);
+		ok(rc == ZDX_XA_BUDGET, "over budget: distinct error (rc %d: %s)", rc,
+		   zdx_xa_strerror(rc));
+	}
+	is_u64(zdx_xa_node_budget(l), 2ULL << (46 - 21), "budget at MAX_PHYSMEM_BITS 46");
+}
+
 int main(void)
 {
 	struct zdx_layout l;
@@ -78,6 +175,8 @@ int main(void)
 	leaf.shift = 7;     /* not a multiple of the chunk shift */
 	ok(zdx_xa_load(&l, fake_read, &mem, XA, 0x60000, &e, &bad) == ZDX_XA_CORRUPT,
 	   "impossible shift rejected as corrupt");
+
+	hostile_trees(&l);
 
 	/* A single entry at index 0 stored in the head. */
 	xa[1] = PGMAP;

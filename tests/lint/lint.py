@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""make lint: architecture rules of zdx that a reader should not have to
+check by hand.  Prints TAP ("ok N - lint: ...") for tests/run.sh.
+
+  field-read  A layout offset (struct zdx_layout's off_* members) becomes
+              bytes or an address only through the field readers of
+              include/zdx/field.h and zdx_kread_field().  Elsewhere an
+              offset may be tested (`l->off_x < 0`, `==`), handed to
+              ZDX_NEED(), or passed, alone or added to another offset, to a
+              field reader; `buf + l->off_x`, memcpy() at it or
+              zdx_kread(addr + l->off_x, ...) are errors.  crash_layout.c,
+              which finds and sets the offsets, is the layout module.
+  verdict     A verdict word of `zdx explain` (or its no-verdict word,
+              "undetermined") is defined only in
+              include/zdx/verdicts.h: a string literal (C, Python, JSON) that
+              is a verdict word, or a list of them, or a verdict word in a
+              shell script, anywhere else is an error.  Comments, docs
+              (*.md) and scenario values (EXPECT_VERDICT= in *.scn, checked
+              against the vocabulary by dumps/factory.sh) are uses, not
+              definitions.
+
+Known violations in files that cannot be changed yet are listed, with the
+reason, in tests/lint/allowlist.txt; an entry that matches nothing any more
+is itself an error, so the list only shrinks.
+
+Usage: lint.py [ROOT]     (ROOT defaults to the repository holding this file)
+"""
+import ast
+import io
+import json
+import os
+import re
+import sys
+import tokenize
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(HERE))
+ALLOWLIST = os.path.join(HERE, "allowlist.txt")
+
+sys.path.insert(0, os.path.join(ROOT, "dumps"))
+import verdicts  # noqa: E402  (parses include/zdx/verdicts.h)
+
+VOCAB_FILE = "include/zdx/verdicts.h"
+FIELD_READERS = {"zdx_field", "zdx_field_or0", "zdx_field_bytes", "zdx_field_in", "zdx_field_addr",
+                 "zdx_field_end", "zdx_field_off", "zdx_kread_field", "ZDX_NEED", "zdx_need"}
+FIELD_EXEMPT = {"include/zdx/field.h", "include/zdx/layout.h", "extension/crash_layout.c"}
+
+
+# --- C source without comments and literals (line numbers kept) ---
+
+C_TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+
+
+def blank(m):
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def c_code(text):
+    """text with comments and string/char literals blanked out."""
+    return C_TOKEN.sub(blank, text)
+
+
+def c_strings(text):
+    """(line, content) of every string literal of C text, comments skipped."""
+    out = []
+    for m in C_TOKEN.finditer(text):
+        s = m.group(0)
+        if s.startswith('"'):
+            out.append((text.count("\n", 0, m.start()) + 1, s[1:-1]))
+    return out
+
+
+# --- field-read ---
+
+TEST_OP = re.compile(r"\s*(<=|>=|==|!=|<|>)")
+TEST_OP_BEFORE = re.compile(r"(<=|>=|==|!=|<|>)\s*$")
+OFFSET = re.compile(r"(?:->|\.)off_\w+")
+
+
+def enclosing_calls(code, pos):
+    """Names of the calls whose argument lists hold pos, innermost first."""
+    names, depth, i = [], 0, pos - 1
+    while i >= 0:
+        c = code[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            if depth:
+                depth -= 1
+            else:
+                m = re.search(r"(\w+)\s*$", code[:i])
+                names.append(m.group(1) if m else "")
+        elif c in ";{}" and depth == 0:
+            break
+        i -= 1
+    return names
+
+
+def field_read_errors(path, text):
+    code, errs = c_code(text), []
+    for m in OFFSET.finditer(code):
+        before = code[max(0, m.start() - 80):m.start()]
+        start = m.start() - len(re.search(r"[\w\]\)]*$", before).group(0))
+        if TEST_OP.match(code, m.end()) or TEST_OP_BEFORE.search(code[:start]):
+            continue
+        if FIELD_READERS & set(enclosing_calls(code, m.start())):
+            continue
+        line = code.count("\n", 0, m.start()) + 1
+        errs.append("%s:%d: %s" % (path, line, text.splitlines()[line - 1].strip()))
+    return errs
+
+
+# --- verdict ---
+
+def only_verdicts(s, words):
+    toks = [t for t in re.split(r"[\s,]+", s) if t]
+    return bool(toks) and all(t in words for t in toks)
+
+
+def py_strings(text):
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.STRING:
+            try:
+                v = ast.literal_eval(tok.string)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(v, str):
+                out.append((tok.start[0], v))
+    return out
+
+
+def json_strings(text):
+    out = []
+
+    def walk(v):
+        if isinstance(v, str):
+            out.append((0, v))
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(k)
+                walk(x)
+    walk(json.loads(text))
+    return out
+
+
+def sh_words(text, words):
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        code = re.sub(r"(^|\s)#.*", "", line)
+        for t in re.findall(r"[a-z][a-z-]*[a-z]", code):
+            if t in words:
+                out.append((n, t))
+    return out
+
+
+def verdict_errors(path, text, words):
+    if path.endswith((".c", ".h")):
+        hits = c_strings(text)
+    elif path.endswith(".py"):
+        hits = py_strings(text)
+    elif path.endswith(".json"):
+        hits = json_strings(text)
+    elif path.endswith(".sh"):
+        hits = sh_words(text, words)
+    else:
+        return []
+    return ["%s:%s: %r" % (path, n or "?", s) for n, s in hits if only_verdicts(s, words)]
+
+
+# --- the tree ---
+
+def files(under, exts):
+    for d in under:
+        for dirpath, dirnames, names in os.walk(os.path.join(ROOT, d)):
+            dirnames[:] = [x for x in dirnames if not x.startswith((".", "__"))]
+            for n in sorted(names):
+                if n.endswith(exts):
+                    yield os.path.relpath(os.path.join(dirpath, n), ROOT)
+
+
+def read(rel):
+    with open(os.path.join(ROOT, rel), encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def load_allowlist():
+    allow = {}
+    with open(ALLOWLIST) as f:
+        for n, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                rule, path = line.split()
+                allow[(rule, path)] = n
+    return allow
+
+
+class Tap:
+    def __init__(self):
+        self.n = self.failed = 0
+
+    def ok(self, cond, what, detail=()):
+        self.n += 1
+        print("%s %d - lint: %s" % ("ok" if cond else "not ok", self.n, what))
+        for d in detail:
+            print("#   " + d)
+        self.failed += not cond
+
+
+def self_test(t, words):
+    """The rules must catch what they are meant to catch, or they prove nothing."""
+    w = words[0]
+    bad_c = "v = rd64(raw + l->off_x);\nmemcpy(&v, buf + l->off_y, 8);\nlong o = l->off_z;\n"
+    good_c = ("if (l->off_x < 0 || !ZDX_NEED(l->off_y, \"y\")) return;\n"
+              "v = zdx_field_or0(buf, n, l->off_x, 8);\n"
+              "w = zdx_field_in(buf, n, l->off_a, i * l->sz_b + l->off_c, 8);\n"
+              "t = l->off_a == l->off_b;\n")
+    t.ok(len(field_read_errors("x.c", bad_c)) == 3 and not field_read_errors("x.c", good_c),
+         "self-test: field-read catches buf + off, memcpy at an offset and an offset copied out "
+         "(%d of 3), passes tests and field-reader calls" % len(field_read_errors("x.c", bad_c)),
+         field_read_errors("x.c", good_c))
+    cases = {"a.c": 'x = "%s"; /* "%s" */' % (w, w), "a.py": 'x = ("%s", "y")\n' % w,
+             "a.json": '{"enum": ["%s"]}' % w, "a.sh": 'V="%s other"\n' % w}
+    caught = [p for p, s in cases.items() if verdict_errors(p, s, words)]
+    clean = ['x = "a %s b";' % w, "# %s\n" % w]
+    t.ok(len(caught) == 4 and not verdict_errors("b.c", clean[0], words)
+         and not verdict_errors("b.sh", clean[1], words),
+         "self-test: verdict catches a word in C, Python, JSON and shell (%d of 4), not in prose "
+         "or comments" % len(caught))
+
+
+def main():
+    t = Tap()
+    words = set(verdicts.words()) | {verdicts.no_verdict()}
+    allow = load_allowlist()
+    used = set()
+    self_test(t, sorted(words))
+
+    def check(rule, paths, errors_of, what):
+        errs, allowed = [], []
+        for p in paths:
+            e = errors_of(p, read(p))
+            if e and (rule, p) in allow:
+                used.add((rule, p))
+                allowed.append("%s (%d, allowlisted)" % (p, len(e)))
+            else:
+                errs += e
+        t.ok(not errs, what, errs + allowed)
+
+    c_files = [p for p in files(["extension", "include"], (".c", ".h")) if p not in FIELD_EXEMPT]
+    check("field-read", c_files, field_read_errors,
+          "layout offsets are read only through the field readers (include/zdx/field.h)")
+    v_files = [p for p in files(["extension", "include", "dumps", "tests"], (".c", ".h", ".py", ".json", ".sh"))
+               if p != VOCAB_FILE and not p.startswith("tests/lint/")]
+    check("verdict", v_files, lambda p, s: verdict_errors(p, s, words),
+          "verdict words are defined only in %s" % VOCAB_FILE)
+    stale = ["tests/lint/allowlist.txt:%d: %s %s matches nothing: delete the line" % (n, r, p)
+             for (r, p), n in sorted(allow.items(), key=lambda x: x[1]) if (r, p) not in used]
+    t.ok(not stale, "every allowlist entry is still needed", stale)
+    print("1..%d" % t.n)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

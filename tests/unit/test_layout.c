@@ -1,0 +1,62 @@
+/* Sanity ranges of the VMCOREINFO numbers zdx uses as shifts and counts
+ * (issue 10): out of range is refused with the value named. */
+#include <string.h>
+#include "tap.h"
+#include "layout_fixture.h"
+#include "zdx/model.h"
+
+static int refused(const struct zdx_layout *l, const char *needle, char *why, size_t n)
+{
+	why[0] = 0;
+	return !zdx_layout_check(l, why, n) && strstr(why, needle) != NULL;
+}
+
+int main(void)
+{
+	struct zdx_layout l, a;
+	struct zdx_model m;
+	char why[192];
+
+	fixture_layout_61(&l);
+	ok(zdx_layout_check(&l, why, sizeof(why)), "Debian 6.1 layout accepted");
+	a = l;
+	a.phys_addr_bits = 52;
+	ok(zdx_layout_check(&a, why, sizeof(why)), "MAX_PHYSMEM_BITS 46 within 52 address bits");
+
+	a = l;
+	a.section_size_bits = 200;
+	ok(refused(&a, "SECTION_SIZE_BITS 200", why, sizeof(why)), "SECTION_SIZE_BITS 200: %s", why);
+	a = l;
+	a.section_size_bits = 12;
+	ok(refused(&a, "SECTION_SIZE_BITS 12", why, sizeof(why)), "SECTION_SIZE_BITS 12: %s", why);
+	a = l;
+	a.max_physmem_bits = 99;
+	ok(refused(&a, "MAX_PHYSMEM_BITS 99", why, sizeof(why)), "MAX_PHYSMEM_BITS 99: %s", why);
+	a = l;
+	a.max_physmem_bits = 60;
+	a.phys_addr_bits = 52;
+	ok(refused(&a, "MAX_PHYSMEM_BITS 60", why, sizeof(why)), "MAX_PHYSMEM_BITS 60 > 52: %s", why);
+	a = l;
+	a.nr_section_roots = 1UL << 40;
+	ok(refused(&a, "LENGTH(mem_section) 1099511627776", why, sizeof(why)),
+	   "LENGTH(mem_section) 2^40: %s", why);
+	a = l;
+	a.nr_section_roots = 0;
+	ok(refused(&a, "LENGTH(mem_section) 0", why, sizeof(why)), "LENGTH(mem_section) 0: %s", why);
+	a = l;
+	a.max_numnodes = 1000;
+	ok(refused(&a, "LENGTH(node_data) 1000", why, sizeof(why)), "LENGTH(node_data) 1000: %s", why);
+	a = l;
+	a.max_numnodes = 1 << 30;
+	a.nodes_width = 30;
+	a.pg_head = 40;
+	ok(refused(&a, "LENGTH(node_data) 1073741824", why, sizeof(why)),
+	   "LENGTH(node_data) 2^30 leaves no room: %s", why);
+
+	/* No section could be read: lookups answer "none" (bsearch on a NULL
+	 * array before; UBSan reports it under make asan). */
+	memset(&m, 0, sizeof(m));
+	m.l = &l;
+	ok(zdx_model_section(&m, 3) == NULL, "no sections: no section 3");
+	return tap_done();
+}
