@@ -21,7 +21,7 @@ export ZDX_CACHE
 # Debian packages zdx and its factory use (installed by `make deps`).
 DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl daxctl \
             makedumpfile kexec-tools kmod cpio python3 python3-drgn gcc make \
-            zstd xz-utils bc
+            zstd xz-utils bc debuginfod elfutils parallel chromium
 
 # CFLAGS is the user's (`make CFLAGS=-O0`); what zdx itself needs to build
 # lives in ZDX_CFLAGS, so a command-line CFLAGS never drops it.
@@ -36,7 +36,7 @@ PURE_SRCS := $(filter-out extension/crash_% extension/cmd_% extension/zdx.c,$(EX
 PURE_OBJS := $(PURE_SRCS:.c=.o)
 
 .PHONY: all deps demo check unit lint dumps install bench clean alt-so
-all: extension/zdx.so
+all: extension/zdx.so tools/zdx-buildid
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -72,11 +72,19 @@ include tests/tests.mk
 include tests/fuzz/fuzz.mk
 include dumps/dumps.mk
 
-install: extension/zdx.so
+# zdx-buildid: a dump's or vmlinux's build-id, from the pure decoder.
+tools/zdx-buildid: tools/zdx-buildid.c extension/decode_buildid.o extension/json.o
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -o $@ $^
+
+PREFIX ?= /usr/local
+install: extension/zdx.so tools/zdx-buildid
 	install -D -m 0644 extension/zdx.so $(DESTDIR)/usr/lib64/crash/extensions/zdx.so
+	install -D -m 0755 tools/zdx-triage $(DESTDIR)$(PREFIX)/bin/zdx-triage
+	install -D -m 0755 tools/zdx-buildid $(DESTDIR)$(PREFIX)/bin/zdx-buildid
+	install -D -m 0644 tools/zdx_triage_render.py $(DESTDIR)$(PREFIX)/share/zdx/zdx_triage_render.py
 
 clean:
-	rm -f extension/*.o extension/zdx.so
+	rm -f extension/*.o extension/zdx.so tools/zdx-buildid
 	$(MAKE) -s -f tests/tests.mk clean-tests 2>/dev/null || true
 
 # demo: from a fresh machine to zdx output on a real dump.

@@ -22,7 +22,8 @@ static char *help_zdx[] = {
 	"       zdx map [-j]\n"
 	"       zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE\n"
 	"       zdx explain [-j] [-m MODULE_DIR]...\n"
-	"       zdx dumpcheck [-j]",
+	"       zdx dumpcheck [-j]\n"
+	"       zdx report [-j] [-m MODULE_DIR]...",
 	"  zdx rebuilds, from the dump alone, who owns every pfn and which struct",
 	"  pages can be trusted on machines with ZONE_DEVICE memory (fsdax/devdax",
 	"  pmem, device-private, p2pdma), x86_64.  Struct offsets and sizes and enum",
@@ -67,6 +68,12 @@ static char *help_zdx[] = {
 	"            missing physical ranges and why (not captured, or left out by",
 	"            the dump level, from the file's own headers); the dump format",
 	"            and level; what is lost; how to capture it next time.",
+	"  report    one report for an escalation, in markdown (-j: JSON, schema",
+	"            zdx-report/1): explain's verdict, confidence and evidence with",
+	"            the crash command for each, the panic context, the pfn, its",
+	"            neighbourhood in the map, its pgmap and altmap, the kernel's",
+	"            features, the dump's and vmlinux's build-ids, what the dump",
+	"            lacks and how to capture it next time.",
 	"",
 	"  -j  print JSON instead of a table.",
 	"",
@@ -96,6 +103,7 @@ static const struct {
 	{ "pfn", zdx_cmd_pfn },
 	{ "explain", zdx_cmd_explain },
 	{ "dumpcheck", zdx_cmd_dumpcheck },
+	{ "report", zdx_cmd_report },
 };
 
 static void cmd_zdx(void)

@@ -10,6 +10,7 @@ void zdx_cmd_map(int argc, char **argv);
 void zdx_cmd_pfn(int argc, char **argv);
 void zdx_cmd_explain(int argc, char **argv);
 void zdx_cmd_dumpcheck(int argc, char **argv);
+void zdx_cmd_report(int argc, char **argv);
 
 /* Every subcommand parses its arguments with these. */
 #include "zdx/args.h"
