@@ -187,7 +187,16 @@ static void read_page(struct zdx_layout *l)
 	l->sz_page = ssize("page");
 	l->off_page_flags = off("page", "flags");
 	l->off_page_compound_head = off("page", "compound_head");
+	/* 7.x renamed the tail pages' word page.compound_info (same word). */
+	if (l->off_page_compound_head < 0)
+		l->off_page_compound_head = off("page", "compound_info");
 	l->off_page_pgmap = off("page", "pgmap");
+	/* Newer kernels (7.2) keep a ZONE_DEVICE page's pgmap in folio->pgmap
+	 * (page_pgmap() reads page_folio(page)->pgmap); struct page has only a
+	 * placeholder there (_unused_pgmap_compound_info).  folio.pgmap is the
+	 * same word of the folio's first struct page, where page.pgmap was. */
+	if (l->off_page_pgmap < 0)
+		l->off_page_pgmap = off("folio", "pgmap");
 	l->off_page_refcount = off("page", "_refcount");
 	l->off_page_mapping = off("page", "mapping");
 	l->pg_reserved = (int)enumval("PG_reserved");

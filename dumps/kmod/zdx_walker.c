@@ -70,11 +70,12 @@ MODULE_PARM_DESC(nr_pages, "number of pfns to walk");
 /*
  * One source for every kernel of the corpus (5.10 .. 7.x): differences are
  * met by feature tests, never by version numbers.
- *  - The anon/flags bits of ->mapping were renamed FOLIO_MAPPING_* (6.16).
- *  - struct page lost ->pgmap (6.15): a ZONE_DEVICE page's pgmap is read
- *    through page_pgmap(), from the same word.  Kbuild defines
- *    ZDX_HAVE_PAGE_PGMAP when the kernel's headers declare it (an inline
- *    function: the preprocessor cannot see it).
+ *  - The anon/flags bits of ->mapping are FOLIO_MAPPING_* in newer kernels
+ *    (7.2 has no PAGE_MAPPING_*).
+ *  - Newer kernels (7.2) moved ->pgmap from struct page to struct folio: a
+ *    ZONE_DEVICE page's pgmap is read through page_pgmap(), from the same
+ *    word.  Kbuild defines ZDX_HAVE_PAGE_PGMAP when the kernel's headers
+ *    declare it (an inline function: the preprocessor cannot see it).
  */
 #ifndef PAGE_MAPPING_ANON
 #define PAGE_MAPPING_ANON	FOLIO_MAPPING_ANON
