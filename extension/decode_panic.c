@@ -70,9 +70,22 @@ int zdx_panic_subject_cpu(const struct zdx_panic *p, int panic_cpu, int *rep)
 	return p->rep[best].subject_cpu >= 0 ? p->rep[best].subject_cpu : p->rep[best].cpu;
 }
 
+/* The softirq loop by name: since 6.10 (and 6.1.y/6.6.y stable since
+ * 2024) __do_softirq is a stub in the softirq entry text and the loop is
+ * handle_softirqs(), ordinary text, which irq_exit and ksoftirqd call
+ * directly: bt shows handle_softirqs and no frame in the entry text. */
+static int softirq_loop(const char *func)
+{
+	size_t n = strcspn(func, ".");    /* "handle_softirqs.constprop.0" */
+
+	return (n == 15 && !strncmp(func, "handle_softirqs", n)) ||
+	       (n == 12 && !strncmp(func, "__do_softirq", n));
+}
+
 /* The context the code at exception frame x ran in: the stack it ran on,
  * and on the IRQ or a task stack whether a softirq entry is among its
- * callers (the kernel keeps those functions in their own text section). */
+ * callers (the kernel keeps those functions in their own text section;
+ * newer kernels keep only a stub there: the loop is also known by name). */
 static enum zdx_ctx exc_ctx(const struct zdx_bt *b, const struct zdx_exc *x)
 {
 	const char *seg = b->seg[x->seg].name;
@@ -81,7 +94,7 @@ static enum zdx_ctx exc_ctx(const struct zdx_bt *b, const struct zdx_exc *x)
 	if (x->user)
 		return ZDX_CTX_USER;
 	for (i = x->frame; i < b->nframes && b->frame[i].seg == x->seg; i++)
-		if (b->frame[i].softirq_entry)
+		if (b->frame[i].softirq_entry || softirq_loop(b->frame[i].func))
 			return ZDX_CTX_SOFTIRQ;
 	if (strstr(seg, "IRQ"))
 		return ZDX_CTX_HARDIRQ;

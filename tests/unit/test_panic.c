@@ -107,8 +107,19 @@ static void timer_softirq_idle(void)
 	ok(p->compared == 16 && !p->disagree, "crash and the log agree on %d registers", p->compared);
 	ok(p->have_fault_addr && p->fault_addr == 0xffffea0001800018ULL, "fault address of the deciding report");
 
-	/* without the softirq entry marked, the IRQ stack means hardirq */
+	/* __do_softirq is known by name as well (the crash side may find no
+	 * entry text) */
 	memset(&p->bt.frame[10].softirq_entry, 0, sizeof(int));
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "__do_softirq by name: softirq");
+	/* 6.1.y since 2024, 6.10+: the loop is handle_softirqs, outside the
+	 * entry text (which only holds the __do_softirq stub) */
+	snprintf(p->bt.frame[10].func, sizeof(p->bt.frame[10].func), "handle_softirqs");
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "handle_softirqs (not in the entry text): softirq");
+	/* without a softirq entry or loop among the callers, the IRQ stack
+	 * means hardirq */
+	snprintf(p->bt.frame[10].func, sizeof(p->bt.frame[10].func), "__sysvec_irq_work");
 	zdx_panic_decide(p, 0);
 	ok(p->ctx == ZDX_CTX_HARDIRQ, "no softirq entry among the callers: hardirq");
 	ok(p->compared == 16 && p->dexc == 0, "a second decision starts afresh");
