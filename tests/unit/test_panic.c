@@ -125,6 +125,22 @@ static void timer_softirq_idle(void)
 	ok(p->compared == 16 && p->dexc == 0, "a second decision starts afresh");
 }
 
+/* A real 6.1.176 dump (walk-ctx-timer-idle): the timer walker's GPF under
+ * handle_softirqs, which 6.1.y no longer keeps in the softirq entry text
+ * (only the __do_softirq stub is there): nothing is marked by the crash
+ * side, the loop is known by name. */
+static void timer_idle_61(void)
+{
+	struct zdx_panic *p = load("timer-idle-6.1.bt", "timer-idle-6.1.log");
+	const struct zdx_bt *b = &p->bt;
+
+	ok(b->nexc == 2 && b->exc[1].bogus && b->exc[1].boundary, "6.1.176: the fault and the bogus idle frame");
+	zdx_panic_decide(p, 0);
+	ok(p->dexc == 0 && !strcmp(p->exc_func, "zdx_page_owner_ino") && p->exc_off == 34,
+	   "6.1.176: deciding frame zdx_page_owner_ino+34 (%s+%llu)", p->exc_func, (unsigned long long)p->exc_off);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "6.1.176: handle_softirqs among the callers: softirq (%s)", zdx_ctx_name(p->ctx));
+}
+
 static void hardirq_busy(void)
 {
 	struct zdx_panic *p = load("hardirq-busy.bt", "hardirq-busy.log");
@@ -315,6 +331,7 @@ int main(int argc, char **argv)
 	if (!env && access(fxdir, R_OK))
 		snprintf(fxdir, sizeof(fxdir), "%s/panic_fixtures", dirname(exe));
 	timer_softirq_idle();
+	timer_idle_61();
 	hardirq_busy();
 	nested();
 	softlockup();
