@@ -141,6 +141,31 @@ static void timer_idle_61(void)
 	ok(p->ctx == ZDX_CTX_SOFTIRQ, "6.1.176: handle_softirqs among the callers: softirq (%s)", zdx_ctx_name(p->ctx));
 }
 
+/* A real 6.1.176 dump (walk-ctx-softlockup-timer): the soft lockup of a
+ * timer callback spinning on the idle CPU.  The watchdog's interrupt nested
+ * on the IRQ stack: crash prints no exception frame for it, only the stuck
+ * code as a frame, so the log's registers decide; that frame's callers in
+ * bt (handle_softirqs) say softirq, not the log's <IRQ> marker's hardirq. */
+static void softlockup_timer_61(void)
+{
+	struct zdx_panic *p = load("softlockup-timer-6.1.bt", "softlockup-timer-6.1.log");
+	int i;
+
+	for (i = 0; i < p->nrep; i++)     /* what the crash side resolves */
+		if (p->rep[i].have_rip && !strcmp(p->rep[i].rip_func, "zdx_scrub_wait"))
+			p->rep[i].rip_addr = 0xffffffffc02ab730ULL + p->rep[i].rip_off;
+	zdx_panic_decide(p, 0);
+	ok(p->regs_from_log && p->dexc < 0 && !strcmp(p->exc_func, "zdx_scrub_wait") && p->exc_off == 0xd4,
+	   "6.1.176 soft lockup in a timer: the log's registers decide (%s+%#llx)", p->exc_func,
+	   (unsigned long long)p->exc_off);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "6.1.176 soft lockup in a timer: bt's frame at the RIP runs under "
+	   "handle_softirqs: softirq (%s)", zdx_ctx_name(p->ctx));
+	for (i = 0; i < p->nrep; i++)
+		p->rep[i].rip_addr = 0;
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_HARDIRQ, "without the RIP's address: the log's <IRQ> marker (%s)", zdx_ctx_name(p->ctx));
+}
+
 static void hardirq_busy(void)
 {
 	struct zdx_panic *p = load("hardirq-busy.bt", "hardirq-busy.log");
@@ -332,6 +357,7 @@ int main(int argc, char **argv)
 		snprintf(fxdir, sizeof(fxdir), "%s/panic_fixtures", dirname(exe));
 	timer_softirq_idle();
 	timer_idle_61();
+	softlockup_timer_61();
 	hardirq_busy();
 	nested();
 	softlockup();
