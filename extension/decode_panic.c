@@ -70,18 +70,29 @@ int zdx_panic_subject_cpu(const struct zdx_panic *p, int panic_cpu, int *rep)
 	return p->rep[best].subject_cpu >= 0 ? p->rep[best].subject_cpu : p->rep[best].cpu;
 }
 
+/* The softirq loop by name: since 6.10 (and 6.1.y/6.6.y stable since
+ * 2024) __do_softirq is a stub in the softirq entry text and the loop is
+ * handle_softirqs(), ordinary text, which irq_exit and ksoftirqd call
+ * directly: bt shows handle_softirqs and no frame in the entry text. */
+static int softirq_loop(const char *func)
+{
+	size_t n = strcspn(func, ".");    /* "handle_softirqs.constprop.0" */
+
+	return (n == 15 && !strncmp(func, "handle_softirqs", n)) ||
+	       (n == 12 && !strncmp(func, "__do_softirq", n));
+}
+
 /* The context the code at exception frame x ran in: the stack it ran on,
  * and on the IRQ or a task stack whether a softirq entry is among its
- * callers (the kernel keeps those functions in their own text section). */
-static enum zdx_ctx exc_ctx(const struct zdx_bt *b, const struct zdx_exc *x)
+ * callers (the kernel keeps those functions in their own text section;
+ * newer kernels keep only a stub there: the loop is also known by name). */
+static enum zdx_ctx seg_ctx(const struct zdx_bt *b, int frame, int segi)
 {
-	const char *seg = b->seg[x->seg].name;
+	const char *seg = b->seg[segi].name;
 	int i;
 
-	if (x->user)
-		return ZDX_CTX_USER;
-	for (i = x->frame; i < b->nframes && b->frame[i].seg == x->seg; i++)
-		if (b->frame[i].softirq_entry)
+	for (i = frame; i < b->nframes && b->frame[i].seg == segi; i++)
+		if (b->frame[i].softirq_entry || softirq_loop(b->frame[i].func))
 			return ZDX_CTX_SOFTIRQ;
 	if (strstr(seg, "IRQ"))
 		return ZDX_CTX_HARDIRQ;
@@ -90,6 +101,27 @@ static enum zdx_ctx exc_ctx(const struct zdx_bt *b, const struct zdx_exc *x)
 	if (strstr(seg, "exception") || strstr(seg, "trampoline"))
 		return ZDX_CTX_EXCSTACK;
 	return ZDX_CTX_TASK;
+}
+
+static enum zdx_ctx exc_ctx(const struct zdx_bt *b, const struct zdx_exc *x)
+{
+	if (x->user)
+		return ZDX_CTX_USER;
+	return seg_ctx(b, x->frame, x->seg);
+}
+
+/* The log's registers decide (crash found no usable exception frame, e.g.
+ * the watchdog's interrupt nested on the IRQ stack of a softirq): crash
+ * still prints the interrupted code as a frame at the log's RIP; its
+ * callers in bt tell the context.  -1 when no frame is at that RIP. */
+static int rip_frame(const struct zdx_bt *b, uint64_t rip)
+{
+	int i;
+
+	for (i = 0; rip && i < b->nframes; i++)
+		if (b->frame[i].pc == rip)
+			return i;
+	return -1;
 }
 
 static int usable(const struct zdx_exc *x)
@@ -208,9 +240,12 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 			zdx_regs_set(&p->regs, ZDX_RIP, lr->rip_addr);
 		snprintf(p->exc_func, sizeof(p->exc_func), "%s", lr->rip_func);
 		p->exc_off = lr->rip_off;
-		p->ctx = !strcmp(lr->trace_ctx, "IRQ") ? ZDX_CTX_HARDIRQ
-			 : !strcmp(lr->trace_ctx, "NMI") ? ZDX_CTX_NMI
-			 : !strcmp(lr->trace_ctx, "TASK") ? ZDX_CTX_TASK : ZDX_CTX_UNKNOWN;
+		if ((i = rip_frame(b, lr->rip_addr)) >= 0)
+			p->ctx = seg_ctx(b, i, b->frame[i].seg);
+		else
+			p->ctx = !strcmp(lr->trace_ctx, "IRQ") ? ZDX_CTX_HARDIRQ
+				 : !strcmp(lr->trace_ctx, "NMI") ? ZDX_CTX_NMI
+				 : !strcmp(lr->trace_ctx, "TASK") ? ZDX_CTX_TASK : ZDX_CTX_UNKNOWN;
 		snprintf(p->why, sizeof(p->why), "no usable exception frame in crash's bt of CPU %d: "
 			 "registers from the log's %s report", cpu, zdx_rep_kind_name(lr->kind));
 	} else {

@@ -41,6 +41,7 @@
 #include <linux/irq_work.h>
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/kdebug.h>
 #include <linux/notifier.h>
@@ -571,12 +572,17 @@ static noinline void zdx_busy_wait(void)
 }
 
 /* A crash reporter that adds the owner of the page being scanned to the
- * oops: on a garbage or unmapped struct page it faults again. */
+ * oops: on a garbage or unmapped struct page it faults again.  It reports
+ * once: the second oops runs the notifier chain too, and without the guard
+ * every nested oops would fault again until the stack overflows (measured:
+ * [#84] and counting, no panic). */
+static atomic_t zdx_noted = ATOMIC_INIT(0);
+
 static int zdx_die_note(struct notifier_block *nb, unsigned long val, void *data)
 {
 	struct page *page = READ_ONCE(zdx_cur_page);
 
-	if (val == DIE_OOPS && page)
+	if (val == DIE_OOPS && page && atomic_xchg(&zdx_noted, 1) == 0)
 		pr_emerg("owner %lu\n", zdx_page_owner_ino(page));
 	return NOTIFY_DONE;
 }

@@ -65,6 +65,18 @@ def check_frame(t, tag, r, out):
              "bt frames: %s" % bt)
 
 
+# Where zdx_walker.ko's ctx= runs the walker (dumps/kmod/README.md,
+# "Contexts"): the context zdx must name for the deciding frame.
+CTX_CONTEXT = {"task": "process context", "kthread": "process context", "workqueue": "process context",
+               "timer": "softirq", "timer-busy": "softirq", "hrtimer": "hardirq", "irq_work": "hardirq"}
+
+
+def expected_context(w):
+    """The context the walker ran in, from its recorded module parameters."""
+    params = dict(p.split("=", 1) for p in (w.get("params") or "").split() if "=" in p)
+    return CTX_CONTEXT.get(params.get("ctx", "task"))
+
+
 def main():
     t = Tap()
     corpus = dumps()
@@ -84,6 +96,9 @@ def main():
         t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
              "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
         check_frame(t, tag, r, out)
+        if w and w.get("params") and expected_context(w):
+            t.ok(r.get("context") == expected_context(w),
+                 "%s: context %s (got %s)" % (tag, expected_context(w), r.get("context")))
         if w and w.get("expected_function"):
             t.ok(r.get("faulting_function") == w["expected_function"],
                  "%s: faulting function %s (got %s)" % (tag, w["expected_function"], r.get("faulting_function")))

@@ -107,11 +107,63 @@ static void timer_softirq_idle(void)
 	ok(p->compared == 16 && !p->disagree, "crash and the log agree on %d registers", p->compared);
 	ok(p->have_fault_addr && p->fault_addr == 0xffffea0001800018ULL, "fault address of the deciding report");
 
-	/* without the softirq entry marked, the IRQ stack means hardirq */
+	/* __do_softirq is known by name as well (the crash side may find no
+	 * entry text) */
 	memset(&p->bt.frame[10].softirq_entry, 0, sizeof(int));
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "__do_softirq by name: softirq");
+	/* 6.1.y since 2024, 6.10+: the loop is handle_softirqs, outside the
+	 * entry text (which only holds the __do_softirq stub) */
+	snprintf(p->bt.frame[10].func, sizeof(p->bt.frame[10].func), "handle_softirqs");
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "handle_softirqs (not in the entry text): softirq");
+	/* without a softirq entry or loop among the callers, the IRQ stack
+	 * means hardirq */
+	snprintf(p->bt.frame[10].func, sizeof(p->bt.frame[10].func), "__sysvec_irq_work");
 	zdx_panic_decide(p, 0);
 	ok(p->ctx == ZDX_CTX_HARDIRQ, "no softirq entry among the callers: hardirq");
 	ok(p->compared == 16 && p->dexc == 0, "a second decision starts afresh");
+}
+
+/* A real 6.1.176 dump (walk-ctx-timer-idle): the timer walker's GPF under
+ * handle_softirqs, which 6.1.y no longer keeps in the softirq entry text
+ * (only the __do_softirq stub is there): nothing is marked by the crash
+ * side, the loop is known by name. */
+static void timer_idle_61(void)
+{
+	struct zdx_panic *p = load("timer-idle-6.1.bt", "timer-idle-6.1.log");
+	const struct zdx_bt *b = &p->bt;
+
+	ok(b->nexc == 2 && b->exc[1].bogus && b->exc[1].boundary, "6.1.176: the fault and the bogus idle frame");
+	zdx_panic_decide(p, 0);
+	ok(p->dexc == 0 && !strcmp(p->exc_func, "zdx_page_owner_ino") && p->exc_off == 34,
+	   "6.1.176: deciding frame zdx_page_owner_ino+34 (%s+%llu)", p->exc_func, (unsigned long long)p->exc_off);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "6.1.176: handle_softirqs among the callers: softirq (%s)", zdx_ctx_name(p->ctx));
+}
+
+/* A real 6.1.176 dump (walk-ctx-softlockup-timer): the soft lockup of a
+ * timer callback spinning on the idle CPU.  The watchdog's interrupt nested
+ * on the IRQ stack: crash prints no exception frame for it, only the stuck
+ * code as a frame, so the log's registers decide; that frame's callers in
+ * bt (handle_softirqs) say softirq, not the log's <IRQ> marker's hardirq. */
+static void softlockup_timer_61(void)
+{
+	struct zdx_panic *p = load("softlockup-timer-6.1.bt", "softlockup-timer-6.1.log");
+	int i;
+
+	for (i = 0; i < p->nrep; i++)     /* what the crash side resolves */
+		if (p->rep[i].have_rip && !strcmp(p->rep[i].rip_func, "zdx_scrub_wait"))
+			p->rep[i].rip_addr = 0xffffffffc02ab730ULL + p->rep[i].rip_off;
+	zdx_panic_decide(p, 0);
+	ok(p->regs_from_log && p->dexc < 0 && !strcmp(p->exc_func, "zdx_scrub_wait") && p->exc_off == 0xd4,
+	   "6.1.176 soft lockup in a timer: the log's registers decide (%s+%#llx)", p->exc_func,
+	   (unsigned long long)p->exc_off);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "6.1.176 soft lockup in a timer: bt's frame at the RIP runs under "
+	   "handle_softirqs: softirq (%s)", zdx_ctx_name(p->ctx));
+	for (i = 0; i < p->nrep; i++)
+		p->rep[i].rip_addr = 0;
+	zdx_panic_decide(p, 0);
+	ok(p->ctx == ZDX_CTX_HARDIRQ, "without the RIP's address: the log's <IRQ> marker (%s)", zdx_ctx_name(p->ctx));
 }
 
 static void hardirq_busy(void)
@@ -304,6 +356,8 @@ int main(int argc, char **argv)
 	if (!env && access(fxdir, R_OK))
 		snprintf(fxdir, sizeof(fxdir), "%s/panic_fixtures", dirname(exe));
 	timer_softirq_idle();
+	timer_idle_61();
+	softlockup_timer_61();
 	hardirq_busy();
 	nested();
 	softlockup();
