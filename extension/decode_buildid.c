@@ -11,7 +11,6 @@
 
 #define FLAT_SIG        "makedumpfile"
 #define FLAT_HDR        4096ULL
-#define FLAT_MAX_RECS   (1UL << 26)
 #define ET_CORE_TYPE    4
 #define PT_NOTE_TYPE    4
 #define SHT_NOTE_TYPE   7
@@ -50,42 +49,6 @@ static void say(char *why, size_t wn, const char *msg)
 }
 
 /* --- the flattened stream (makedumpfile -F, QEMU kdump-*) --- */
-
-struct flat {
-	zdx_file_read_fn rd;
-	void *ctx;
-};
-
-static int flat_read(void *c, uint64_t off, void *buf, size_t len)
-{
-	struct flat *f = c;
-	uint64_t pos = FLAT_HDR, covered = 0;
-	unsigned char h[16];
-	unsigned long i;
-
-	memset(buf, 0, len);
-	for (i = 0; i < FLAT_MAX_RECS && covered < len; i++) {
-		int64_t so, ss;
-		uint64_t lo, hi;
-
-		if (f->rd(f->ctx, pos, h, sizeof(h)))
-			break;
-		so = (int64_t)be64(h);
-		ss = (int64_t)be64(h + 8);
-		if (so < 0 || ss < 0)
-			break;
-		pos += sizeof(h);
-		lo = (uint64_t)so > off ? (uint64_t)so : off;
-		hi = (uint64_t)so + ss < off + len ? (uint64_t)so + ss : off + len;
-		if (lo < hi) {
-			if (f->rd(f->ctx, pos + (lo - so), (unsigned char *)buf + (lo - off), hi - lo))
-				return -1;
-			covered += hi - lo;
-		}
-		pos += (uint64_t)ss;
-	}
-	return covered >= len ? 0 : -1;
-}
 
 /* --- ELF notes --- */
 
@@ -200,7 +163,7 @@ static long elf_vmcoreinfo(zdx_file_read_fn rd, void *ctx, const unsigned char *
 }
 
 /* The file, seen through the flattened form when it has one. */
-static int open_view(zdx_file_read_fn *rd, void **ctx, struct flat *f, unsigned char *head, size_t hn)
+static int open_view(zdx_file_read_fn *rd, void **ctx, struct zdx_flat *f, unsigned char *head, size_t hn)
 {
 	unsigned char rec[16];
 
@@ -212,7 +175,7 @@ static int open_view(zdx_file_read_fn *rd, void **ctx, struct flat *f, unsigned 
 		return -1;
 	f->rd = *rd;
 	f->ctx = *ctx;
-	*rd = flat_read;
+	*rd = zdx_flat_read;
 	*ctx = f;
 	return (*rd)(*ctx, 0, head, hn);
 }
@@ -225,7 +188,7 @@ static int is_elf64_le(const unsigned char *h)
 long zdx_vmcoreinfo_text(zdx_file_read_fn rd, void *ctx, char *buf, size_t n, char *why, size_t wn)
 {
 	unsigned char h[64];
-	struct flat f;
+	struct zdx_flat f;
 
 	if (why && wn)
 		why[0] = 0;
@@ -304,7 +267,7 @@ static int dump_ids(zdx_file_read_fn rd, void *ctx, struct zdx_file_ids *ids)
 int zdx_file_ids(zdx_file_read_fn rd, void *ctx, struct zdx_file_ids *ids)
 {
 	unsigned char h[64], id[64];
-	struct flat f;
+	struct zdx_flat f;
 	zdx_file_read_fn vrd = rd;
 	void *vctx = ctx;
 	long r;

@@ -60,17 +60,12 @@ static void set_error(struct zdx_dumpfile *df, const char *msg)
 #define FLAT_RECORD_HDR  16
 #define FLAT_MAX_RECORDS (1UL << 26)   /* bounds the scan of a corrupt file */
 
-struct flat {
-	zdx_file_read_fn rd;
-	void *ctx;
-};
-
 /* Read [off, off+len) of the logical file by walking the records from the
  * start.  A record that ends the stream has a negative offset/size.  Done
  * once the range is covered: makedumpfile and QEMU write each byte once. */
-static int flat_read(void *c, uint64_t off, void *buf, size_t len)
+int zdx_flat_read(void *c, uint64_t off, void *buf, size_t len)
 {
-	struct flat *f = c;
+	struct zdx_flat *f = c;
 	uint64_t pos = FLAT_HEADER_SIZE, covered = 0;
 	unsigned char h[FLAT_RECORD_HDR];
 	unsigned long i;
@@ -325,7 +320,7 @@ int zdx_dumpfile_parse(zdx_file_read_fn rd, void *ctx, size_t max_bitmap,
 		       struct zdx_dumpfile *df)
 {
 	unsigned char head[FLAT_HEADER_SIZE + FLAT_RECORD_HDR + 8];
-	struct flat f = { rd, ctx };
+	struct zdx_flat f = { rd, ctx };
 	size_t n = sizeof(head);
 	enum zdx_dump_kind k;
 
@@ -339,7 +334,7 @@ int zdx_dumpfile_parse(zdx_file_read_fn rd, void *ctx, size_t max_bitmap,
 	}
 	k = zdx_dumpfile_sniff(head, n, &df->flattened);
 	if (df->flattened) {
-		rd = flat_read;
+		rd = zdx_flat_read;
 		ctx = &f;
 	}
 	if (k == ZDX_DUMP_ELF)

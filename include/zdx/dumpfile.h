@@ -132,4 +132,14 @@ int zdx_crash_zero_excluded(void);
 /* Little helpers the flattened reader needs; exposed for tests. */
 uint64_t zdx_be64(const unsigned char *p);
 
+/* The flattened stream form (makedumpfile -F, QEMU to a pipe) read as the
+ * file it stands for: zdx_flat_read(&(struct zdx_flat){rd, ctx}, ...) is a
+ * zdx_file_read_fn over the logical file.  Shared by the dump-file decoder
+ * and the build-id reader. */
+struct zdx_flat {
+	zdx_file_read_fn rd;
+	void *ctx;
+};
+int zdx_flat_read(void *c, uint64_t off, void *buf, size_t len);
+
 #endif
