@@ -593,7 +593,11 @@ static struct notifier_block zdx_die_nb = { .notifier_call = zdx_die_note };
 static void zdx_quiesce(void)
 {
 	if (sysfs_streq(ctx, "timer") || sysfs_streq(ctx, "timer-busy"))
+#ifdef ZDX_HAVE_TIMER_DELETE_SYNC
+		timer_delete_sync(&zdx_timer);
+#else
 		del_timer_sync(&zdx_timer);
+#endif
 	else if (sysfs_streq(ctx, "hrtimer"))
 		hrtimer_cancel(&zdx_hrtimer);
 	else if (sysfs_streq(ctx, "irq_work"))
@@ -639,8 +643,12 @@ static int zdx_run(const struct zdx_mode *m)
 		}
 	} else if (sysfs_streq(ctx, "hrtimer")) {
 		WRITE_ONCE(zdx_atomic, true);
+#ifdef ZDX_HAVE_HRTIMER_SETUP
+		hrtimer_setup(&zdx_hrtimer, zdx_hrtimer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+#else
 		hrtimer_init(&zdx_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		zdx_hrtimer.function = zdx_hrtimer_fn;
+#endif
 		hrtimer_start(&zdx_hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL);
 	} else if (sysfs_streq(ctx, "irq_work")) {
 		WRITE_ONCE(zdx_atomic, true);
