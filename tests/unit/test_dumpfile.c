@@ -305,8 +305,11 @@ static void real_dump(const char *path, const char *name)
 	else
 		ok(df.kind == ZDX_DUMP_KDUMP && df.bitmap_bits > 0 && df.block_size == 4096,
 		   "%s: kdump with bitmaps over %llu pfns", name, (unsigned long long)df.bitmap_bits);
+	/* The level itself is the factory's choice per kernel (7.2: -d 23);
+	 * test_dumpcheck compares it with the truth's. */
 	if (strstr(name, "d31"))
-		ok(df.dump_level == 31, "%s: dump level 31 (%d)", name, df.dump_level);
+		ok(df.dump_level > 0 && df.dump_level <= 31, "%s: a filtering dump level (%d)", name,
+		   df.dump_level);
 	/* QEMU writes the flattened form; makedumpfile (without -F) does not. */
 	if (!strcmp(name, "vmcore.kdump"))
 		ok(df.flattened, "%s: QEMU kdump is flattened", name);
