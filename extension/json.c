@@ -17,7 +17,7 @@ static void key_prefix(struct zdx_json *j, const char *key)
 		fprintf(j->f, "\"%s\":", key);
 }
 
-static void put_string(FILE *f, const char *s)
+void zj_put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -58,7 +58,7 @@ void zj_str(struct zdx_json *j, const char *key, const char *val)
 {
 	key_prefix(j, key);
 	if (val)
-		put_string(j->f, val);
+		zj_put_string(j->f, val);
 	else
 		fputs("null", j->f);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "zdx/jsonv.h"
+#include "zdx/json.h"
 
 #define JV_MAX_DEPTH 64
 
@@ -310,22 +311,6 @@ int zdx_jv_u64(const struct zdx_jv *obj, const char *key, uint64_t *out)
 	return *end ? -1 : 0;
 }
 
-static void write_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 void zdx_jv_write(FILE *f, const struct zdx_jv *v)
 {
 	const struct zdx_jv *c;
@@ -344,7 +329,7 @@ void zdx_jv_write(FILE *f, const struct zdx_jv *v)
 			fprintf(f, "%.17g", v->num);
 		return;
 	case ZJV_STR:
-		write_str(f, v->str);
+		zj_put_string(f, v->str);
 		return;
 	default:
 		break;
@@ -354,7 +339,7 @@ void zdx_jv_write(FILE *f, const struct zdx_jv *v)
 		if (c != v->child)
 			fputc(',', f);
 		if (v->type == ZJV_OBJ) {
-			write_str(f, c->key);
+			zj_put_string(f, c->key);
 			fputc(':', f);
 		}
 		zdx_jv_write(f, c);

@@ -21,6 +21,8 @@ void zj_hex(struct zdx_json *j, const char *key, uint64_t val);       /* "0x…"
 void zj_int(struct zdx_json *j, const char *key, long long val);
 void zj_bool(struct zdx_json *j, const char *key, int val);
 void zj_tri(struct zdx_json *j, const char *key, int val);            /* -1 → null */
+/* A JSON string literal of s, quoted and escaped (json.c, jsonv.c). */
+void zj_put_string(FILE *f, const char *s);
 void zj_done(struct zdx_json *j);                                      /* final newline */
 
 #endif
