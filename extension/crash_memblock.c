@@ -115,7 +115,8 @@ void zdx_model_read_memblocks(struct zdx_model *m)
 	if (rc)
 		m->mb_note = rc == ZDX_XA_UNREADABLE ? "a memory_blocks XArray node is not in this "
 			     "dump: the memory block list is incomplete" :
-			     "a memory_blocks XArray node looks corrupt: the memory block list is incomplete";
+			     "the memory_blocks XArray could not be walked to its end (a corrupt node, or "
+			     "beyond the walker's node budget): the memory block list is incomplete";
 	bad = read_blocks(m, &c);
 	if (bad > 0 && !m->mb_note)
 		m->mb_note = "some struct memory_block are not in this dump: those blocks are not named";

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . dumps/lib.sh
 ${CC:-gcc} -O2 -std=gnu11 -Iinclude -o tests/bench/bench_map tests/bench/bench_map.c \
-    extension/decode_map.c extension/decode_section.c extension/decode_pgmap.c
+    extension/decode_map.c extension/decode_section.c extension/decode_pgmap.c \
+    extension/decode_mbmap.c extension/decode_memblock.c extension/decode_infoblock.c
 tests/bench/bench_map
 
 best= bestsize=0
