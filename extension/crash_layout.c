@@ -361,6 +361,23 @@ static long off_chain(long a, long b, long c)
 	return a < 0 || b < 0 || c < 0 ? ZDX_ABSENT : a + b + c;
 }
 
+/* memory_block.state: an unsigned long holding the MEM_* macros (1<<0,
+ * 1<<1, 1<<2, "exposed to userspace") up to 6.11; a 4-byte enum
+ * memory_block_state numbered from 0 (MEM_ONLINE = 0) in 6.12, which
+ * DWARF carries.  The field's size tells which. */
+static void read_mb_states(struct zdx_layout *l)
+{
+	static const char *const name[3] = { "MEM_ONLINE", "MEM_GOING_OFFLINE", "MEM_OFFLINE" };
+	int i;
+
+	l->sz_mb_state = msize("memory_block", "state");
+	for (i = 0; i < 3; i++) {
+		long v = enumval(name[i]);
+
+		l->mb_state_val[i] = v != ZDX_ABSENT ? v : 1L << i;
+	}
+}
+
 static void read_memblocks(struct zdx_layout *l)
 {
 	struct gnu_request req;
@@ -374,6 +391,7 @@ static void read_memblocks(struct zdx_layout *l)
 	l->sz_memory_block = ssize("memory_block");
 	l->off_mb_start_section_nr = off("memory_block", "start_section_nr");
 	l->off_mb_state = off("memory_block", "state");
+	read_mb_states(l);
 	/* online_type is not read: it only carries a request into the online
 	 * path and is reset to MMOP_OFFLINE after it (drivers/base/memory.c). */
 	l->off_mb_nid = off("memory_block", "nid");

@@ -65,7 +65,7 @@ static void read_extras(struct zdx_model *m, struct zdx_memblock *mb)
 			mb->zone_idx = z;
 	if (mb->group && l->sz_memory_group > 0 && l->sz_memory_group <= (long)sizeof(g) &&
 	    !zdx_kread(mb->group, g, l->sz_memory_group))
-		zdx_memblock_set_group(l, mb, g);
+		zdx_memblock_set_group(l, mb, g, (unsigned long)l->sz_memory_group);
 	/* 6.6+: the block keeps its altmap; its free pages are the memmap. */
 	if (mb->altmap && l->off_altmap_free >= 0 &&
 	    !zdx_kread(mb->altmap + l->off_altmap_free, &v, 8))
@@ -90,7 +90,7 @@ static int read_blocks(struct zdx_model *m, const struct mb_collect *c)
 			bad++;
 			continue;
 		}
-		zdx_memblock_decode(l, c->addr[i], c->id[i], buf, mb);
+		zdx_memblock_decode(l, c->addr[i], c->id[i], buf, (unsigned long)l->sz_memory_block, mb);
 		read_extras(m, mb);
 		m->nmb++;
 	}

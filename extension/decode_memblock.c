@@ -1,61 +1,54 @@
 /*
  * struct memory_block, pure: its bytes in, the sysfs view out.
  *
- * memory_block.state holds MEM_ONLINE (1<<0), MEM_GOING_OFFLINE (1<<1) or
- * MEM_OFFLINE (1<<2): include/linux/memory.h defines them as macros
- * ("exposed to userspace"; the sysfs state file prints them), so DWARF does
- * not carry them.  They are the same since 2.6.15 and are user ABI, the
- * one legitimate constant here; everything else comes from the layout.
+ * The state values are this kernel's (zdx_layout.mb_state_val): the user-ABI
+ * macros 1, 2, 4 up to 6.11, enum memory_block_state from 0 in 6.12.
  */
 #include <stdio.h>
 #include <string.h>
+#include "zdx/field.h"
 #include "zdx/memblock.h"
 
-#define MEM_ONLINE_ABI        (1u << 0)
-#define MEM_GOING_OFFLINE_ABI (1u << 1)
-#define MEM_OFFLINE_ABI       (1u << 2)
-
-static uint64_t rd(const unsigned char *raw, long off, long size)
+static enum zdx_mb_state state_of(const struct zdx_layout *l, uint64_t raw)
 {
-	uint64_t v = 0;
+	static const enum zdx_mb_state st[3] = { ZDX_MB_ONLINE, ZDX_MB_GOING_OFFLINE, ZDX_MB_OFFLINE };
+	int i;
 
-	if (off < 0)
-		return 0;
-	memcpy(&v, raw + off, size);
-	return v;
-}
-
-static enum zdx_mb_state state_of(uint64_t raw)
-{
-	return raw == MEM_ONLINE_ABI ? ZDX_MB_ONLINE : raw == MEM_GOING_OFFLINE_ABI ? ZDX_MB_GOING_OFFLINE
-	       : raw == MEM_OFFLINE_ABI ? ZDX_MB_OFFLINE : ZDX_MB_UNKNOWN;
+	for (i = 0; i < 3; i++)
+		if (raw == (uint64_t)l->mb_state_val[i])
+			return st[i];
+	return ZDX_MB_UNKNOWN;
 }
 
 void zdx_memblock_decode(const struct zdx_layout *l, uint64_t addr, uint64_t id,
-			 const unsigned char *raw, struct zdx_memblock *mb)
+			 const unsigned char *raw, unsigned long len, struct zdx_memblock *mb)
 {
+	uint64_t v;
+
 	memset(mb, 0, sizeof(*mb));
 	mb->addr = addr;
 	mb->id = id;
-	mb->start_section_nr = rd(raw, l->off_mb_start_section_nr, 8);
-	mb->state_raw = rd(raw, l->off_mb_state, 8);
-	mb->state = state_of(mb->state_raw);
-	mb->nid = l->off_mb_nid >= 0 ? (int)rd(raw, l->off_mb_nid, 4) : -1;
-	mb->zone = rd(raw, l->off_mb_zone, 8);
+	mb->start_section_nr = zdx_field_or0(raw, len, l->off_mb_start_section_nr, 8);
+	mb->state = zdx_field(raw, len, l->off_mb_state, (unsigned)l->sz_mb_state, &mb->state_raw)
+		    ? ZDX_MB_UNKNOWN : state_of(l, mb->state_raw);
+	mb->nid = zdx_field(raw, len, l->off_mb_nid, 4, &v) ? -1 : (int)v;
+	mb->zone = zdx_field_or0(raw, len, l->off_mb_zone, 8);
 	mb->zone_idx = -1;
-	mb->nr_vmemmap_pages = rd(raw, l->off_mb_nr_vmemmap_pages, 8);
-	mb->altmap = rd(raw, l->off_mb_altmap, 8);
-	mb->group = rd(raw, l->off_mb_group, 8);
+	mb->nr_vmemmap_pages = zdx_field_or0(raw, len, l->off_mb_nr_vmemmap_pages, 8);
+	mb->altmap = zdx_field_or0(raw, len, l->off_mb_altmap, 8);
+	mb->group = zdx_field_or0(raw, len, l->off_mb_group, 8);
 	mb->group_dynamic = mb->group_nid = -1;
 }
 
 void zdx_memblock_set_group(const struct zdx_layout *l, struct zdx_memblock *mb,
-			    const unsigned char *group_raw)
+			    const unsigned char *group_raw, unsigned long group_len)
 {
-	if (l->off_mgroup_is_dynamic >= 0)
-		mb->group_dynamic = group_raw[l->off_mgroup_is_dynamic] != 0;
-	if (l->off_mgroup_nid >= 0)
-		mb->group_nid = (int)rd(group_raw, l->off_mgroup_nid, 4);
+	uint64_t v;
+
+	if (!zdx_field(group_raw, group_len, l->off_mgroup_is_dynamic, 1, &v))
+		mb->group_dynamic = v != 0;
+	if (!zdx_field(group_raw, group_len, l->off_mgroup_nid, 4, &v))
+		mb->group_nid = (int)v;
 }
 
 const char *zdx_memblock_state_name(enum zdx_mb_state s)

@@ -142,6 +142,11 @@ struct zdx_layout {
 	long sz_sections_per_block;
 	long sz_memory_block;
 	long off_mb_start_section_nr, off_mb_state, off_mb_nid;
+	long sz_mb_state;              /* unsigned long, or a 4-byte enum (6.12) */
+	/* MEM_ONLINE, MEM_GOING_OFFLINE, MEM_OFFLINE as this kernel numbers
+	 * them: enum memory_block_state's values where DWARF has that enum,
+	 * else the user-ABI macros 1, 2, 4 (include/linux/memory.h) */
+	long mb_state_val[3];
 	long off_mb_zone;              /* struct zone * (5.18+) */
 	long off_mb_name;              /* dev.kobj.name: a char * */
 	long off_mb_nr_vmemmap_pages;  /* 5.13-6.5 (memmap_on_memory) */

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include "zdx/layout.h"
 
-/* memory_block.state takes the values include/linux/memory.h defines as
- * macros "exposed to userspace" (the sysfs state file): not in DWARF. */
+/* The states of memory_block.state the sysfs state file names; the
+ * kernel's own values for them are in zdx_layout.mb_state_val. */
 enum zdx_mb_state {
 	ZDX_MB_UNKNOWN,
 	ZDX_MB_ONLINE,
@@ -38,10 +38,10 @@ struct zdx_memblock {
 
 /* Decode the bytes of one struct memory_block (sz_memory_block bytes). */
 void zdx_memblock_decode(const struct zdx_layout *l, uint64_t addr, uint64_t id,
-			 const unsigned char *raw, struct zdx_memblock *mb);
+			 const unsigned char *raw, unsigned long len, struct zdx_memblock *mb);
 /* Fill group_dynamic/group_nid from the bytes of its struct memory_group. */
 void zdx_memblock_set_group(const struct zdx_layout *l, struct zdx_memblock *mb,
-			    const unsigned char *group_raw);
+			    const unsigned char *group_raw, unsigned long group_len);
 /* The sysfs word of a state: "online", "offline", "going-offline". */
 const char *zdx_memblock_state_name(enum zdx_mb_state s);
 /* "memory32" (the kobject name, or built from the id when unreadable). */

@@ -62,6 +62,15 @@ def check_kmem_n_blocks(t, tag, zmap, kmem_n):
     crash = parse_kmem_blocks(kmem_n)
     if not crash:
         return
+    # crash up to 9.0.2 decodes memory_block.state as the MEM_* macros
+    # (1, 2, 4); 6.12's enum memory_block_state counts from 0, so crash
+    # prints UNKNOWN there: the state is then only compared with sysfs.
+    if all(v == "unknown" for v in crash.values()):
+        zdx = block_runs(zmap)
+        t.ok(set(zdx) == set(crash), "%s: memory blocks equal crash's kmem -n MEM_BLOCK table (%d; crash "
+             "cannot decode this kernel's states)" % (tag, len(crash)),
+             "only zdx: %s\nonly crash: %s" % (sorted(set(zdx) - set(crash))[:10], sorted(set(crash) - set(zdx))[:10]))
+        return
     zdx = {b: rs[0]["memory_block_state"] for b, rs in block_runs(zmap).items()}
     t.ok(zdx == crash, "%s: memory blocks and states equal crash's kmem -n MEM_BLOCK table (%d)" % (tag, len(crash)),
          "only zdx: %s\nonly crash: %s\ndiffer: %s" % (sorted(set(zdx) - set(crash))[:10], sorted(set(crash) - set(zdx))[:10],

@@ -17,6 +17,10 @@ static void memblock_layout(struct zdx_layout *l)
 	l->sz_memory_block = 816;
 	l->off_mb_start_section_nr = 0;
 	l->off_mb_state = 8;
+	l->sz_mb_state = 8;
+	l->mb_state_val[0] = 1;
+	l->mb_state_val[1] = 2;
+	l->mb_state_val[2] = 4;
 	l->off_mb_nid = 20;
 	l->off_mb_zone = 24;
 	l->off_mb_name = 32;
@@ -41,7 +45,34 @@ static void block(const struct zdx_layout *l, struct zdx_memblock *mb, uint64_t 
 	put(raw, l->off_mb_state, state, 8);
 	put(raw, l->off_mb_nid, 0, 4);
 	put(raw, l->off_mb_nr_vmemmap_pages, vmemmap, 8);
-	zdx_memblock_decode(l, 0xffff888004000000ULL + id * 0x400, id, raw, mb);
+	zdx_memblock_decode(l, 0xffff888004000000ULL + id * 0x400, id, raw, sizeof(raw), mb);
+}
+
+/* 6.12: state is a 4-byte enum memory_block_state (MEM_ONLINE = 0,
+ * MEM_OFFLINE = 2, as `ptype enum memory_block_state` shows in Debian
+ * 6.12.117+deb13's debuginfo) and online_type (MMOP_OFFLINE = 0 here, but
+ * set to something else) follows it at +12. */
+static void enum_states(void)
+{
+	struct zdx_layout l;
+	struct zdx_memblock mb;
+	unsigned char raw[840] = { 0 };
+
+	fixture_layout_61(&l);
+	memblock_layout(&l);
+	l.sz_memory_block = 840;
+	l.sz_mb_state = 4;
+	l.mb_state_val[0] = 0;
+	l.mb_state_val[1] = 1;
+	l.mb_state_val[2] = 2;
+	put(raw, 12, 3, 4);
+	zdx_memblock_decode(&l, 0, 1, raw, sizeof(raw), &mb);
+	ok(mb.state == ZDX_MB_ONLINE, "6.12 enum: 0 is online, the next field not read");
+	put(raw, 8, 2, 4);
+	zdx_memblock_decode(&l, 0, 1, raw, sizeof(raw), &mb);
+	ok(mb.state == ZDX_MB_OFFLINE, "6.12 enum: 2 is offline");
+	zdx_memblock_decode(&l, 0, 1, raw, 10, &mb);
+	ok(mb.state == ZDX_MB_UNKNOWN && mb.nid == -1, "a short read leaves state unknown, nid -1");
 }
 
 static struct zdx_section sec[64];
@@ -88,7 +119,7 @@ int main(void)
 	ok(!strcmp(zdx_memblock_name(&mb[12], buf, sizeof(buf)), "memory32"), "kobject name kept");
 	ok(!strcmp(zdx_memblock_state_name(ZDX_MB_GOING_OFFLINE), "going-offline"), "going-offline word");
 	graw[40] = 1;
-	zdx_memblock_set_group(&l, &mb[12], graw);
+	zdx_memblock_set_group(&l, &mb[12], graw, sizeof(graw));
 	ok(mb[12].group_dynamic == 1 && mb[12].group_nid == 0, "memory group decoded");
 	ok(zdx_memblock_infer_spb(mb, nmb) == 1, "sections per block inferred from ids");
 
@@ -124,5 +155,6 @@ int main(void)
 	ok(named[k - 1].mb == 15 && named[k - 1].mb_count == 1, "memory35 stands alone");
 	free(runs);
 	free(named);
+	enum_states();
 	return tap_done();
 }
