@@ -138,6 +138,46 @@ static void meta_features(struct zdx_json *j, const struct zdx_layout *l)
 	zj_end_arr(j);
 }
 
+static void bt_frame(struct zdx_json *j, const char *func, const char *module, const char *source)
+{
+	zj_obj(j, NULL);
+	zj_str(j, "func", func);
+	zj_str(j, "module", module && module[0] ? module : NULL);
+	zj_str(j, "source", source);
+	zj_end_obj(j);
+}
+
+/* crash's bt names the faulting function: at the deciding exception
+ * frame, or (registers from the log) as one of its frames. */
+static int crash_names_fault(const struct zdx_panic *p, const struct zdx_bt *b, const char *func)
+{
+	int i;
+
+	if (p->dexc >= 0 && p->dexc < b->nexc)
+		return b->exc[p->dexc].func[0] != 0;
+	for (i = 0; i < b->nframes; i++)
+		if (!strcmp(b->frame[i].func, func))
+			return 1;
+	return 0;
+}
+
+/* Where crash could not name the faulting RIP (no symbols for its module:
+ * crash 9.0.2 opens 7.x dumps only with --no_modules), its unwind through
+ * that module is lost too; the kernel's own Call Trace of the report whose
+ * registers decided names those frames.  Returns 1 when it was used. */
+static int log_backtrace(struct zdx_json *j, const struct zdx_panic *p, const struct zdx_bt *b)
+{
+	const struct zdx_report *r = p->dregs_rep >= 0 ? &p->rep[p->dregs_rep] : NULL;
+	int i;
+
+	if (!r || !r->ntrace || !r->have_rip || !p->have_exception || crash_names_fault(p, b, r->rip_func))
+		return 0;
+	bt_frame(j, r->rip_func, r->rip_mod, "kernel log");
+	for (i = 0; i < r->ntrace; i++)
+		bt_frame(j, r->trace[i].func, r->trace[i].mod, "kernel log");
+	return 1;
+}
+
 /* The backtrace holding the deciding exception frame (crash's bt of the
  * panic task, or of the CPU the report is about), from that frame out;
  * all of it when no exception frame decided (panic() called directly). */
@@ -153,12 +193,9 @@ static void meta_backtrace(struct zdx_json *j)
 		b = p.dbt ? p.dbt : &p.bt;
 		if (p.dbt && p.dexc >= 0 && p.dexc < b->nexc)
 			i = b->exc[p.dexc].frame;
-		for (; i >= 0 && i < b->nframes; i++) {
-			zj_obj(j, NULL);
-			zj_str(j, "func", b->frame[i].func);
-			zj_str(j, "module", b->frame[i].module[0] ? b->frame[i].module : NULL);
-			zj_end_obj(j);
-		}
+		if (!log_backtrace(j, &p, b))
+			for (; i >= 0 && i < b->nframes; i++)
+				bt_frame(j, b->frame[i].func, b->frame[i].module, "crash bt");
 	}
 	zj_end_arr(j);
 }

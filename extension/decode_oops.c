@@ -88,6 +88,7 @@ static struct zdx_report *start(struct zdx_panic *p, enum zdx_rep_kind kind, con
 	p->after_end = 0;
 	snprintf(r->head, sizeof(r->head), "%.159s", text);
 	p->log_state = ST_HEAD;
+	p->in_trace = 0;
 	return r;
 }
 
@@ -140,6 +141,43 @@ static void parse_dump_page(const char *s, struct zdx_panic *p)
 	p->ndump_page++;
 }
 
+static int is_regdump_line(const char *s)
+{
+	static const char *const start[] = { "RIP: ", "Code: ", "RSP: ", "RAX: ", "RDX: ", "RBP: ",
+					     "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ",
+					     "DR3: ", "PKRU: ", "Modules linked in:", "" };
+	int i;
+
+	for (i = 0; start[i][0]; i++)
+		if (!strncmp(s, start[i], strlen(start[i])))
+			return 1;
+	return !s[0];
+}
+
+/* " func+0x9d/0x170 [mod]" of a Call Trace: a reliable frame.  Returns 1
+ * for any line a Call Trace holds (frames, "? func" guesses, <IRQ>/</IRQ>
+ * markers), 0 for a line that ends it. */
+static int trace_line(const char *s, struct zdx_report *r)
+{
+	char func[64], mod[32] = "";
+	unsigned long long off, len;
+	size_t n;
+
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	if ((n > 2 && s[0] == '<' && s[n - 1] == '>') || !strncmp(s, "? ", 2))
+		return 1;
+	if (sscanf(s, "%63[A-Za-z0-9_.]+0x%llx/0x%llx [%31[A-Za-z0-9_]]", func, &off, &len, mod) < 3)
+		return 0;
+	if (r->ntrace < ZDX_MAX_LOG_FRAMES) {
+		snprintf(r->trace[r->ntrace].func, sizeof(r->trace[0].func), "%s", func);
+		snprintf(r->trace[r->ntrace].mod, sizeof(r->trace[0].mod), "%s", mod);
+		r->ntrace++;
+	}
+	return 1;
+}
+
 /* A line of the report being read. */
 static void report_line(struct zdx_panic *p, const char *s, struct zdx_report *r)
 {
@@ -148,6 +186,8 @@ static void report_line(struct zdx_panic *p, const char *s, struct zdx_report *r
 
 	if (!r)
 		return;
+	if (p->in_trace && !is_regdump_line(s) && !trace_line(s, r))
+		p->in_trace = 0;
 	if (p->log_state != ST_TRACE && (c = strstr(s, "CPU: ")) && strstr(s, "PID: ") &&
 	    (c == s || !strncmp(s, "WARNING:", 8))) {
 		r->cpu = (int)strtol(c + 5, NULL, 10);
@@ -164,6 +204,7 @@ static void report_line(struct zdx_panic *p, const char *s, struct zdx_report *r
 		parse_reg_line(s, r);
 	} else if (!strncmp(s, "Call Trace:", 11)) {
 		p->log_state = ST_TRACE;
+		p->in_trace = 1;
 	} else if (p->log_state == ST_TRACE && !r->trace_ctx[0] &&
 		   sscanf(s, " <%15[A-Z]>", marker) == 1) {
 		snprintf(r->trace_ctx, sizeof(r->trace_ctx), "%s", marker);
@@ -174,19 +215,6 @@ static void report_line(struct zdx_panic *p, const char *s, struct zdx_report *r
 		   strncmp(s, "PKRU", 4)) {
 		p->log_state = ST_TRACE;   /* the register dump has ended */
 	}
-}
-
-static int is_regdump_line(const char *s)
-{
-	static const char *const start[] = { "RIP: ", "Code: ", "RSP: ", "RAX: ", "RDX: ", "RBP: ",
-					     "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ",
-					     "DR3: ", "PKRU: ", "Modules linked in:", "" };
-	int i;
-
-	for (i = 0; start[i][0]; i++)
-		if (!strncmp(s, start[i], strlen(start[i])))
-			return 1;
-	return !s[0];
 }
 
 static void parse_log_line(const char *s, struct zdx_panic *p)
@@ -229,6 +257,7 @@ static void parse_log_line(const char *s, struct zdx_panic *p)
 	} else if (strstr(s, "---[ end trace")) {
 		p->cur_episode++;
 		p->log_state = ST_TRACE;
+		p->in_trace = 0;
 		p->after_end = 1;
 		p->foreign = 0;
 	} else if (!strncmp(s, "page:", 5)) {

@@ -145,7 +145,12 @@ static void md_panic(FILE *f, const struct zdx_report_in *in)
 		fprintf(f, " #%-2d %s%s%s%s\n", i, or_dash(zdx_jv_str(fr, "func")),
 			zdx_jv_str(fr, "module") ? " [" : "", zdx_jv_str(fr, "module") ? zdx_jv_str(fr, "module") : "",
 			zdx_jv_str(fr, "module") ? "]" : "");
-	fprintf(f, "```\n\nShown by: `bt`, `log`\n\n");
+	fprintf(f, "```\n\n");
+	if (bt && bt->child && zdx_jv_str(bt->child, "source") &&
+	    !strcmp(zdx_jv_str(bt->child, "source"), "kernel log"))
+		fprintf(f, "The backtrace is the kernel log's Call Trace: crash has no symbols for the "
+			"faulting code (its module), so its `bt` cannot unwind through it.\n\n");
+	fprintf(f, "Shown by: `bt`, `log`\n\n");
 }
 
 static void md_pfn(FILE *f, const struct zdx_jv *p)

@@ -21,6 +21,7 @@
 #define ZDX_MAX_SEGS 6
 #define ZDX_MAX_REPORTS 16
 #define ZDX_MAX_DUMP_PAGES 8
+#define ZDX_MAX_LOG_FRAMES 24
 
 struct zdx_frame {
 	char func[64];
@@ -110,6 +111,10 @@ struct zdx_report {
 	int have_fault_addr;
 	uint64_t fault_addr;      /* CR2, or the non-canonical GPF address */
 	char bug_at[96];          /* "mm/foo.c:123" */
+	/* the reliable frames of its Call Trace (not "? func": those are
+	 * addresses the unwinder found on the stack but could not prove) */
+	struct { char func[64]; char mod[32]; } trace[ZDX_MAX_LOG_FRAMES];
+	int ntrace;
 };
 
 struct zdx_panic {
@@ -120,7 +125,7 @@ struct zdx_panic {
 	/* from the log */
 	struct zdx_report rep[ZDX_MAX_REPORTS];
 	int nrep;
-	int cur_episode, log_state, after_end, foreign;   /* parser state */
+	int cur_episode, log_state, after_end, foreign, in_trace;   /* parser state */
 	struct { uint64_t page, pfn; int have_pfn, episode; } dump_page[ZDX_MAX_DUMP_PAGES];
 	int ndump_page;
 

@@ -87,17 +87,53 @@ def wait_indexed(url, build_ids, timeout=600):
     return not pending
 
 
+UNNAMED = ("unknown or invalid address", "no symbolic reference")
+REPORT_HEAD = re.compile(r"BUG: |Oops: |general protection fault|WARNING: CPU: |soft lockup - CPU#|"
+                         r"hard LOCKUP|kernel BUG at")
+
+
+def log_fault_fn(dump):
+    """The function of the kernel's own report that led to the panic, from
+    the guest's console log: the first `RIP: 0010:func+` after the last
+    report header before `Kernel panic`; None when there is none."""
+    try:
+        lines = open(os.path.join(os.path.dirname(dump), "console.log"), errors="replace").read().splitlines()
+    except OSError:
+        return None
+    end = next((i for i, ln in enumerate(lines) if "Kernel panic - not syncing" in ln), len(lines))
+    head = max((i for i in range(end) if REPORT_HEAD.search(lines[i])), default=None)
+    if head is None:
+        return None
+    for ln in lines[head:end]:
+        m = re.search(r"RIP: 0010:([\w.]+)\+", ln)
+        if m:
+            return m.group(1)
+    return None
+
+
 def crash_exception_fn(row):
     """(The faulting function, the caller of panic()) as crash's own `bt`
-    prints them ([exception RIP: func+off]; the frame after panic), from the
-    bt zdx-triage saves next to the report."""
+    prints them ([exception RIP: func+off] of a frame crash does not call
+    bogus; the frame after panic), from the bt zdx-triage saves next to the
+    report.  Where crash has no name for that RIP (no module symbols:
+    crash 9.0.2 on 7.2 runs with --no_modules) or only a bogus frame, the
+    kernel's own report in the console log names it."""
     try:
         text = open(os.path.join(os.path.dirname(row["report_md"]), "bt.txt")).read()
     except OSError:
         return None, None
-    m = re.search(r"\[exception RIP: ([\w.]+)", text)
+    fn, unnamed = None, False
+    for m in re.finditer(r"\[exception RIP: ([^]]+)\]((?:\n {4}.*)*)\n(WARNING: possibly bogus exception frame)?",
+                         text):
+        if m.group(3):
+            continue
+        name = re.match(r"[\w.]+", m.group(1)).group(0) if m.group(1) not in UNNAMED else None
+        unnamed |= name is None
+        fn = fn or name
+    if not fn and unnamed or not fn and "possibly bogus exception frame" in text:
+        fn = log_fault_fn(row["dump"])
     c = re.search(r"\] panic at \w+\n\s*#\d+ \[\w+\] ([\w.]+) at", text)
-    return (m.group(1) if m else None), (c.group(1) if c else None)
+    return fn, (c.group(1) if c else None)
 
 
 def walker_fn(truth):

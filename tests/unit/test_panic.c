@@ -97,6 +97,11 @@ static void timer_softirq_idle(void)
 	       "the interrupted default_idle dump in the Call Trace is not the report's");
 	is_u64(p->rep[0].regs.r[ZDX_RSP], 0xffffc90000003db8ULL, "log RSP after its segment");
 	ok(p->rep[0].cpu == 0 && p->rep[0].pid == 0, "report CPU/PID");
+	ok(p->rep[0].ntrace == 14 && !strcmp(p->rep[0].trace[0].func, "call_timer_fn") &&
+	   !strcmp(p->rep[0].trace[6].func, "asm_sysvec_apic_timer_interrupt") &&
+	   !strcmp(p->rep[0].trace[13].func, "secondary_startup_64_no_verify"),
+	   "log Call Trace: 14 reliable frames, across </IRQ> and the interrupted registers (%d)",
+	   p->rep[0].ntrace);
 
 	mark_softirq(&p->bt, "__do_softirq");
 	zdx_panic_decide(p, 0);
