@@ -73,7 +73,7 @@ include tests/fuzz/fuzz.mk
 include dumps/dumps.mk
 
 # zdx-buildid: a dump's or vmlinux's build-id, from the pure decoder.
-tools/zdx-buildid: tools/zdx-buildid.c extension/decode_buildid.o extension/decode_dumpfile.o extension/json.o
+tools/zdx-buildid: tools/zdx-buildid.c extension/decode_buildid.o extension/decode_dumpfile.o extension/fileread.o extension/json.o
 	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -o $@ $^
 
 PREFIX ?= /usr/local

@@ -16,21 +16,6 @@ static struct zdx_dumpfile df;
 static int df_state;              /* 0 unread, 1 parsed, -1 none */
 static uint64_t df_bytes;
 
-static int file_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	int fd = *(int *)ctx;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 const struct zdx_dumpfile *zdx_dumpfile_of_session(const char **path, uint64_t *bytes)
 {
 	struct stat st;
@@ -45,7 +30,7 @@ const struct zdx_dumpfile *zdx_dumpfile_of_session(const char **path, uint64_t *
 		return NULL;
 	if (!fstat(fd, &st))
 		*bytes = df_bytes = (uint64_t)st.st_size;
-	if (zdx_dumpfile_parse(file_read, &fd, ZDX_MAX_BITMAP, &df) == 0)
+	if (zdx_dumpfile_parse(zdx_fd_read, &fd, ZDX_MAX_BITMAP, &df) == 0)
 		df_state = 1;
 	close(fd);
 	return df_state > 0 ? &df : NULL;

@@ -205,25 +205,33 @@ static void parse_line(struct bt_state *st, const char *buf)
 	}
 }
 
+int zdx_next_line(const char **pos, char *buf, size_t n)
+{
+	const char *line = *pos, *nl;
+	size_t len;
+
+	if (!line || !*line)
+		return 0;
+	nl = strchr(line, '\n');
+	len = nl ? (size_t)(nl - line) : strlen(line);
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, line, len);
+	buf[len] = 0;
+	*pos = nl ? nl + 1 : NULL;
+	return 1;
+}
+
 void zdx_bt_parse(const char *text, struct zdx_bt *b)
 {
 	struct bt_state st = { .b = b };
-	const char *line = text;
+	const char *pos = text;
+	char buf[512];
 
 	memset(b, 0, sizeof(*b));
 	b->cpu = -1;
 	b->nseg = 1;
 	snprintf(b->seg[0].name, sizeof(b->seg[0].name), "process stack");
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		char buf[512];
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, line, len);
-		buf[len] = 0;
+	while (zdx_next_line(&pos, buf, sizeof(buf)))
 		parse_line(&st, buf);
-		line = nl ? nl + 1 : NULL;
-	}
 }

@@ -281,19 +281,10 @@ static const char *line_text(const char *buf)
 
 void zdx_panic_parse_log(const char *text, struct zdx_panic *p)
 {
-	const char *line = text;
+	const char *pos = text;
+	char buf[512];
 
 	p->log_state = ST_TRACE;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		char buf[512];
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, line, len);
-		buf[len] = 0;
+	while (zdx_next_line(&pos, buf, sizeof(buf)))
 		parse_log_line(line_text(buf), p);
-		line = nl ? nl + 1 : NULL;
-	}
 }

@@ -13,21 +13,6 @@
 #include "zdx/buildid.h"
 #include "zdx/json.h"
 
-static int file_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	int fd = *(int *)ctx;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 static int one(const char *path)
 {
 	static const char *const kinds[] = { "unknown", "vmcore", "elf" };
@@ -38,7 +23,7 @@ static int one(const char *path)
 	memset(&ids, 0, sizeof(ids));
 	if (fd < 0)
 		snprintf(ids.why, sizeof(ids.why), "cannot open: %s", strerror(errno));
-	rc = fd >= 0 ? zdx_file_ids(file_read, &fd, &ids) : -1;
+	rc = fd >= 0 ? zdx_file_ids(zdx_fd_read, &fd, &ids) : -1;
 	if (fd >= 0)
 		close(fd);
 	zj_init(&j, stdout);

@@ -25,6 +25,8 @@
 
 /* Read len bytes at off of the raw file into buf; 0, or -1 when short. */
 typedef int (*zdx_file_read_fn)(void *ctx, uint64_t off, void *buf, size_t len);
+/* A zdx_file_read_fn over an open file: ctx points at its descriptor. */
+int zdx_fd_read(void *ctx, uint64_t off, void *buf, size_t len);
 
 enum zdx_dump_kind {
 	ZDX_DUMP_UNKNOWN,

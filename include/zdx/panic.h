@@ -13,6 +13,7 @@
 #ifndef ZDX_PANIC_H
 #define ZDX_PANIC_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "zdx/dwarf.h"
 
@@ -154,6 +155,9 @@ struct zdx_panic {
 	char bug_at[96];
 };
 
+/* The text parsers' line reader: the line at *pos (without its newline,
+ * cut to n - 1 bytes) into buf, *pos moved past it; 0 at the end. */
+int zdx_next_line(const char **pos, char *buf, size_t n);
 /* Parse one `bt` of crash into b (zeroed first). */
 void zdx_bt_parse(const char *text, struct zdx_bt *b);
 /* Parse the kernel log into p's reports and dump_page() lines. */

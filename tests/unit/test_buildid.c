@@ -5,37 +5,7 @@
 #include <string.h>
 #include "tap.h"
 #include "zdx/buildid.h"
-
-struct mem {
-	unsigned char *b;
-	size_t n;
-};
-
-static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	struct mem *m = ctx;
-
-	if (off > m->n || len > m->n - off)
-		return -1;
-	memcpy(buf, m->b + off, len);
-	return 0;
-}
-
-static void put(unsigned char *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_be(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * (7 - i)));
-}
+#include "bytes_fixture.h"
 
 #define BID "0f1e2d3c4b5a69788796a5b4c3d2e1f000112233"
 static const char vmci[] = "OSRELEASE=6.1.0-50-amd64\nPAGESIZE=4096\nBUILD-ID=" BID "\nSYMBOL(init_uts_ns)=ffffffff82a13200\n";
@@ -132,7 +102,7 @@ static size_t make_vmlinux(unsigned char *b)
 
 static void check_dump(const char *what, unsigned char *b, size_t n)
 {
-	struct mem m = { b, n };
+	struct mem m = { b, n, 0 };
 	struct zdx_file_ids ids;
 
 	ok(zdx_file_ids(mem_read, &m, &ids) == 0 && ids.kind == ZDX_ID_VMCORE, "%s: a dump with a build-id (%s)",
@@ -160,18 +130,18 @@ int main(void)
 	check_dump("kdump v4, VMCOREINFO among the notes", a, make_kdump(a, 4, 0));
 	memset(a, 0, 1 << 16);
 	n = make_kdump(a, 2, 1);
-	m = (struct mem){ a, n };
+	m = (struct mem){ a, n, 0 };
 	ok(zdx_file_ids(mem_read, &m, &ids) < 0 && strstr(ids.why, "version 3"),
 	   "kdump v2 has no VMCOREINFO: %s", ids.why);
 
 	memset(a, 0, 1 << 16);
-	m = (struct mem){ a, make_vmlinux(a) };
+	m = (struct mem){ a, make_vmlinux(a), 0 };
 	ok(zdx_file_ids(mem_read, &m, &ids) == 0 && ids.kind == ZDX_ID_VMLINUX, "vmlinux: GNU build-id note");
 	ok(!strcmp(ids.build_id, "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3"), "vmlinux build-id %s", ids.build_id);
 	put(a + 1024 + 64 + 4, 1, 4);    /* the section is no longer a note */
 	ok(zdx_file_ids(mem_read, &m, &ids) < 0 && strstr(ids.why, "no GNU build-id"),
 	   "ELF without notes: %s", ids.why);
-	m = (struct mem){ (unsigned char *)"hello world, not a dump at all........................................", 70 };
+	m = (struct mem){ (unsigned char *)"hello world, not a dump at all........................................", 70, 0 };
 	ok(zdx_file_ids(mem_read, &m, &ids) < 0 && ids.kind == ZDX_ID_NONE, "text file: %s", ids.why);
 
 	ok(zdx_vmcoreinfo_get(vmci, "PAGESIZE", v, sizeof(v)) == 0 && !strcmp(v, "4096"), "PAGESIZE=4096");

@@ -8,40 +8,7 @@
 #include <unistd.h>
 #include "tap.h"
 #include "zdx/dumpfile.h"
-
-struct mem {
-	unsigned char *b;
-	size_t n;
-	size_t max_len;      /* largest read asked for */
-};
-
-static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	struct mem *m = ctx;
-
-	if (len > m->max_len)
-		m->max_len = len;
-	if (off > m->n || len > m->n - off)
-		return -1;
-	memcpy(buf, m->b + off, len);
-	return 0;
-}
-
-static void put(unsigned char *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_be(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * (7 - i)));
-}
+#include "bytes_fixture.h"
 
 /* A kdump file: header, 1-block sub-header, 2 bitmap blocks.  Source has
  * pfns 0-49, the dump wrote 0-9 and 20-29; dump level 31. */
