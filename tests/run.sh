@@ -11,6 +11,7 @@ PY=/usr/bin/python3
 pass=0 fail=0
 for t in "$@"; do
     echo "# --- $t"
+    t0=$SECONDS
     out=$(mktemp)
     if [[ $t == *.py ]]; then "$PY" "$t" >"$out" 2>&1; else "$t" >"$out" 2>&1; fi
     rc=$?
@@ -22,6 +23,7 @@ for t in "$@"; do
     if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
         echo "not ok - $t ran no test"; f=1
     fi
+    echo "# --- $t: $p passed, $f failed, $((SECONDS - t0)) s"
     pass=$((pass + p)); fail=$((fail + f))
     rm -f "$out"
 done

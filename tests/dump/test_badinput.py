@@ -7,25 +7,24 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import run_crash, load_json, h, run_corpus_test, crash_refused, BAD_INPUT as BAD  # noqa: E402
+from zdxlib import crash_only, h, run_corpus_test, crash_refused, BAD_INPUT as BAD  # noqa: E402
+from oracle_plan import data_start_page  # noqa: E402
 
 def check_dump(t, kernel, d, truth, entry, path, b):
-    nss = [n for n in truth.get("namespaces") or [] if n.get("map") == "dev"]
-    if not nss:
+    out, log = b["out"], b["log"]
+    probe = data_start_page(truth, out)
+    if not probe:
         return
     tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-    pfn = h(nss[0]["data_start"]) // 4096
-    cmd = "zdx pfn -j %#x" % pfn
-    out, log = b["out"], b["log"]
     if crash_refused(b):
         t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
         return
-    f = load_json(out.get(cmd))
+    _cmd, f, rd_cmd = probe
     if not t.ok(f is not None, "%s: zdx pfn answers" % tag, log[-2000:]):
         return
     page = h(f["struct_page"])
-    rd, _ = run_crash(kernel, path, ["rd -64 %x 8" % page], load_zdx=False)
-    crash_reads = bool(re.match(r"^[0-9a-f]+:\s+[0-9a-f]{16}", rd.get("rd -64 %x 8" % page) or ""))
+    rd = crash_only(b, kernel, path, [rd_cmd])
+    crash_reads = bool(re.match(r"^[0-9a-f]+:\s+[0-9a-f]{16}", rd.get(rd_cmd) or ""))
     t.ok(f["struct_page_in_dump"] == crash_reads,
          "%s: struct page %x in dump: zdx %s, crash rd %s" % (tag, page, f["struct_page_in_dump"], crash_reads))
     if entry.get("pmem_memmap_readable") is False:

@@ -6,45 +6,17 @@ against three independent oracles:
   (c) drgn reading the same dump (tests/dump/drgn_oracle.py).
 Never against zdx's own earlier output.
 """
-import json
 import os
 import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import run_crash, load_json, h, vmlinux, run_corpus_test, crash_refused, sample_pfns  # noqa: E402
+from zdxlib import crash_only, load_json, h, vmlinux, run_corpus_test, crash_refused, sample_pfns  # noqa: E402
+from oracle_plan import KMEM_LETTERS, memmap_home_vtops, parse_kmem_n, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
 SECTION_PAGES = 1 << (27 - 12)
-
-KMEM_LETTERS = {"P": "present", "M": "memmap", "O": "online", "E": "early",
-                "D": "zone-device-taint"}
-
-
-def parse_kmem_n(text):
-    """{nr: (mem_map, set(flag words))} from crash's kmem -n section table."""
-    out, on = {}, False
-    for line in (text or "").splitlines():
-        if re.match(r"\s*NR\s+SECTION\s+CODED_MEM_MAP\s+MEM_MAP\s+STATE", line):
-            on = True
-            continue
-        if on:
-            m = re.match(r"\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([A-Z]+)\s+\d+", line)
-            if not m:
-                if line.strip() == "" or "MEM_BLOCK" in line:
-                    on = False
-                continue
-            out[int(m.group(1))] = (int(m.group(2), 16),
-                                    {KMEM_LETTERS[c] for c in m.group(3) if c in KMEM_LETTERS})
-    return out
-
-
-def pmem_namespaces(truth):
-    """Namespaces serving device memory (not handed to dax kmem as System RAM)."""
-    return [n for n in truth.get("namespaces") or [] if n.get("mode") in ("fsdax", "devdax")
-            and n.get("dax_mode") != "system-ram"]
-
 
 def check_kmem_n(t, tag, zsec, kmem):
     present = {s["nr"]: s for s in zsec["sections"]}
@@ -154,26 +126,20 @@ def check_pfns(t, tag, truth, pfn_out, full):
                      "%s: data start struct page initialised with its pgmap" % tag, d)
 
 
-def check_memmap_home(t, tag, kernel, path, truth, pgmaps, kmem, page_size):
+def check_memmap_home(t, tag, kernel, path, truth, entry, pgmaps, b):
     """Where each pgmap's memmap lives: zdx's answer against crash's own
     vtop of the same struct page, placed by the truth's namespace ranges."""
     ranges = [(h(n["start"]), h(n["start"]) + n["size"]) for n in pmem_namespaces(truth)]
-    vaddr = {}
-    for p in pgmaps:
-        pfn = h(p["pfn_first"])
-        nr = pfn // SECTION_PAGES
-        if nr in kmem:
-            vaddr[p["addr"]] = kmem[nr][0] + (pfn - nr * SECTION_PAGES) * page_size
-    if not vaddr:
+    vtop = memmap_home_vtops(truth, entry, b["out"])
+    if not vtop:
         return
-    cmds = ["vtop %x" % v for v in vaddr.values()]
-    out, log = run_crash(kernel, path, cmds, load_zdx=False)
+    out = crash_only(b, kernel, path, list(vtop.values()))
     for p in pgmaps:
-        if p["addr"] not in vaddr:
+        if p["addr"] not in vtop:
             continue
-        m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", out.get("vtop %x" % vaddr[p["addr"]]) or "", re.M)
+        m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", out.get(vtop[p["addr"]]) or "", re.M)
         if not t.ok(m is not None, "%s: crash vtop translates the memmap of pgmap %s" % (tag, p["addr"]),
-                    out.get("vtop %x" % vaddr[p["addr"]])):
+                    out.get(vtop[p["addr"]])):
             continue
         phys = int(m.group(1), 16)
         home = "device" if any(a <= phys < b for a, b in ranges) else "ram"
@@ -219,9 +185,7 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     kmem = parse_kmem_n(out.get("kmem -n"))
     check_kmem_n(t, tag, {"sections": [s for s in zsec["sections"] if s["flag"].get("SECTION_MARKED_PRESENT")]},
                  kmem)
-    size = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
-    if full and not entry.get("filtered") and size:
-        check_memmap_home(t, tag, kernel, path, truth, zpg["pgmaps"], kmem, int(size.group(1)))
+    check_memmap_home(t, tag, kernel, path, truth, entry, zpg["pgmaps"], b)
     check_namespaces(t, tag, truth, zpg["pgmaps"], full)
     check_blocks(t, tag, truth, zsec)
     check_zones(t, tag, truth, zz)

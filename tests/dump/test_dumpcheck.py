@@ -17,34 +17,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, corpus_ok, run_crash, load_json, h, bundle, crash_refused  # noqa: E402
+from zdxlib import Tap, dumps, corpus_ok, crash_only, load_json, h, bundle, crash_refused  # noqa: E402
+from oracle_plan import dumpcheck_probes  # noqa: E402
 
-MAX_PROBES = 240
 INFO_BLOCK = 8192
-
-
-def probe_pages(rng, page):
-    s, e = h(rng["start"]), h(rng["end"])
-    pages = {s, e - page, s + ((e - s) // page // 2) * page}
-    return sorted(p for p in pages if s <= p < e)
-
-
-def plan_probes(report):
-    """[(command, expect_readable, what)] over the reported ranges."""
-    page = report["page_size"]
-    plan = []
-    for c in report["classes"]:
-        for key, readable in (("present", True), ("missing", False)):
-            for r in c[key]:
-                for p in probe_pages(r, page):
-                    plan.append(("rd -p %x 1" % p, readable, "%s: %s phys %x" % (c["name"], key, p)))
-        for r in c["unmapped_virt"]:
-            plan.append(("rd %x 1" % h(r["start"]), False, "%s: unmapped virt %s" % (c["name"], r["start"])))
-    # Keep every missing probe (rare and important), thin out present ones.
-    miss = [p for p in plan if not p[1]]
-    pres = [p for p in plan if p[1]]
-    step = max(1, len(pres) // max(1, MAX_PROBES - len(miss)))
-    return miss + pres[::step]
 
 
 def readable(out):
@@ -120,8 +96,8 @@ def check_dump(kernel, truth, entry, path):
                         "%s: advice names the kdump limit and --map=mem" % name, text[-800:]))
 
     # Independent readmem probes, crash alone.
-    plan = plan_probes(rep)
-    pouts, plog = run_crash(kernel, path, [p[0] for p in plan], load_zdx=False)
+    plan = dumpcheck_probes(outs)
+    pouts = crash_only(b, kernel, path, [p[0] for p in plan])
     bad = [(cmd, want, what, (pouts.get(cmd) or "").strip()[:120]) for cmd, want, what in plan
            if readable(pouts.get(cmd)) != want]
     res.append((not bad, "%s: %d rd probes agree with dumpcheck's present/missing ranges (%.0f s)" %

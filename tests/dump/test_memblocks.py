@@ -8,10 +8,10 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import run_crash, load_json, h, run_corpus_test, crash_refused, special_blocks  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, crash_refused, special_blocks  # noqa: E402
+from oracle_plan import memmap_on_memory_vtops  # noqa: E402
 
 PAGE = 4096
-SECTION_PAGES = 1 << (27 - 12)
 
 
 def block_runs(zmap):
@@ -138,32 +138,21 @@ def check_infoblocks(t, tag, truth, zpg):
                  % (tag, ns["dev"], ns["chardev"], p.get("data_resource")))
 
 
-def check_memmap_on_memory(t, tag, kernel, path, truth, zmap, out):
+def check_memmap_on_memory(t, tag, kernel, path, truth, entry, zmap, b):
     """The block-hosted memmap: zdx's memmap-on-memory run of each hot-plugged
     block must hold the struct pages crash's vtop finds for that block."""
-    size = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
-    kmem_n = out.get("kmem -n") or ""
-    if not truth.get("memmap_on_memory") or not size:
+    out = b["out"]
+    if not truth.get("memmap_on_memory") or not re.search(r"= (\d+)", out.get("p sizeof(struct page)") or ""):
         return
     vm = [r for r in zmap["runs"] if r.get("region") == "memmap-on-memory"]
-    hot = {b for x in truth["hotplug"] for b in x["blocks"]}
+    hot = {blk for x in truth["hotplug"] for blk in x["blocks"]}
     t.ok({int(r["memory_block"][6:]) for r in vm} == hot,
          "%s: memmap_on_memory runs for exactly the hot-plugged blocks %s" % (tag, sorted(hot)),
          [(r["start_pfn"], r["memory_block"]) for r in vm])
-    maps = {int(m.group(1)): int(m.group(2), 16) for m in
-            re.finditer(r"^\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+[A-Z]+", kmem_n, re.M)}
-    cmds, where = [], {}
-    for r in vm:
-        s = h(r["start_pfn"])
-        last = s + SECTION_PAGES - 1
-        nr = s // SECTION_PAGES
-        if nr in maps:
-            v = maps[nr] + (last - nr * SECTION_PAGES) * int(size.group(1))
-            cmds.append("vtop %x" % v)
-            where["vtop %x" % v] = r
-    if not cmds:
+    where = memmap_on_memory_vtops(truth, entry, out)
+    if not where:
         return
-    res, _ = run_crash(kernel, path, cmds, load_zdx=False)
+    res = crash_only(b, kernel, path, list(where))
     for c, r in where.items():
         m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", res.get(c) or "", re.M)
         pfn = int(m.group(1), 16) // PAGE if m else None
@@ -190,7 +179,7 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     check_kmem(t, tag, truth, zmap)
     check_infoblocks(t, tag, truth, zpg)
     if not entry.get("filtered"):
-        check_memmap_on_memory(t, tag, kernel, path, truth, zmap, out)
+        check_memmap_on_memory(t, tag, kernel, path, truth, entry, zmap, b)
 
 
 if __name__ == "__main__":

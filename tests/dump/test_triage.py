@@ -143,12 +143,16 @@ def walker_fn(truth):
     return m.group(1) if m else None
 
 
+def release(kernel):
+    """The kernel release the factory resolved for a manifest kernel."""
+    with open(os.path.join(CACHE, "kernels", kernel, "release")) as f:
+        return f.read().strip()
+
+
 def crash_rules(kernels):
     rules = []
     for k in kernels:
-        with open(os.path.join(CACHE, "kernels", k, "release")) as f:
-            rel = f.read().strip()
-        rules += ["--crash-rule", "%s=%s:%s" % (rel, crash_binary(k), zdx_so(k))]
+        rules += ["--crash-rule", "%s=%s:%s" % (release(k), crash_binary(k), zdx_so(k))]
     return rules
 
 
@@ -157,8 +161,7 @@ def module_dirs(kernels, work):
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(base)
     for k in kernels:
-        with open(os.path.join(CACHE, "kernels", k, "release")) as f:
-            os.symlink(os.path.join(CACHE, "kmod", k), os.path.join(base, f.read().strip()))
+        os.symlink(os.path.join(CACHE, "kmod", k), os.path.join(base, release(k)))
     return ["--module-dir", os.path.join(base, "{release}")]
 
 

@@ -247,19 +247,30 @@ def bundle_commands(kernel, truth):
     return cmds + list(BAD_INPUT)
 
 
+BUNDLE_FORMAT = "2: zdx session, crash-only session (oracle_plan)"
+
+
 def _bundle_key(kernel, path, cmds):
+    """What a bundle depends on: zdx.so's bytes (a rebuild that changes
+    nothing, or another clone's identical build, reuses it), the dump file,
+    the commands, the oracle planning code and the bundle format."""
     import hashlib
-    hsh = hashlib.sha256()
-    for f in (zdx_so(kernel), path):
-        st = os.stat(f)
-        hsh.update(("%s %d %d" % (f, st.st_size, st.st_mtime_ns)).encode())
+    hsh = hashlib.sha256(BUNDLE_FORMAT.encode())
+    for f in (zdx_so(kernel), os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle_plan.py")):
+        with open(f, "rb") as fh:
+            hsh.update(hashlib.sha256(fh.read()).digest())
+    st = os.stat(path)
+    hsh.update(("%s %d %d" % (path, st.st_size, st.st_mtime_ns)).encode())
     hsh.update("\n".join(cmds).encode())
     return hsh.hexdigest()[:24]
 
 
 def bundle(kernel, path, truth):
-    """Every zdx test command for one dump, run in one crash session and
-    kept on disk until zdx.so or the dump changes."""
+    """Every zdx test command for one dump, run in one crash session, then
+    every crash-only command the tests check those answers with
+    (oracle_plan) in a second one without zdx; kept on disk until zdx.so or
+    the dump changes."""
+    import oracle_plan
     cmds = bundle_commands(kernel, truth)
     cache = os.path.join(CACHE, "test-bundles", _bundle_key(kernel, path, cmds) + ".json")
     try:
@@ -268,7 +279,11 @@ def bundle(kernel, path, truth):
     except (OSError, ValueError):
         pass
     out, log = run_crash(kernel, path, cmds)
-    res = {"out": out, "log": log}
+    res = {"out": out, "log": log, "oracle": {}}
+    entry = next((e for e in truth.get("dumps", []) if e["file"] == os.path.basename(path)), {})
+    ocmds = oracle_plan.plan(truth, entry, out) if not crash_refused(res) else []
+    if ocmds:
+        res["oracle"], _ = run_crash(kernel, path, ocmds, load_zdx=False)
     os.makedirs(os.path.dirname(cache), exist_ok=True)
     with open(cache + ".tmp", "w") as f:
         json.dump(res, f)
@@ -282,6 +297,18 @@ def bundles(corpus, workers=2):
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(lambda c: bundle(c[0], c[4], c[2]), corpus))
+
+
+def crash_only(b, kernel, path, cmds):
+    """{command: output} of crash-only commands: from the bundle's second
+    session, or (a command oracle_plan did not foresee) a session of their
+    own."""
+    have = b.get("oracle") or {}
+    if all(have.get(c) is not None for c in cmds):
+        return {c: have[c] for c in cmds}
+    print("# %s: %d crash-only commands oracle_plan did not foresee: a crash session of their own"
+          % (path, sum(have.get(c) is None for c in cmds)), flush=True)
+    return run_crash(kernel, path, cmds, load_zdx=False)[0]
 
 
 def crash_refused(b):

@@ -1,0 +1,134 @@
+"""The crash-only commands (rd, vtop) the dump tests check zdx's answers
+with, planned from one dump's bundle output (zdx's JSON, crash's kmem -n).
+zdxlib.bundle() runs every test's plan in one second crash session per dump
+(zdx not loaded), so no test opens crash again; a test asks for its
+commands through zdxlib.crash_only(), which runs crash itself only for a
+command the shared session did not run.  Planning only: what the answers
+mean is each test's business."""
+import re
+
+from zdxlib import h, load_json as _json
+
+PAGE = 4096
+SECTION_PAGES = 1 << (27 - 12)
+MAX_PROBES = 240
+KMEM_LETTERS = {"P": "present", "M": "memmap", "O": "online", "E": "early",
+                "D": "zone-device-taint"}
+
+
+def parse_kmem_n(text):
+    """{nr: (mem_map, set(flag words))} from crash's kmem -n section table."""
+    out, on = {}, False
+    for line in (text or "").splitlines():
+        if re.match(r"\s*NR\s+SECTION\s+CODED_MEM_MAP\s+MEM_MAP\s+STATE", line):
+            on = True
+            continue
+        if on:
+            m = re.match(r"\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([A-Z]+)\s+\d+", line)
+            if not m:
+                if line.strip() == "" or "MEM_BLOCK" in line:
+                    on = False
+                continue
+            out[int(m.group(1))] = (int(m.group(2), 16),
+                                    {KMEM_LETTERS[c] for c in m.group(3) if c in KMEM_LETTERS})
+    return out
+
+
+def page_size(out):
+    """sizeof(struct page) as crash's gdb prints it, or None."""
+    m = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")
+    return int(m.group(1)) if m else None
+
+
+def pmem_namespaces(truth):
+    """Namespaces serving device memory (not handed to dax kmem as System RAM)."""
+    return [n for n in truth.get("namespaces") or [] if n.get("mode") in ("fsdax", "devdax")
+            and n.get("dax_mode") != "system-ram"]
+
+
+def data_start_page(truth, out):
+    """test_badinput: (zdx pfn -j command, its JSON, crash's rd of the struct
+    page zdx names) for the first --map=dev namespace's data start; None."""
+    nss = [n for n in truth.get("namespaces") or [] if n.get("map") == "dev"]
+    if not nss:
+        return None
+    cmd = "zdx pfn -j %#x" % (h(nss[0]["data_start"]) // PAGE)
+    f = _json(out.get(cmd))
+    if f is None or not f.get("struct_page"):
+        return (cmd, f, None)
+    return (cmd, f, "rd -64 %x 8" % h(f["struct_page"]))
+
+
+def memmap_home_vtops(truth, entry, out):
+    """test_core: {pgmap address: vtop of its first struct page}, on the
+    unfiltered dumps that hold the memmap."""
+    full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
+    size, zpg = page_size(out), _json(out.get("zdx pgmap -j"))
+    if not (full and not entry.get("filtered") and size and zpg):
+        return {}
+    kmem = parse_kmem_n(out.get("kmem -n"))
+    vaddr = {}
+    for p in zpg["pgmaps"]:
+        pfn = h(p["pfn_first"])
+        nr = pfn // SECTION_PAGES
+        if nr in kmem:
+            vaddr[p["addr"]] = "vtop %x" % (kmem[nr][0] + (pfn - nr * SECTION_PAGES) * size)
+    return vaddr
+
+
+def _probe_pages(rng, page):
+    s, e = h(rng["start"]), h(rng["end"])
+    pages = {s, e - page, s + ((e - s) // page // 2) * page}
+    return sorted(p for p in pages if s <= p < e)
+
+
+def dumpcheck_probes(out):
+    """test_dumpcheck: [(command, expect_readable, what)] over the ranges
+    zdx dumpcheck -j reported present or missing."""
+    report = _json(out.get("zdx dumpcheck -j"))
+    if report is None:
+        return []
+    page = report["page_size"]
+    plan = []
+    for c in report["classes"]:
+        for key, readable in (("present", True), ("missing", False)):
+            for r in c[key]:
+                for p in _probe_pages(r, page):
+                    plan.append(("rd -p %x 1" % p, readable, "%s: %s phys %x" % (c["name"], key, p)))
+        for r in c["unmapped_virt"]:
+            plan.append(("rd %x 1" % h(r["start"]), False, "%s: unmapped virt %s" % (c["name"], r["start"])))
+    # Keep every missing probe (rare and important), thin out present ones.
+    miss = [p for p in plan if not p[1]]
+    pres = [p for p in plan if p[1]]
+    step = max(1, len(pres) // max(1, MAX_PROBES - len(miss)))
+    return miss + pres[::step]
+
+
+def memmap_on_memory_vtops(truth, entry, out):
+    """test_memblocks: {vtop of the last struct page of each hot-plugged
+    block's first section: zdx's memmap-on-memory run}, unfiltered dumps."""
+    size, zmap = page_size(out), _json(out.get("zdx map -j"))
+    if entry.get("filtered") or not truth.get("memmap_on_memory") or not size or not zmap:
+        return {}
+    kmem = parse_kmem_n(out.get("kmem -n"))
+    where = {}
+    for r in zmap["runs"]:
+        if r.get("region") != "memmap-on-memory":
+            continue
+        s = h(r["start_pfn"])
+        nr = s // SECTION_PAGES
+        if nr in kmem:
+            where["vtop %x" % (kmem[nr][0] + (s + SECTION_PAGES - 1 - nr * SECTION_PAGES) * size)] = r
+    return where
+
+
+def plan(truth, entry, out):
+    """Every crash-only command the dump tests will ask for on this dump."""
+    cmds = []
+    d = data_start_page(truth, out)
+    if d and d[2]:
+        cmds.append(d[2])
+    cmds += memmap_home_vtops(truth, entry, out).values()
+    cmds += [p[0] for p in dumpcheck_probes(out)]
+    cmds += memmap_on_memory_vtops(truth, entry, out)
+    return list(dict.fromkeys(cmds))
