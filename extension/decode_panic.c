@@ -209,10 +209,15 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 	/* else the innermost real exception frame; the CPU's registers at
 	 * dump time (for the panic task, the panic path itself) only when
 	 * there is nothing else and a report says something went wrong: a
-	 * direct panic() has no faulting code */
+	 * direct panic() has no faulting code.  Never a frame crash names
+	 * other than the log's RIP line: that is code the reported code
+	 * interrupted (crash 8.0.6 on 6.12 prints the idle loop a timer
+	 * interrupt hit as a real frame, and the softirq that ran on the IRQ
+	 * stack above it without one); the log's registers then decide. */
 	for (pass = 0; pass < (r || b != &p->bt ? 2 : 1) && p->dexc < 0; pass++)
 		for (i = 0; p->dexc < 0 && i < b->nexc; i++)
-			if (usable(&b->exc[i]) && (pass || !b->exc[i].at_dump)) {
+			if (usable(&b->exc[i]) && (pass || !b->exc[i].at_dump) &&
+			    !(lr && lr->have_rip && b->exc[i].func[0] && strcmp(b->exc[i].func, lr->rip_func))) {
 				p->dexc = i;
 				snprintf(p->why, sizeof(p->why), "innermost %s crash did not flag as "
 					 "bogus%s", b->exc[i].at_dump ? "register set (the CPU's at dump time)"
@@ -246,8 +251,10 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 			p->ctx = !strcmp(lr->trace_ctx, "IRQ") ? ZDX_CTX_HARDIRQ
 				 : !strcmp(lr->trace_ctx, "NMI") ? ZDX_CTX_NMI
 				 : !strcmp(lr->trace_ctx, "TASK") ? ZDX_CTX_TASK : ZDX_CTX_UNKNOWN;
-		snprintf(p->why, sizeof(p->why), "no usable exception frame in crash's bt of CPU %d: "
-			 "registers from the log's %s report", cpu, zdx_rep_kind_name(lr->kind));
+		snprintf(p->why, sizeof(p->why), "no exception frame in crash's bt of CPU %d is at the "
+			 "log's RIP line (%s+%#llx; frames elsewhere are code it interrupted): registers "
+			 "from the log's %s report", cpu, lr->rip_func, (unsigned long long)lr->rip_off,
+			 zdx_rep_kind_name(lr->kind));
 	} else {
 		snprintf(p->why, sizeof(p->why), "no usable exception frame in crash's bt and no "
 			 "register dump in the log");

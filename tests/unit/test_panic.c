@@ -171,6 +171,28 @@ static void softlockup_timer_61(void)
 	ok(p->ctx == ZDX_CTX_HARDIRQ, "without the RIP's address: the log's <IRQ> marker (%s)", zdx_ctx_name(p->ctx));
 }
 
+/* The same scenario on 6.12.117 (crash 8.0.6): crash prints the idle loop
+ * the timer interrupt hit as a real exception frame (pv_native_safe_halt,
+ * not flagged bogus) and no frame for the softirq code above it; the log's
+ * RIP line names the walker. */
+static void softlockup_timer_612(void)
+{
+	struct zdx_panic *p = load("softlockup-timer-6.12.bt", "softlockup-timer-6.12.log");
+	int i;
+
+	for (i = 0; i < p->nrep; i++)
+		if (p->rep[i].have_rip && !strcmp(p->rep[i].rip_func, "zdx_scrub_wait"))
+			p->rep[i].rip_addr = 0xffffffffc02ab200ULL + p->rep[i].rip_off;
+	ok(p->bt.nexc == 1 && !p->bt.exc[0].bogus && !strcmp(p->bt.exc[0].func, "pv_native_safe_halt"),
+	   "6.12.117: crash's only exception frame is the idle loop, not flagged bogus");
+	zdx_panic_decide(p, 0);
+	ok(p->regs_from_log && p->dexc < 0 && !strcmp(p->exc_func, "zdx_scrub_wait") && p->exc_off == 0x5b,
+	   "6.12.117 soft lockup in a timer: not the idle frame; the log's registers decide (%s+%#llx)",
+	   p->exc_func, (unsigned long long)p->exc_off);
+	ok(p->ctx == ZDX_CTX_SOFTIRQ, "6.12.117: bt's frame at the RIP runs under handle_softirqs: softirq (%s)",
+	   zdx_ctx_name(p->ctx));
+}
+
 static void hardirq_busy(void)
 {
 	struct zdx_panic *p = load("hardirq-busy.bt", "hardirq-busy.log");
@@ -363,6 +385,7 @@ int main(int argc, char **argv)
 	timer_softirq_idle();
 	timer_idle_61();
 	softlockup_timer_61();
+	softlockup_timer_612();
 	hardirq_busy();
 	nested();
 	softlockup();
