@@ -213,14 +213,14 @@ static int find_module_file(const struct load_module *lm, const char *const *dir
 static int module_sections(const struct zdx_layout *l, uint64_t module, char names[][64],
 			   struct zdx_dwarf_section *sec)
 {
-	uint64_t attrs;
-	unsigned int nsec = 0, i;
+	uint64_t attrs, nsec;
+	unsigned int i;
 	int n = 0;
 
 	if (l->off_module_sect_attrs < 0 || l->off_msa_address < 0 || l->off_msa_name < 0 ||
 	    l->off_msas_attrs < 0 || l->sz_module_sect_attr <= 0 ||
-	    zdx_kread(module + l->off_module_sect_attrs, &attrs, 8) || !attrs ||
-	    zdx_kread(attrs + l->off_msas_nsections, &nsec, 4))
+	    zdx_kread_field(module, l->off_module_sect_attrs, 8, &attrs) || !attrs ||
+	    zdx_kread_field(attrs, l->off_msas_nsections, 4, &nsec))
 		return 0;
 	/* nsections counts sections of the module's ELF file, whose indices
 	 * stop below SHN_LORESERVE: a larger count read from the dump is
@@ -228,11 +228,12 @@ static int module_sections(const struct zdx_layout *l, uint64_t module, char nam
 	if (nsec >= SHN_LORESERVE)
 		return 0;
 	for (i = 0; i < nsec && n < MAX_SECTIONS; i++) {
-		uint64_t a = attrs + l->off_msas_attrs + (uint64_t)i * l->sz_module_sect_attr, name, addr;
+		uint64_t a = zdx_field_addr(attrs, l->off_msas_attrs) + (uint64_t)i * l->sz_module_sect_attr;
+		uint64_t name, addr;
 
 		/* attrs[] is one allocation: past an unreadable entry, the
 		 * rest is not in the dump either. */
-		if (zdx_kread(a + l->off_msa_name, &name, 8) || zdx_kread(a + l->off_msa_address, &addr, 8))
+		if (zdx_kread_field(a, l->off_msa_name, 8, &name) || zdx_kread_field(a, l->off_msa_address, 8, &addr))
 			break;
 		if (zdx_kread_str(name, names[n], 64))
 			continue;

@@ -58,7 +58,7 @@ static void read_extras(struct zdx_model *m, struct zdx_memblock *mb)
 	uint64_t name = 0, v;
 	int z;
 
-	if (l->off_mb_name >= 0 && !zdx_kread(mb->addr + l->off_mb_name, &name, 8) && name)
+	if (!zdx_kread_field(mb->addr, l->off_mb_name, 8, &name) && name)
 		zdx_kread_str(name, mb->name, sizeof(mb->name));
 	for (z = 0; mb->zone && z < m->nzones; z++)
 		if (m->zones[z].addr == mb->zone)
@@ -67,8 +67,7 @@ static void read_extras(struct zdx_model *m, struct zdx_memblock *mb)
 	    !zdx_kread(mb->group, g, l->sz_memory_group))
 		zdx_memblock_set_group(l, mb, g, (unsigned long)l->sz_memory_group);
 	/* 6.6+: the block keeps its altmap; its free pages are the memmap. */
-	if (mb->altmap && l->off_altmap_free >= 0 &&
-	    !zdx_kread(mb->altmap + l->off_altmap_free, &v, 8))
+	if (!zdx_kread_field(mb->altmap, l->off_altmap_free, 8, &v))
 		mb->nr_vmemmap_pages = v;
 }
 

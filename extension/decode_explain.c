@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "zdx/explain.h"
+#include "zdx/verdicts.h"
 
 int zdx_candidate_to_pfn(const struct zdx_model *m, struct zdx_candidate *c)
 {
@@ -98,7 +99,7 @@ void zdx_explain_decide(const struct zdx_candidate *c, int n, struct zdx_verdict
 			best = i;
 	}
 	if (best < 0) {
-		v->word = "unrelated";
+		v->word = zdx_verdict_word(ZDX_VERDICT_UNRELATED);
 		v->confidence = strong_seen ? ZDX_CONF_HIGH : ZDX_CONF_MEDIUM;
 		return;
 	}
@@ -108,7 +109,7 @@ void zdx_explain_decide(const struct zdx_candidate *c, int n, struct zdx_verdict
 		if (i != best && c[i].pfn == c[best].pfn)
 			v->supporting++;
 	if (c[best].facts.subsection_populated < 0) {
-		v->word = "undetermined";
+		v->word = ZDX_NO_VERDICT;
 		v->confidence = ZDX_CONF_LOW;
 		return;
 	}
@@ -128,11 +129,12 @@ const char *zdx_class_name(enum zdx_class cls)
 
 const char *zdx_class_verdict(enum zdx_class cls)
 {
-	static const char *const word[ZDX_CLASS_NR] = {
-		"mixed-section", "altmap-metadata", "zone-device-page", "no-memmap",
-		"offline-memory", "no-memmap", "unrelated",
+	static const enum zdx_verdict_id verdict[ZDX_CLASS_NR] = {
+		ZDX_VERDICT_MIXED_SECTION, ZDX_VERDICT_ALTMAP_METADATA, ZDX_VERDICT_ZONE_DEVICE_PAGE,
+		ZDX_VERDICT_NO_MEMMAP, ZDX_VERDICT_OFFLINE_MEMORY, ZDX_VERDICT_NO_MEMMAP,
+		ZDX_VERDICT_UNRELATED,
 	};
-	return cls < ZDX_CLASS_NR ? word[cls] : "undetermined";
+	return cls < ZDX_CLASS_NR ? zdx_verdict_word(verdict[cls]) : ZDX_NO_VERDICT;
 }
 
 const char *zdx_source_name(enum zdx_cand_source s)

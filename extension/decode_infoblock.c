@@ -7,6 +7,7 @@
  * are media ABI too (drivers/nvdimm/pfn.h, drivers/nvdimm/nd.h).
  */
 #include <string.h>
+#include "zdx/field.h"
 #include "zdx/infoblock.h"
 
 #define PFN_SIG_ABI "NVDIMM_PFN_INFO"    /* + NUL: 16 bytes */
@@ -14,27 +15,14 @@
 #define PFN_MODE_RAM_ABI 1
 #define PFN_MODE_PMEM_ABI 2
 
-static uint64_t le(const unsigned char *raw, unsigned long len, long off, int size)
-{
-	uint64_t v = 0;
-	int i;
-
-	if (off < 0 || (unsigned long)off + size > len)
-		return 0;
-	for (i = size - 1; i >= 0; i--)
-		v = v << 8 | raw[off + i];
-	return v;
-}
-
 int zdx_infoblock_decode(const struct zdx_layout *l, const unsigned char *raw, unsigned long len,
 			 struct zdx_infoblock *ib)
 {
-	const unsigned char *sig;
+	unsigned char sig[16];
 
 	memset(ib, 0, sizeof(*ib));
-	if (l->off_pfnsb_signature < 0 || (unsigned long)l->off_pfnsb_signature + 16 > len)
+	if (zdx_field_bytes(raw, len, l->off_pfnsb_signature, sig, sizeof(sig)))
 		return -1;
-	sig = raw + l->off_pfnsb_signature;
 	if (!memcmp(sig, PFN_SIG_ABI, 16))
 		ib->kind = "pfn";
 	else if (!memcmp(sig, DAX_SIG_ABI, 16))
@@ -42,22 +30,22 @@ int zdx_infoblock_decode(const struct zdx_layout *l, const unsigned char *raw, u
 	else
 		return -1;
 	ib->valid = 1;
-	ib->flags = (uint32_t)le(raw, len, l->off_pfnsb_flags, 4);
-	ib->version_major = (unsigned)le(raw, len, l->off_pfnsb_version_major, 2);
-	ib->version_minor = (unsigned)le(raw, len, l->off_pfnsb_version_minor, 2);
-	ib->dataoff = le(raw, len, l->off_pfnsb_dataoff, 8);
-	ib->npfns = le(raw, len, l->off_pfnsb_npfns, 8);
-	ib->mode = (uint32_t)le(raw, len, l->off_pfnsb_mode, 4);
+	ib->flags = (uint32_t)zdx_field_or0(raw, len, l->off_pfnsb_flags, 4);
+	ib->version_major = (unsigned)zdx_field_or0(raw, len, l->off_pfnsb_version_major, 2);
+	ib->version_minor = (unsigned)zdx_field_or0(raw, len, l->off_pfnsb_version_minor, 2);
+	ib->dataoff = zdx_field_or0(raw, len, l->off_pfnsb_dataoff, 8);
+	ib->npfns = zdx_field_or0(raw, len, l->off_pfnsb_npfns, 8);
+	ib->mode = (uint32_t)zdx_field_or0(raw, len, l->off_pfnsb_mode, 4);
 	/* minor 1 added start_pad/end_trunc, 2 align, 4 page sizes. */
 	if (ib->version_minor >= 1) {
-		ib->start_pad = (uint32_t)le(raw, len, l->off_pfnsb_start_pad, 4);
-		ib->end_trunc = (uint32_t)le(raw, len, l->off_pfnsb_end_trunc, 4);
+		ib->start_pad = (uint32_t)zdx_field_or0(raw, len, l->off_pfnsb_start_pad, 4);
+		ib->end_trunc = (uint32_t)zdx_field_or0(raw, len, l->off_pfnsb_end_trunc, 4);
 	}
 	if (ib->version_minor >= 2)
-		ib->align = (uint32_t)le(raw, len, l->off_pfnsb_align, 4);
+		ib->align = (uint32_t)zdx_field_or0(raw, len, l->off_pfnsb_align, 4);
 	if (ib->version_minor >= 4) {
-		ib->page_size = (uint32_t)le(raw, len, l->off_pfnsb_page_size, 4);
-		ib->page_struct_size = (unsigned)le(raw, len, l->off_pfnsb_page_struct_size, 2);
+		ib->page_size = (uint32_t)zdx_field_or0(raw, len, l->off_pfnsb_page_size, 4);
+		ib->page_struct_size = (unsigned)zdx_field_or0(raw, len, l->off_pfnsb_page_struct_size, 2);
 	}
 	return 0;
 }

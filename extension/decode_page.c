@@ -33,25 +33,23 @@ int zdx_flags_node(const struct zdx_layout *l, uint64_t flags)
 	return (int)((flags >> l->nodes_pgshift) & ((1ULL << l->nodes_width) - 1));
 }
 
-/* A word of the struct page; a member this kernel lacks (or that lies
- * outside sz_page) is marked unknown instead of read out of bounds. */
-static uint64_t page_word(const struct zdx_layout *l, const unsigned char *raw, long off,
-			  unsigned width, unsigned bit, struct zdx_page *p)
-{
-	uint64_t v;
-
-	if (zdx_field(raw, l->sz_page > 0 ? (unsigned long)l->sz_page : 0, off, width, &v))
-		p->unknown |= bit;
-	return v;
-}
-
+/* A member this kernel lacks (or that lies outside sz_page) is marked
+ * unknown instead of read out of bounds. */
 void zdx_page_decode(const struct zdx_layout *l, const unsigned char *raw, struct zdx_page *p)
 {
+	unsigned long sz = l->sz_page > 0 ? (unsigned long)l->sz_page : 0;
+	uint64_t ref;
+
 	memset(p, 0, sizeof(*p));
-	p->flags = page_word(l, raw, l->off_page_flags, 8, ZDX_PF_FLAGS, p);
-	p->pgmap_word = page_word(l, raw, l->off_page_pgmap, 8, ZDX_PF_PGMAP, p);
-	p->mapping = page_word(l, raw, l->off_page_mapping, 8, ZDX_PF_MAPPING, p);
-	p->refcount = (int)(uint32_t)page_word(l, raw, l->off_page_refcount, 4, ZDX_PF_REFCOUNT, p);
+	if (zdx_field(raw, sz, l->off_page_flags, 8, &p->flags))
+		p->unknown |= ZDX_PF_FLAGS;
+	if (zdx_field(raw, sz, l->off_page_pgmap, 8, &p->pgmap_word))
+		p->unknown |= ZDX_PF_PGMAP;
+	if (zdx_field(raw, sz, l->off_page_mapping, 8, &p->mapping))
+		p->unknown |= ZDX_PF_MAPPING;
+	if (zdx_field(raw, sz, l->off_page_refcount, 4, &ref))
+		p->unknown |= ZDX_PF_REFCOUNT;
+	p->refcount = (int)(uint32_t)ref;
 	p->zone = zdx_flags_zone(l, p->flags);
 	p->node = zdx_flags_node(l, p->flags);
 	p->reserved = l->pg_reserved >= 0 && l->pg_reserved < 64 && (p->flags >> l->pg_reserved) & 1;

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <stdlib.h>
+#include "zdx/field.h"
 #include "zdx/xarray.h"
 
 #define XA_MAX_DEPTH 11            /* 64-bit index / 6 bits per level */
@@ -41,8 +42,8 @@ static int read_node(const struct zdx_layout *l, zdx_read_fn rd, void *ctx, uint
 
 	if (nslots > 64)
 		return ZDX_XA_CORRUPT;
-	if (rd(ctx, node + l->off_xa_node_shift, &shift, 1) ||
-	    rd(ctx, node + l->off_xa_node_slots, nb->slots, nslots * 8))
+	if (rd(ctx, zdx_field_addr(node, l->off_xa_node_shift), &shift, 1) ||
+	    rd(ctx, zdx_field_addr(node, l->off_xa_node_slots), nb->slots, nslots * 8))
 		return ZDX_XA_UNREADABLE;
 	if (shift % l->xa_chunk_shift || shift >= 64)
 		return ZDX_XA_CORRUPT;
@@ -59,7 +60,7 @@ int zdx_xa_load(const struct zdx_layout *l, zdx_read_fn rd, void *ctx, uint64_t 
 	struct xa_node_buf nb;
 
 	*entry = 0;
-	if (rd(ctx, xa + l->off_xa_head, &e, 8)) {
+	if (rd(ctx, zdx_field_addr(xa, l->off_xa_head), &e, 8)) {
 		*bad_addr = xa;
 		return ZDX_XA_UNREADABLE;
 	}
@@ -259,7 +260,7 @@ int zdx_xa_for_each(const struct zdx_layout *l, zdx_read_fn rd, void *ctx, uint6
 	uint64_t head;
 	int rc = ZDX_XA_OK;
 
-	if (rd(ctx, xa + l->off_xa_head, &head, 8)) {
+	if (rd(ctx, zdx_field_addr(xa, l->off_xa_head), &head, 8)) {
 		*bad_addr = xa;
 		return ZDX_XA_UNREADABLE;
 	}

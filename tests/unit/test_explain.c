@@ -6,6 +6,10 @@
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/explain.h"
+#include "zdx/verdicts.h"
+
+/* A verdict word of the vocabulary (include/zdx/verdicts.h). */
+#define W(id) zdx_verdict_word(ZDX_VERDICT_##id)
 #include "model_fixture.h"
 
 static struct zdx_section sec[32];
@@ -73,30 +77,30 @@ int main(void)
 	pgm[0].pg.altmap.base_pfn = 0x68000;
 	c[0] = cand(ZDX_SRC_GARBAGE_LINK, ZDX_CAND_PAGE, l.vmemmap_base + 0x68001ULL * 64);
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "altmap-metadata"), "reserve page: altmap-metadata (%s)", w);
+	ok(!strcmp(w, W(ALTMAP_METADATA)), "reserve page: altmap-metadata (%s)", w);
 	zdx_explain_why(&m, &c[0], why, sizeof(why));
 	ok(strstr(why, "pgmap_pfn_valid()") && strstr(why, "never initialised"), "why names the guard");
 
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 0x68100ULL * 64);
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "altmap-metadata"), "memmap storage page: altmap-metadata (%s)", w);
+	ok(!strcmp(w, W(ALTMAP_METADATA)), "memmap storage page: altmap-metadata (%s)", w);
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x70000ULL * 64 + 8);
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "zone-device-page"), "fault inside a data page's struct page (%s)", w);
+	ok(!strcmp(w, W(ZONE_DEVICE_PAGE)), "fault inside a data page's struct page (%s)", w);
 
 	/* Shared section 12: device pfn there is a mixed-section verdict. */
 	pgm[0].pg.range[0].start = 0x60400000;
 	pgm[0].pg.altmap.base_pfn = 0x60400;
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 0x60400ULL * 64);
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "mixed-section"), "device pfn in a shared section (%s)", w);
+	ok(!strcmp(w, W(MIXED_SECTION)), "device pfn in a shared section (%s)", w);
 
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + (16ULL * 32768 + 9 * 512) * 64);
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "no-memmap"), "fault in an unpopulated sub-section (%s)", w);
+	ok(!strcmp(w, W(NO_MEMMAP)), "fault in an unpopulated sub-section (%s)", w);
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 20ULL * 32768 * 64);
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "offline-memory"), "offline section (%s)", w);
+	ok(!strcmp(w, W(OFFLINE_MEMORY)), "offline section (%s)", w);
 
 	/* Controls: RAM-only candidates, and a lone pfn variable in device memory. */
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x1234ULL * 64);
@@ -104,11 +108,11 @@ int main(void)
 	c[2] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x70000);
 	c[2].frame = 1;
 	w = verdict_of(&m, c, 3);
-	ok(!strcmp(w, "unrelated"), "a caller's pfn variable alone never decides (%s)", w);
+	ok(!strcmp(w, W(UNRELATED)), "a caller's pfn variable alone never decides (%s)", w);
 	zdx_explain_decide(c, 3, &v);
 	ok(v.confidence == ZDX_CONF_HIGH && v.cause == -1, "unrelated with a strong RAM candidate: high");
 	w = verdict_of(&m, c, 0);
-	ok(!strcmp(w, "unrelated"), "no candidates: unrelated");
+	ok(!strcmp(w, W(UNRELATED)), "no candidates: unrelated");
 	zdx_explain_decide(c, 0, &v);
 	ok(v.confidence == ZDX_CONF_MEDIUM, "no candidates: medium confidence");
 
@@ -116,7 +120,7 @@ int main(void)
 	c[0] = cand(ZDX_SRC_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x70000ULL * 64);
 	verdict_of(&m, c, 1);
 	zdx_explain_decide(c, 1, &v);
-	ok(!strcmp(v.word, "zone-device-page") && v.confidence == ZDX_CONF_MEDIUM, "register: medium");
+	ok(!strcmp(v.word, W(ZONE_DEVICE_PAGE)) && v.confidence == ZDX_CONF_MEDIUM, "register: medium");
 	c[1] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x70000ULL * 64 + 24);
 	verdict_of(&m, c, 2);
 	zdx_explain_decide(c, 2, &v);
@@ -129,7 +133,7 @@ int main(void)
 	c[1] = cand(ZDX_SRC_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x1234ULL * 64);
 	verdict_of(&m, c, 2);
 	zdx_explain_decide(c, 2, &v);
-	ok(!strcmp(v.word, "unrelated") && v.cause == -1, "an interrupted context's device page never decides (%s)",
+	ok(!strcmp(v.word, W(UNRELATED)) && v.cause == -1, "an interrupted context's device page never decides (%s)",
 	   v.word);
 	c[1] = cand(ZDX_SRC_LOG_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x70000ULL * 64);
 	verdict_of(&m, c, 2);
@@ -141,7 +145,7 @@ int main(void)
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x70000);
 	verdict_of(&m, c, 1);
 	zdx_explain_decide(c, 1, &v);
-	ok(!strcmp(v.word, "zone-device-page") && v.confidence == ZDX_CONF_MEDIUM,
+	ok(!strcmp(v.word, W(ZONE_DEVICE_PAGE)) && v.confidence == ZDX_CONF_MEDIUM,
 	   "faulting frame's pfn variable: medium (%s)", v.word);
 
 	/* Missing usage map: undetermined, not a guess. */
@@ -150,7 +154,7 @@ int main(void)
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + (13ULL * 32768) * 64);
 	pgm[0].pg.range[0].end = 0x67ffffff;
 	w = verdict_of(&m, c, 1);
-	ok(!strcmp(w, "undetermined"), "usage map not in the dump: undetermined (%s)", w);
+	ok(!strcmp(w, ZDX_NO_VERDICT), "usage map not in the dump: undetermined (%s)", w);
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, 0xffff888000000000ULL);
 	ok(zdx_candidate_to_pfn(&m, &c[0]) == -1, "direct-map address is not a struct page");
 	return tap_done();
