@@ -40,26 +40,18 @@ const char *zdx_dev_part_owner(const struct zdx_pgmap_info *pi, enum zdx_dev_par
 	return pi->owner[0] ? pi->owner : NULL;
 }
 
-static int push(struct zdx_run **v, long *n, long *cap, const struct zdx_run *x)
+/* Append x, or extend the last run when x continues the same device part. */
+static int push(struct zdx_runs *o, const struct zdx_run *x)
 {
-	if (*n && (*v)[*n - 1].end == x->start && (*v)[*n - 1].owner == x->owner &&
-	    (*v)[*n - 1].pgmap == x->pgmap && (*v)[*n - 1].region == x->region &&
-	    (*v)[*n - 1].mixed == x->mixed && (*v)[*n - 1].dev_part == x->dev_part &&
+	struct zdx_run *p = o->n ? &o->v[o->n - 1] : NULL;
+
+	if (p && p->end == x->start && p->owner == x->owner && p->pgmap == x->pgmap &&
+	    p->region == x->region && p->mixed == x->mixed && p->dev_part == x->dev_part &&
 	    x->owner == ZDX_OWN_DEVICE) {
-		(*v)[*n - 1].end = x->end;
+		p->end = x->end;
 		return 0;
 	}
-	if (*n == *cap) {
-		long c = *cap ? *cap * 2 : 64;
-		struct zdx_run *nv = realloc(*v, c * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = c;
-	}
-	(*v)[(*n)++] = *x;
-	return 0;
+	return zdx_runs_append(o, x);
 }
 
 /* End of the part that holds pfn, inside run r. */
@@ -79,15 +71,16 @@ static uint64_t part_end(const struct zdx_model *m, const struct zdx_pgmap_info 
 long zdx_map_split_devparts(const struct zdx_model *m, const struct zdx_run *runs, long n,
 			    struct zdx_run **out)
 {
-	struct zdx_run *v = NULL, x;
-	long k = 0, cap = 0, i;
+	struct zdx_runs o = { 0 };
+	struct zdx_run x;
+	long i;
 	uint64_t pfn;
 
 	for (i = 0; i < n; i++) {
 		const struct zdx_run *r = &runs[i];
 
 		if (r->owner != ZDX_OWN_DEVICE || r->pgmap < 0) {
-			if (push(&v, &k, &cap, r))
+			if (push(&o, r))
 				goto fail;
 			continue;
 		}
@@ -96,13 +89,13 @@ long zdx_map_split_devparts(const struct zdx_model *m, const struct zdx_run *run
 			x.start = pfn;
 			x.dev_part = zdx_pgmap_dev_part(m, &m->pgm[r->pgmap], pfn);
 			x.end = part_end(m, &m->pgm[r->pgmap], x.dev_part, pfn, r->end);
-			if (push(&v, &k, &cap, &x))
+			if (push(&o, &x))
 				goto fail;
 		}
 	}
-	*out = v;
-	return k;
+	*out = o.v;
+	return o.n;
 fail:
-	free(v);
+	free(o.v);
 	return -1;
 }

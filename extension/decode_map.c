@@ -158,10 +158,6 @@ void zdx_model_pfn_facts(const struct zdx_model *m, uint64_t pfn, struct zdx_pfn
 
 /* --- the owner map --- */
 
-struct runs {
-	struct zdx_run *v;
-	long n, cap;
-};
 
 static int same_owner(const struct zdx_run *a, const struct zdx_run *b)
 {
@@ -170,12 +166,8 @@ static int same_owner(const struct zdx_run *a, const struct zdx_run *b)
 	       a->region == b->region && a->mixed == b->mixed;
 }
 
-static int push(struct runs *r, const struct zdx_run *x)
+int zdx_runs_append(struct zdx_runs *r, const struct zdx_run *x)
 {
-	if (r->n && r->v[r->n - 1].end == x->start && same_owner(&r->v[r->n - 1], x)) {
-		r->v[r->n - 1].end = x->end;
-		return 0;
-	}
 	if (r->n == r->cap) {
 		long cap = r->cap ? r->cap * 2 : 64;
 		struct zdx_run *v = realloc(r->v, cap * sizeof(*v));
@@ -187,6 +179,16 @@ static int push(struct runs *r, const struct zdx_run *x)
 	}
 	r->v[r->n++] = *x;
 	return 0;
+}
+
+/* Append x, or extend the last run when x continues it with the same owner. */
+static int push(struct zdx_runs *r, const struct zdx_run *x)
+{
+	if (r->n && r->v[r->n - 1].end == x->start && same_owner(&r->v[r->n - 1], x)) {
+		r->v[r->n - 1].end = x->end;
+		return 0;
+	}
+	return zdx_runs_append(r, x);
 }
 
 /* Next pfn > pfn where a pgmap range or region starts or ends. */
@@ -305,7 +307,7 @@ int zdx_model_inconsistent_ranges(const struct zdx_model *m)
 
 long zdx_map_build(const struct zdx_model *m, struct zdx_run **out)
 {
-	struct runs r = { 0 };
+	struct zdx_runs r = { 0 };
 	uint64_t pfn = 0, end = max_pfn(m), per = zdx_pages_per_section(m->l);
 
 	while (pfn < end) {

@@ -49,10 +49,6 @@ int zdx_memblock_hosts_memmap(const struct zdx_model *m, const struct zdx_memblo
 	return mb->nr_vmemmap_pages && pfn >= s && pfn < s + mb->nr_vmemmap_pages;
 }
 
-struct out {
-	struct zdx_run *v;
-	long n, cap;
-};
 
 static int same_run(const struct zdx_run *a, const struct zdx_run *b)
 {
@@ -63,7 +59,7 @@ static int same_run(const struct zdx_run *a, const struct zdx_run *b)
 
 /* Append x, folding it into the previous run when nothing but the block
  * number changes (the next block, same state, neither hosting a memmap). */
-static int emit(const struct zdx_model *m, struct out *o, const struct zdx_run *x)
+static int emit(const struct zdx_model *m, struct zdx_runs *o, const struct zdx_run *x)
 {
 	struct zdx_run *p = o->n ? &o->v[o->n - 1] : NULL;
 
@@ -76,17 +72,7 @@ static int emit(const struct zdx_model *m, struct out *o, const struct zdx_run *
 		p->mb_count += x->mb_count && p->mb_count ? x->mb_count : 0;
 		return 0;
 	}
-	if (o->n == o->cap) {
-		long cap = o->cap ? o->cap * 2 : 64;
-		struct zdx_run *v = realloc(o->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		o->v = v;
-		o->cap = cap;
-	}
-	o->v[o->n++] = *x;
-	return 0;
+	return zdx_runs_append(o, x);
 }
 
 /* The piece of RAM run r from pfn on: up to the next block edge (or the
@@ -126,7 +112,7 @@ static void next_piece(const struct zdx_model *m, const struct zdx_run *r, uint6
 long zdx_map_name_blocks(const struct zdx_model *m, const struct zdx_run *runs, long n,
 			 struct zdx_run **res)
 {
-	struct out o = { 0 };
+	struct zdx_runs o = { 0 };
 	long i;
 
 	for (i = 0; i < n; i++) {

@@ -177,6 +177,13 @@ struct zdx_run {
  * and every sane pgmap range, capped at 2^(MAX_PHYSMEM_BITS - PAGE_SHIFT);
  * inconsistent ranges (zdx_pgmap_range_sane) are left out. *runs is malloc'ed; returns the count, or -1 on ENOMEM. */
 long zdx_map_build(const struct zdx_model *m, struct zdx_run **runs);
+/* A growing vector of runs, for the builders of the map and its views. */
+struct zdx_runs {
+	struct zdx_run *v;
+	long n, cap;
+};
+/* Append x; 0, or -1 on ENOMEM (what was appended stays). */
+int zdx_runs_append(struct zdx_runs *r, const struct zdx_run *x);
 const char *zdx_owner_name(enum zdx_owner o);
 /* pgmap ranges left out of every answer as inconsistent. */
 int zdx_model_inconsistent_ranges(const struct zdx_model *m);
