@@ -23,7 +23,7 @@
 static void check_roots(struct dc *d)
 {
 	const struct zdx_layout *l = d->l;
-	uint64_t bytes = l->sections_per_root * l->sz_mem_section, *roots;
+	uint64_t bytes = l->sections_per_root * l->sz_mem_section;
 	unsigned long r, nroots = l->sparsemem_extreme ? l->nr_section_roots : 0;
 	struct dc_class *c = dc_new_class(d, DC_ROOTS, "mem_section root array and root pages");
 
@@ -34,15 +34,11 @@ static void check_roots(struct dc *d)
 		return;
 	}
 	dc_probe_virt(d, c, l->mem_section_roots, l->mem_section_roots + nroots * sizeof(uint64_t));
-	roots = calloc(nroots, sizeof(*roots));
-	if (!roots || zdx_kread(l->mem_section_roots, roots, nroots * sizeof(*roots))) {
-		free(roots);
-		return;     /* the array itself is missing: counted above */
-	}
-	for (r = 0; r < nroots; r++)
-		if (roots[r])
-			dc_probe_virt(d, c, roots[r], roots[r] + bytes);
-	free(roots);
+	/* the roots the model read; none when the array itself is missing
+	 * (counted above) */
+	for (r = 0; d->m->section_roots && r < d->m->nsection_roots; r++)
+		if (d->m->section_roots[r])
+			dc_probe_virt(d, c, d->m->section_roots[r], d->m->section_roots[r] + bytes);
 }
 
 static void check_usage(struct dc *d)

@@ -98,9 +98,12 @@ static int read_sections(struct zdx_model *m)
 		rc = -1;
 		goto out;
 	}
+	m->section_roots = roots;
+	m->nsection_roots = nroots;
+	roots = NULL;
 	for (r = 0; r < nroots && rc == 0; r++)
-		if (roots[r])
-			rc = read_root(m, &cap, r, roots[r], buf);
+		if (m->section_roots[r])
+			rc = read_root(m, &cap, r, m->section_roots[r], buf);
 out:
 	free(roots);
 	free(buf);
@@ -459,6 +462,7 @@ const struct zdx_model *zdx_model(void)
 void zdx_model_forget(void)
 {
 	free(model.sec);
+	free(model.section_roots);
 	free(model.pgm);
 	free(model.pgmap_named);
 	free(model.zones);

@@ -84,6 +84,10 @@ struct zdx_model {
 	struct zdx_section *sec;  /* sections whose section_mem_map is non-zero, by nr */
 	size_t nsec;
 	size_t roots_unreadable;  /* mem_section root pages not in the dump */
+	/* SPARSEMEM_EXTREME: the mem_section root array as read (NULL when it
+	 * is not in the dump), nsection_roots entries, 0 for an absent root */
+	uint64_t *section_roots;
+	unsigned long nsection_roots;
 	struct zdx_pgmap_info *pgm;   /* the pgmaps read from the dump, by range start */
 	int npgm;
 	/* pgmap_array as walked: every dev_pagemap address it names (read or
