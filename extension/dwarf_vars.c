@@ -1,397 +1,16 @@
-/* DWARF sources, variables at a pc, and CFI unwinding for zdx.
- *
- * A source is one ELF file opened through libdwfl's offline reporting, so
- * that a relocatable kernel module gets its DWARF relocated (libdwfl lays
- * its sections out at addresses of its own choosing).  We then map target
- * (run-time) addresses to DWARF addresses ourselves -- per section for
- * ET_REL, by one bias otherwise -- which keeps the mapping explicit and
- * checkable instead of relying on libdwfl callbacks' corner cases. */
+/* Variables at a pc for zdx: the scopes holding the pc (the function, its
+ * lexical blocks and inlined subroutines), each variable's type described
+ * for a filter (zdx_dwarf_filter_pages: struct page / folio pointers and
+ * pfns), and its location evaluated. */
 #include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <elfutils/libdwfl.h>
-#include <gelf.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "zdx/dwarf.h"
+#include "zdx/dwarf_source.h"
 
 #define MAX_DEPTH 32		/* nesting of blocks/inlines we follow */
-#define MAX_OPS 256		/* ops in one location expression */
 #define MAX_VARS 4096		/* variables reported at one pc */
-
-struct sect {
-	char *name;
-	uint64_t link, size;	/* libdwfl's layout (ET_REL) */
-	uint64_t run;
-	bool mapped;
-};
-
-struct zdx_dwarf {
-	Dwfl *dwfl;
-	Dwfl_Module *mod;
-	Dwarf_Addr dw_bias;	/* module address = DWARF address + dw_bias */
-	Dwarf_CFI *cfi[2];	/* .debug_frame, .eh_frame (either may be NULL) */
-	Dwarf_Addr cfi_bias[2];
-	bool is_rel;
-	uint64_t bias;		/* ET_EXEC/ET_DYN: run = link + bias */
-	struct sect *secs;
-	size_t nsecs;
-};
-
-const char *zdx_dwarf_strerror(int err)
-{
-	switch (err) {
-	case ZDX_DW_OK: return "success";
-	case ZDX_DW_EINVAL: return "invalid argument";
-	case ZDX_DW_ENOMEM: return "out of memory";
-	case ZDX_DW_EOPEN: return "cannot open ELF file";
-	case ZDX_DW_ENODWARF: return "no DWARF debuginfo";
-	case ZDX_DW_ENOPC: return "no debuginfo covers this pc";
-	case ZDX_DW_ENOCFI: return "no call frame information for this pc";
-	case ZDX_DW_EBADDWARF: return "malformed or unsupported DWARF";
-	case ZDX_DW_ENOTREC: return "not recoverable";
-	}
-	return "unknown error";
-}
-
-/* ---- opening --------------------------------------------------------- */
-
-/* Read-only, so sharing it between sources is not global state. */
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-};
-
-static const struct zdx_dwarf_section *
-find_load_section(const struct zdx_dwarf_load *load, const char *name)
-{
-	for (size_t i = 0; load && i < load->nsections; i++)
-		if (load->sections[i].name && !strcmp(load->sections[i].name, name))
-			return &load->sections[i];
-	return NULL;
-}
-
-/* Record libdwfl's layout of each allocated section of an ET_REL file,
- * next to where the caller says the target loaded it. */
-static int record_sections(struct zdx_dwarf *src, Elf *elf,
-			   const struct zdx_dwarf_load *load)
-{
-	size_t shstrndx, n = 0;
-	Elf_Scn *scn = NULL;
-
-	if (elf_getshdrstrndx(elf, &shstrndx) || elf_getshdrnum(elf, &n))
-		return ZDX_DW_EOPEN;
-	src->secs = calloc(n ? n : 1, sizeof(*src->secs));
-	if (!src->secs)
-		return ZDX_DW_ENOMEM;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		const struct zdx_dwarf_section *ls;
-		struct sect *s;
-
-		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
-		    !sh.sh_size || src->nsecs >= n)
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		s = &src->secs[src->nsecs];
-		s->name = strdup(name ? name : "");
-		if (!s->name)
-			return ZDX_DW_ENOMEM;
-		s->link = sh.sh_addr;
-		s->size = sh.sh_size;
-		ls = find_load_section(load, s->name);
-		s->mapped = ls != NULL;
-		s->run = ls ? ls->addr : 0;
-		src->nsecs++;
-	}
-	return 0;
-}
-
-static int open_module(struct zdx_dwarf *src, const char *path,
-		       const struct zdx_dwarf_load *load)
-{
-	const char *base = strrchr(path, '/');
-	Dwarf_Addr elf_bias;
-	GElf_Ehdr eh;
-	Elf *elf;
-
-	dwfl_report_begin(src->dwfl);
-	src->mod = dwfl_report_offline(src->dwfl, base ? base + 1 : path, path, -1);
-	dwfl_report_end(src->dwfl, NULL, NULL);
-	if (!src->mod)
-		return ZDX_DW_EOPEN;
-	elf = dwfl_module_getelf(src->mod, &elf_bias);
-	if (!elf || !gelf_getehdr(elf, &eh))
-		return ZDX_DW_EOPEN;
-	src->is_rel = eh.e_type == ET_REL;
-	src->bias = load ? load->bias : 0;
-	if (!dwfl_module_getdwarf(src->mod, &src->dw_bias))
-		return ZDX_DW_ENODWARF;
-	src->cfi[0] = dwfl_module_dwarf_cfi(src->mod, &src->cfi_bias[0]);
-	/* libdwfl relocates only non-allocated (debug) sections of an ET_REL
-	 * file; its .eh_frame would give wrong answers, so use none. */
-	if (!src->is_rel)
-		src->cfi[1] = dwfl_module_eh_cfi(src->mod, &src->cfi_bias[1]);
-	return src->is_rel ? record_sections(src, elf, load) : 0;
-}
-
-int zdx_dwarf_open(const char *path, const struct zdx_dwarf_load *load,
-		   struct zdx_dwarf **out)
-{
-	struct zdx_dwarf *src;
-	int rc;
-
-	if (!path || !out)
-		return ZDX_DW_EINVAL;
-	*out = NULL;
-	src = calloc(1, sizeof(*src));
-	if (!src)
-		return ZDX_DW_ENOMEM;
-	src->dwfl = dwfl_begin(&offline_callbacks);
-	rc = src->dwfl ? open_module(src, path, load) : ZDX_DW_ENOMEM;
-	if (rc) {
-		zdx_dwarf_close(src);
-		return rc;
-	}
-	*out = src;
-	return 0;
-}
-
-void zdx_dwarf_close(struct zdx_dwarf *src)
-{
-	if (!src)
-		return;
-	for (size_t i = 0; i < src->nsecs; i++)
-		free(src->secs[i].name);
-	free(src->secs);
-	if (src->dwfl)
-		dwfl_end(src->dwfl);
-	free(src);
-}
-
-/* ---- address mapping ------------------------------------------------- */
-
-static int run_to_dwarf(const struct zdx_dwarf *src, uint64_t run, Dwarf_Addr *a)
-{
-	if (!src->is_rel) {
-		*a = run - src->bias;
-		return 0;
-	}
-	for (size_t i = 0; i < src->nsecs; i++) {
-		const struct sect *s = &src->secs[i];
-
-		if (s->mapped && run >= s->run && run - s->run < s->size) {
-			*a = s->link + (run - s->run);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* DW_OP_addr: link-time (or libdwfl layout) address back to run time. */
-static int dwarf_to_run(void *ctx, uint64_t a, uint64_t *run)
-{
-	const struct zdx_dwarf *src = ctx;
-
-	if (!src->is_rel) {
-		*run = a + src->bias;
-		return 0;
-	}
-	for (size_t i = 0; i < src->nsecs; i++) {
-		const struct sect *s = &src->secs[i];
-
-		/* <= so that an end-of-object address still maps */
-		if (s->mapped && a >= s->link && a - s->link <= s->size) {
-			*run = s->run + (a - s->link);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* ---- libdw ops -> zdx ops -------------------------------------------- */
-
-/* Copy libdw's decoded ops, fetching the byte blocks libdw keeps aside
- * (implicit_value data, entry_value's inner expression). */
-static size_t convert_ops(Dwarf_Attribute *attr, const Dwarf_Op *in, size_t n,
-			  struct zdx_dwarf_op *out)
-{
-	if (n > MAX_OPS)
-		n = MAX_OPS;
-	for (size_t i = 0; i < n; i++) {
-		Dwarf_Block b;
-		Dwarf_Attribute inner;
-
-		out[i] = (struct zdx_dwarf_op){ .atom = in[i].atom,
-			.n1 = in[i].number, .n2 = in[i].number2,
-			.offset = in[i].offset };
-		if (!attr)
-			continue;
-		if (in[i].atom == DW_OP_implicit_value &&
-		    dwarf_getlocation_implicit_value(attr, &in[i], &b) == 0) {
-			out[i].block = b.data;
-			out[i].n1 = b.length;
-		} else if ((in[i].atom == DW_OP_entry_value ||
-			    in[i].atom == DW_OP_GNU_entry_value) &&
-			   dwarf_getlocation_attr(attr, &in[i], &inner) == 0 &&
-			   dwarf_formblock(&inner, &b) == 0) {
-			out[i].block = b.data;
-			out[i].n1 = b.length;
-		} else if (in[i].atom == DW_OP_implicit_value) {
-			out[i].block = NULL;	/* evaluator reports it */
-		}
-	}
-	return n;
-}
-
-/* ---- CFI ------------------------------------------------------------- */
-
-static int frame_at(struct zdx_dwarf *src, uint64_t pc, Dwarf_Frame **frame,
-		    char *why, size_t whylen)
-{
-	Dwarf_Addr a;
-
-	if (run_to_dwarf(src, pc, &a)) {
-		snprintf(why, whylen, "pc 0x%" PRIx64 " is outside the file", pc);
-		return ZDX_DW_ENOPC;
-	}
-	for (int i = 0; i < 2; i++) {
-		Dwarf_Addr m = a + src->dw_bias - src->cfi_bias[i];
-
-		if (src->cfi[i] && dwarf_cfi_addrframe(src->cfi[i], m, frame) == 0)
-			return 0;
-	}
-	snprintf(why, whylen, "no CFI covers pc 0x%" PRIx64, pc);
-	return ZDX_DW_ENOCFI;
-}
-
-static int frame_cfa(Dwarf_Frame *frame, const struct zdx_dwarf_env *env,
-		     uint64_t *cfa, char *why, size_t whylen)
-{
-	struct zdx_dwarf_op ops[MAX_OPS];
-	Dwarf_Op *dops;
-	size_t n;
-	int rc;
-
-	if (dwarf_frame_cfa(frame, &dops, &n) || n == 0) {
-		snprintf(why, whylen, "CFA not defined by CFI here");
-		return ZDX_DW_ENOCFI;
-	}
-	n = convert_ops(NULL, dops, n, ops);
-	rc = zdx_dwarf_expr_value(ops, n, env, cfa, why, whylen);
-	if (rc == 0) {
-		char tmp[160];
-
-		snprintf(tmp, sizeof(tmp), "cfa = %s", why);
-		snprintf(why, whylen, "%s", tmp);
-	}
-	return rc;
-}
-
-int zdx_dwarf_cfa(struct zdx_dwarf *src, uint64_t pc,
-		  const struct zdx_regs *regs, zdx_read_mem_fn read_mem,
-		  void *ctx, uint64_t *cfa, char *why, size_t whylen)
-{
-	struct zdx_dwarf_env env = { .regs = regs, .read_mem = read_mem, .ctx = ctx };
-	Dwarf_Frame *frame = NULL;
-	int rc;
-
-	if (!src || !regs || !cfa || !why)
-		return ZDX_DW_EINVAL;
-	rc = frame_at(src, pc, &frame, why, whylen);
-	if (rc == 0)
-		rc = frame_cfa(frame, &env, cfa, why, whylen);
-	free(frame);
-	return rc;
-}
-
-/* The caller's value of register r as the CFI rule says; false if the
- * rule makes it unknowable (undefined, or saved where we cannot read). */
-static bool recover_reg(Dwarf_Frame *frame, int r, const struct zdx_dwarf_env *env,
-			uint64_t *v, char *why, size_t whylen)
-{
-	struct zdx_dwarf_op ops[MAX_OPS];
-	Dwarf_Op mem[3], *dops;
-	struct zdx_val val;
-	size_t n;
-
-	if (dwarf_frame_register(frame, r, mem, &dops, &n)) {
-		snprintf(why, whylen, "CFI: %s", dwarf_errmsg(-1));
-		return false;
-	}
-	if (n == 0 && dops == NULL) {			/* same value */
-		snprintf(why, whylen, "unchanged, and unknown in this frame");
-		if (!(env->regs->valid & (1u << r)))
-			return false;
-		*v = env->regs->r[r];
-		return true;
-	}
-	if (n == 0) {					/* undefined */
-		snprintf(why, whylen, "CFI says undefined");
-		return false;
-	}
-	n = convert_ops(NULL, dops, n, ops);
-	zdx_dwarf_expr_eval(ops, n, env, 8, &val);
-	*v = val.value;
-	snprintf(why, whylen, "%s", val.reason);
-	return val.status == ZDX_VAL_OK;
-}
-
-int zdx_dwarf_unwind(struct zdx_dwarf *src, uint64_t pc,
-		     const struct zdx_regs *regs,
-		     zdx_read_mem_fn read_mem, void *ctx,
-		     struct zdx_regs *caller, char *why, size_t whylen)
-{
-	/* Registers the x86_64 ABI makes the callee preserve; the others
-	 * were the callee's to clobber, so the caller's are gone. */
-	static const int saved[] = { ZDX_RBX, ZDX_RBP, ZDX_R12, ZDX_R13,
-				     ZDX_R14, ZDX_R15 };
-	struct zdx_dwarf_env env = { .regs = regs, .read_mem = read_mem, .ctx = ctx };
-	Dwarf_Frame *frame = NULL;
-	char rwhy[160];
-	uint64_t ra;
-	int rc, ra_reg;
-
-	if (!src || !regs || !caller || !why)
-		return ZDX_DW_EINVAL;
-	memset(caller, 0, sizeof(*caller));
-	rc = frame_at(src, pc, &frame, why, whylen);
-	if (rc == 0)
-		rc = frame_cfa(frame, &env, &env.cfa, why, whylen);
-	if (rc) {
-		free(frame);
-		return rc;
-	}
-	env.have_cfa = true;
-	zdx_regs_set(caller, ZDX_RSP, env.cfa);	/* x86_64: CFA = caller's rsp */
-	for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++) {
-		uint64_t v;
-
-		if (recover_reg(frame, saved[i], &env, &v, rwhy, sizeof(rwhy)))
-			zdx_regs_set(caller, saved[i], v);
-	}
-	ra_reg = dwarf_frame_info(frame, NULL, NULL, NULL);
-	rc = 0;
-	snprintf(rwhy, sizeof(rwhy), "no return address column");
-	if (ra_reg < 0 || !recover_reg(frame, ra_reg, &env, &ra, rwhy, sizeof(rwhy))) {
-		snprintf(why, whylen, "return address not recoverable at 0x%" PRIx64
-			 ": %.100s", pc, rwhy);
-		rc = ZDX_DW_ENOTREC;
-	} else if (ra == 0) {
-		snprintf(why, whylen, "return address 0: outermost frame");
-		rc = ZDX_DW_ENOTREC;
-	} else {
-		zdx_regs_set(caller, ZDX_RIP, ra);
-		snprintf(why, whylen, "cfa 0x%" PRIx64 ", return address 0x%" PRIx64,
-			 env.cfa, ra);
-	}
-	free(frame);
-	return rc;
-}
 
 /* ---- types ----------------------------------------------------------- */
 
@@ -692,7 +311,7 @@ static void eval_var(struct walk *w, Dwarf_Die *die, unsigned size,
 			 "location of %zu operations", n);
 		return;
 	}
-	n = convert_ops(&loc, dops, n, ops);
+	n = zdx_dwarf_convert_ops(&loc, dops, n, ops);
 	zdx_dwarf_expr_eval(ops, n, &w->env, size, val);
 }
 
@@ -755,7 +374,7 @@ static void frame_base(struct walk *w, Dwarf_Die *fn)
 		snprintf(w->fb_why, sizeof(w->fb_why), "no frame base at this pc");
 		return;
 	}
-	n = convert_ops(&a, dops, n, ops);
+	n = zdx_dwarf_convert_ops(&a, dops, n, ops);
 	w->env.have_fb = zdx_dwarf_expr_value(ops, n, &w->env, &w->env.fb,
 					      w->fb_why, sizeof(w->fb_why)) == 0;
 }
@@ -801,7 +420,7 @@ static void init_env(struct walk *w, uint64_t pc, const struct zdx_regs *regs,
 	w->env.regs = regs;
 	w->env.read_mem = read_mem;
 	w->env.ctx = ctx;
-	w->env.map_addr = dwarf_to_run;
+	w->env.map_addr = zdx_dwarf_to_run;
 	w->env.map_ctx = w->src;
 	w->env.cfa_why = w->cfa_why;
 	w->env.have_cfa = zdx_dwarf_cfa(w->src, pc, regs, read_mem, ctx,
@@ -824,7 +443,7 @@ int zdx_dwarf_vars_at(struct zdx_dwarf *src, uint64_t pc,
 	if (!src || !regs || !out)
 		return ZDX_DW_EINVAL;
 	memset(out, 0, sizeof(*out));
-	if (run_to_dwarf(src, pc, &w.a))
+	if (zdx_dwarf_run_to_dwarf(src, pc, &w.a))
 		return ZDX_DW_ENOPC;
 	cu = dwfl_module_addrdie(src->mod, w.a + src->dw_bias, &cubias);
 	if (!cu)
