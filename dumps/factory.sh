@@ -242,7 +242,6 @@ build_one() {
     scenario_cpio "$k" "$w"
     cat "$w/scenario.cpio.gz" >>"$w/initrd.img"
     local acc; acc=$(accel "$k")
-    qemu_argv "$k" "$w" "$acc" >"$w/qemu.argv"
     local dumpargs=() f
     for f in $FORMATS; do
         case $f in
@@ -254,11 +253,24 @@ build_one() {
     done
     local runargs=()
     [ "$KDUMP" = yes ] && runargs+=(--until-exit)
-    step "$k/$s: booting ($acc, $MEM, pmem=$PMEM, trigger=$TRIGGER)"
-    mapfile -t qargs <"$w/qemu.argv"
-    python3 "$here/run_guest.py" --qmp "$w/qmp.sock" --console "$w/console.log" --truth "$w/truth.txt" \
-        --timeout "$TIMEOUT" --hotplug "$HOTPLUG" --info "$w/run.json" "${dumpargs[@]}" "${runargs[@]}" \
-        -- "${qargs[@]}" || die "$k/$s: guest run failed (work dir $w)"
+    # A guest that panics while booting, before its init ran (run_guest.py
+    # exit 75: a TCG emulation race, not the scenario) boots again, from
+    # fresh backing files, up to three times in all.
+    local attempt=1 rc
+    while :; do
+        rm -f "$w"/nv*.img "$w"/kdump-*.img "$w/qmp.sock"
+        qemu_argv "$k" "$w" "$acc" >"$w/qemu.argv"
+        step "$k/$s: booting ($acc, $MEM, pmem=$PMEM, trigger=$TRIGGER)"
+        mapfile -t qargs <"$w/qemu.argv"
+        rc=0
+        python3 "$here/run_guest.py" --qmp "$w/qmp.sock" --console "$w/console.log" --truth "$w/truth.txt" \
+            --timeout "$TIMEOUT" --hotplug "$HOTPLUG" --info "$w/run.json" "${dumpargs[@]}" "${runargs[@]}" \
+            -- "${qargs[@]}" || rc=$?
+        [ "$rc" = 75 ] && [ "$attempt" -lt 3 ] || break
+        attempt=$((attempt + 1))
+        step "$k/$s: the guest panicked while booting, before its scenario ran: booting it again (attempt $attempt of 3)"
+    done
+    [ "$rc" = 0 ] || die "$k/$s: guest run failed (work dir $w)"
     rm -f "$w"/nv*.img "$w/qmp.sock"
     derive "$k" "$s" "$w"
     step "$k/$s: writing truth.json"

@@ -28,6 +28,17 @@ class Fail(Exception):
     pass
 
 
+class BootPanic(Fail):
+    """The guest panicked before its init ran: a boot failure, not the
+    scenario.  Seen under TCG with SMP: an "Oops: int3" in kernel text
+    that was being live-patched (jump labels) during boot, an emulation
+    race of cross-modifying code.  The factory boots such a guest again."""
+
+
+# Exit status of a BootPanic (EX_TEMPFAIL): factory.sh retries on it.
+EX_BOOT_PANIC = 75
+
+
 class Qmp:
     def __init__(self, path, deadline):
         self.sock = None
@@ -245,6 +256,9 @@ def main():
                 info["crashloaded_seconds"] = round(time.time() - t0, 1)   # pvpanic: kdump kernel takes over
             if any(e["event"] == "GUEST_PANICKED" for e in events) and not panicked:
                 panicked = True
+                if not truth_lines(a.truth):
+                    raise BootPanic("the guest panicked while booting, before its init wrote anything: "
+                                    "not the scenario's panic")
                 if a.until_exit and not a.dump_then_cont:
                     raise Fail("guest panicked through pvpanic instead of running its kdump kernel")
                 info["panic_seconds"] = round(time.time() - t0, 1)
@@ -264,7 +278,7 @@ def main():
         proc.wait()
         sys.stderr.write("zdx-factory: error: %s\n--- console tail (%s) ---\n%s\n--- qemu log ---\n%s\n"
                          % (e, a.console, tail(a.console), tail(qlog.name, 10)))
-        return 1
+        return EX_BOOT_PANIC if isinstance(e, BootPanic) else 1
     info["total_seconds"] = round(time.time() - t0, 1)
     with open(a.info, "w") as f:
         json.dump(info, f, indent=1)
