@@ -48,11 +48,15 @@ def free_port():
     return port
 
 
+def fresh_dir(path):
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
 def start_debuginfod(kernels, work):
     """debuginfod -F over symlinks to each kernel's vmlinux and walker .ko."""
-    scan = os.path.join(work, "scan")
-    shutil.rmtree(scan, ignore_errors=True)
-    os.makedirs(scan)
+    scan = fresh_dir(os.path.join(work, "scan"))
     for k in kernels:
         os.symlink(vmlinux(k), os.path.join(scan, "vmlinux-" + k))
         ko = os.path.join(CACHE, "kmod", k, "zdx_walker.ko")
@@ -157,9 +161,7 @@ def crash_rules(kernels):
 
 
 def module_dirs(kernels, work):
-    base = os.path.join(work, "modules")
-    shutil.rmtree(base, ignore_errors=True)
-    os.makedirs(base)
+    base = fresh_dir(os.path.join(work, "modules"))
     for k in kernels:
         os.symlink(os.path.join(CACHE, "kmod", k), os.path.join(base, release(k)))
     return ["--module-dir", os.path.join(base, "{release}")]
@@ -169,9 +171,7 @@ def bad_inputs(corpus, work):
     """A copy of the smallest kdump dump with its BUILD-ID changed, a
     truncated copy of another, and a file that is no dump."""
     kd = sorted((os.path.getsize(c[4]), c[4]) for c in corpus if c[4].endswith(".kdump"))
-    bad = os.path.join(work, "inputs")
-    shutil.rmtree(bad, ignore_errors=True)
-    os.makedirs(bad)
+    bad = fresh_dir(os.path.join(work, "inputs"))
     data = bytearray(open(kd[0][1], "rb").read())
     i = data.find(b"BUILD-ID=")
     data[i + 9:i + 13] = b"dead"

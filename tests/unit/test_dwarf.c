@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "xorshift.h"
 #include "zdx/dwarf.h"
 #include "dwarf_fixture.h"
 
@@ -502,17 +503,6 @@ static void test_no_cfi(struct fixture *f)
 	   "fbreg without CFI: not recoverable (%s)", v ? v->val.reason : "-");
 	zdx_dwarf_frame_vars_free(&fv);
 	zdx_dwarf_close(src);
-}
-
-/* Where test_corrupt scribbles: a fixed-seed xorshift, so runs repeat. */
-static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return rnd_state;
 }
 
 /* Truncated files and scribbled-over DWARF must give errors or honest

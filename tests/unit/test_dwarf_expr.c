@@ -10,6 +10,7 @@
 #include <dwarf.h>
 
 #include "tap.h"
+#include "xorshift.h"
 #include "zdx/dwarf.h"
 
 /* Fake memory: one window of bytes at a base address. */
@@ -328,16 +329,6 @@ static void test_expr_value(void)
 
 /* Random expressions (biased toward real opcodes) must never crash, hang
  * or leave an unterminated string; every outcome is a status. */
-static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return rnd_state;
-}
-
 static void test_fuzz(void)
 {
 	static const uint8_t common[] = {
