@@ -331,18 +331,24 @@ static uint64_t sym_addr(const char *sym)
 	return kernel_symbol_exists((char *)sym) ? symbol_value((char *)sym) : 0;
 }
 
+/* The size of a variable's type (the width to read it with), ABSENT when
+ * the variable or its type is not in the debuginfo. */
+static long sym_size(const char *sym)
+{
+	struct gnu_request req;
+
+	memset(&req, 0, sizeof(req));
+	return sym_addr(sym) && get_symbol_type((char *)sym, NULL, &req) != TYPE_CODE_UNDEF
+	       ? (long)req.length : ZDX_ABSENT;
+}
+
 /* Where the printk log lives: the text buffer, and (5.10+) the lockless
  * ring buffer's descriptor and info arrays. */
 static void read_printk(struct zdx_layout *l)
 {
-	struct gnu_request req;
-
 	l->sym_log_buf = sym_addr("log_buf");
 	l->sym_log_buf_len = sym_addr("log_buf_len");
-	memset(&req, 0, sizeof(req));
-	l->sz_log_buf_len = l->sym_log_buf_len &&
-			    get_symbol_type("log_buf_len", NULL, &req) != TYPE_CODE_UNDEF ?
-			    (long)req.length : ZDX_ABSENT;
+	l->sz_log_buf_len = sym_size("log_buf_len");
 	l->sym_prb = sym_addr("prb");
 	l->off_prb_desc_ring = off("printk_ringbuffer", "desc_ring");
 	l->off_prb_text_data_ring = off("printk_ringbuffer", "text_data_ring");
@@ -380,14 +386,9 @@ static void read_mb_states(struct zdx_layout *l)
 
 static void read_memblocks(struct zdx_layout *l)
 {
-	struct gnu_request req;
-
 	l->memory_blocks_xa = ssize("memory_block") > 0 ? sym_addr("memory_blocks") : 0;
 	l->sym_sections_per_block = sym_addr("sections_per_block");
-	memset(&req, 0, sizeof(req));
-	l->sz_sections_per_block = l->sym_sections_per_block &&
-		get_symbol_type("sections_per_block", NULL, &req) != TYPE_CODE_UNDEF ?
-		(long)req.length : ZDX_ABSENT;
+	l->sz_sections_per_block = sym_size("sections_per_block");
 	l->sz_memory_block = ssize("memory_block");
 	l->off_mb_start_section_nr = off("memory_block", "start_section_nr");
 	l->off_mb_state = off("memory_block", "state");
