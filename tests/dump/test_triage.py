@@ -116,26 +116,24 @@ def log_fault_fn(dump):
 
 
 def crash_exception_fn(row):
-    """(The faulting function, the caller of panic()) as crash's own `bt`
-    prints them ([exception RIP: func+off] of a frame crash does not call
-    bogus; the frame after panic), from the bt zdx-triage saves next to the
-    report.  Where crash has no name for that RIP (no module symbols:
-    crash 9.0.2 on 7.2 runs with --no_modules) or only a bogus frame, the
-    kernel's own report in the console log names it."""
+    """(The faulting function, the caller of panic()), from outside zdx:
+    the kernel's own report (the RIP line of the last report before `Kernel
+    panic` in the guest's console log), else the first exception frame of
+    crash's own `bt` (saved next to the report) that crash names and does
+    not call bogus; the caller of panic() from that bt.  The log decides
+    where it has a RIP line: crash 8.0.6 on 6.12 prints the idle loop a
+    timer interrupt hit as a real frame, crash 9.0.2 on 7.2 (--no_modules)
+    has no name for module code."""
     try:
         text = open(os.path.join(os.path.dirname(row["report_md"]), "bt.txt")).read()
     except OSError:
         return None, None
-    fn, unnamed = None, False
+    frames = []
     for m in re.finditer(r"\[exception RIP: ([^]]+)\]((?:\n {4}.*)*)\n(WARNING: possibly bogus exception frame)?",
                          text):
-        if m.group(3):
-            continue
-        name = re.match(r"[\w.]+", m.group(1)).group(0) if m.group(1) not in UNNAMED else None
-        unnamed |= name is None
-        fn = fn or name
-    if not fn and unnamed or not fn and "possibly bogus exception frame" in text:
-        fn = log_fault_fn(row["dump"])
+        if not m.group(3) and m.group(1) not in UNNAMED:
+            frames.append(re.match(r"[\w.]+", m.group(1)).group(0))
+    fn = log_fault_fn(row["dump"]) or (frames[0] if frames else None)
     c = re.search(r"\] panic at \w+\n\s*#\d+ \[\w+\] ([\w.]+) at", text)
     return fn, (c.group(1) if c else None)
 
@@ -251,7 +249,7 @@ def check_dump(t, row, kernel, truth, entry, bid):
     if w and want != UNRELATED:
         t.ok(row["pfn"] and h(row["pfn"]) == h(w["pfn"]), "%s: pfn %s (got %s)" % (tag, w["pfn"], row["pfn"]))
     fn, caller = crash_exception_fn(row)
-    t.ok(row.get("faulting_function") == fn, "%s: faulting function %s (crash's bt: %s)"
+    t.ok(row.get("faulting_function") == fn, "%s: faulting function %s (the log's RIP line, else crash's bt: %s)"
          % (tag, row.get("faulting_function"), fn or "no exception frame"))
     if not fn:
         t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (crash's bt: %s)"
