@@ -34,6 +34,19 @@ def parse_kmem_n(text):
     return out
 
 
+def parse_kmem_blocks(text):
+    """{block id: state} from the MEM_BLOCK table of crash's kmem -n."""
+    out, on = {}, False
+    for line in (text or "").splitlines():
+        if re.match(r"\s*MEM_BLOCK\s+NAME\s+PHYSICAL RANGE", line):
+            on = True
+            continue
+        m = re.match(r"\s*[0-9a-f]+\s+memory(\d+)\s+[0-9a-f]+\s*-\s*[0-9a-f]+\s+\d+\s+(\S+)", line) if on else None
+        if m:
+            out[int(m.group(1))] = m.group(2).lower().replace("_", "-")
+    return out
+
+
 def page_size(out):
     """sizeof(struct page) as crash's gdb prints it, or None."""
     m = re.search(r"= (\d+)", out.get("p sizeof(struct page)") or "")

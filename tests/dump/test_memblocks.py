@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zdxlib import crash_only, load_json, h, run_corpus_test, crash_refused, special_blocks  # noqa: E402
-from oracle_plan import memmap_on_memory_vtops  # noqa: E402
+from oracle_plan import memmap_on_memory_vtops, parse_kmem_blocks  # noqa: E402
 
 PAGE = 4096
 
@@ -43,19 +43,6 @@ def check_blocks(t, tag, truth, zmap):
     t.ok(not bad, "%s: every memoryN run lies in its block and has the state sysfs recorded" % tag, bad[:10])
     extra = sorted(set(runs) - {b["block"] for b in truth["memory_blocks"]})
     t.ok(not extra, "%s: zdx names no block sysfs did not list" % tag, extra[:20])
-
-
-def parse_kmem_blocks(text):
-    """{block id: state} from the MEM_BLOCK table of crash's kmem -n."""
-    out, on = {}, False
-    for line in (text or "").splitlines():
-        if re.match(r"\s*MEM_BLOCK\s+NAME\s+PHYSICAL RANGE", line):
-            on = True
-            continue
-        m = re.match(r"\s*[0-9a-f]+\s+memory(\d+)\s+[0-9a-f]+\s*-\s*[0-9a-f]+\s+\d+\s+(\S+)", line) if on else None
-        if m:
-            out[int(m.group(1))] = m.group(2).lower().replace("_", "-")
-    return out
 
 
 def check_kmem_n_blocks(t, tag, zmap, kmem_n):
