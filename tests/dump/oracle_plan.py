@@ -16,35 +16,33 @@ KMEM_LETTERS = {"P": "present", "M": "memmap", "O": "online", "E": "early",
                 "D": "zone-device-taint"}
 
 
+def _table_rows(text, header, row):
+    """The matches of row in the table of crash output text that starts
+    after the line matching header and ends at the next blank line."""
+    on = False
+    for line in (text or "").splitlines():
+        if not on:
+            on = re.match(header, line) is not None
+        elif not line.strip():
+            return
+        else:
+            m = re.match(row, line)
+            if m:
+                yield m
+
+
 def parse_kmem_n(text):
     """{nr: (mem_map, set(flag words))} from crash's kmem -n section table."""
-    out, on = {}, False
-    for line in (text or "").splitlines():
-        if re.match(r"\s*NR\s+SECTION\s+CODED_MEM_MAP\s+MEM_MAP\s+STATE", line):
-            on = True
-            continue
-        if on:
-            m = re.match(r"\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([A-Z]+)\s+\d+", line)
-            if not m:
-                if line.strip() == "" or "MEM_BLOCK" in line:
-                    on = False
-                continue
-            out[int(m.group(1))] = (int(m.group(2), 16),
-                                    {KMEM_LETTERS[c] for c in m.group(3) if c in KMEM_LETTERS})
-    return out
+    return {int(m.group(1)): (int(m.group(2), 16), {KMEM_LETTERS[c] for c in m.group(3) if c in KMEM_LETTERS})
+            for m in _table_rows(text, r"\s*NR\s+SECTION\s+CODED_MEM_MAP\s+MEM_MAP\s+STATE",
+                                 r"\s*(\d+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([A-Z]+)\s+\d+")}
 
 
 def parse_kmem_blocks(text):
     """{block id: state} from the MEM_BLOCK table of crash's kmem -n."""
-    out, on = {}, False
-    for line in (text or "").splitlines():
-        if re.match(r"\s*MEM_BLOCK\s+NAME\s+PHYSICAL RANGE", line):
-            on = True
-            continue
-        m = re.match(r"\s*[0-9a-f]+\s+memory(\d+)\s+[0-9a-f]+\s*-\s*[0-9a-f]+\s+\d+\s+(\S+)", line) if on else None
-        if m:
-            out[int(m.group(1))] = m.group(2).lower().replace("_", "-")
-    return out
+    return {int(m.group(1)): m.group(2).lower().replace("_", "-")
+            for m in _table_rows(text, r"\s*MEM_BLOCK\s+NAME\s+PHYSICAL RANGE",
+                                 r"\s*[0-9a-f]+\s+memory(\d+)\s+[0-9a-f]+\s*-\s*[0-9a-f]+\s+\d+\s+(\S+)")}
 
 
 def page_size(out):
