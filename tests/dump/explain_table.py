@@ -6,7 +6,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import dumps, bundles, crash_refused, load_json, h, CACHE, ROOT  # noqa: E402
+from zdxlib import dumps, bundles, crash_refused, load_json, CACHE, ROOT  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402

@@ -2,8 +2,10 @@
 with zdx loaded, collect each command's output, and print TAP."""
 import json
 import os
+import shutil
 import subprocess
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.environ.get("ZDX_CACHE", os.path.expanduser("~/.cache/zdx"))
@@ -238,16 +240,24 @@ BAD_INPUT = {
 }
 
 
+def crash_commands(truth):
+    """The crash-only commands every dump gets before zdx is loaded: the
+    factory's checks of the corpus (sys, kmem -n, a struct page on pmem)
+    and what oracle_plan needs (kmem -n, sizeof(struct page))."""
+    import oracle_plan
+    probe = oracle_plan.memmap_probe(truth)
+    return ["sys", "kmem -n", "p sizeof(struct page)"] + ([probe[1]] if probe else [])
+
+
 def bundle_commands(kernel, truth):
-    cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j", "kmem -n",
-            "p sizeof(struct page)",
+    cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j",
             "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel),
             "zdx dumpcheck -j", "zdx dumpcheck", "bt", "log"]
     cmds += ["zdx pfn -j %#x" % p for p in sample_pfns(truth)]
     return cmds + list(BAD_INPUT)
 
 
-BUNDLE_FORMAT = "2: zdx session, crash-only session (oracle_plan)"
+BUNDLE_FORMAT = "3: one crash session: crash-only, extend, zdx, extend -u, oracle_plan"
 
 
 def _bundle_key(kernel, path, cmds):
@@ -265,25 +275,89 @@ def _bundle_key(kernel, path, cmds):
     return hsh.hexdigest()[:24]
 
 
-def bundle(kernel, path, truth):
-    """Every zdx test command for one dump, run in one crash session, then
-    every crash-only command the tests check those answers with
-    (oracle_plan) in a second one without zdx; kept on disk until zdx.so or
-    the dump changes."""
+class _Session:
+    """One crash process fed batches of commands through its stdin; each
+    command's output goes to a file of its own (crash's `>`), and a batch
+    ends with a shell escape that creates a marker file, so the caller
+    knows when a batch is done without parsing crash's output."""
+    def __init__(self, kernel, dump, timeout):
+        import threading
+        self.tmp = tempfile.mkdtemp(prefix="zdx-test-")
+        self.n = 0
+        self.deadline = time.time() + timeout
+        self.p = subprocess.Popen([crash_binary(kernel), "-s", vmlinux(kernel), dump],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True)
+        self.log = []
+        self.reader = threading.Thread(target=lambda: self.log.extend(self.p.stdout), daemon=True)
+        self.reader.start()
+
+    def run(self, commands, last=False):
+        """{command: output or None} for commands (None: crash did not run it)."""
+        outs = {}
+        lines = []
+        for c in commands:
+            self.n += 1
+            outs[c] = os.path.join(self.tmp, "out%d" % self.n)
+            lines.append("%s > %s\n" % (c, outs[c]))
+        marker = os.path.join(self.tmp, "done%d" % self.n)
+        lines.append("exit\n" if last else "!touch %s\n" % marker)
+        try:
+            self.p.stdin.write("".join(lines))
+            self.p.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+        while not os.path.exists(marker) and self.p.poll() is None and time.time() < self.deadline:
+            time.sleep(0.05)
+        return {c: _read_or_none(f) for c, f in outs.items()}
+
+    def close(self):
+        """crash's own output (start-up messages, errors, a timeout)."""
+        try:
+            self.p.wait(max(1, self.deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            self.log.append("\nzdx test: crash timed out and was killed\n")
+        self.reader.join(5)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return "".join(self.log)
+
+
+def _read_or_none(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def bundle(kernel, path, truth, timeout=900):
+    """Every command the dump tests need on one dump, in one crash session:
+    the crash-only ones (crash_commands) first, then zdx's (extend,
+    bundle_commands), then, zdx unloaded again (extend -u), every crash-only
+    command the tests check zdx's answers with (oracle_plan, planned from
+    zdx's output).  Kept on disk until zdx.so, the dump or the plan change."""
     import oracle_plan
-    cmds = bundle_commands(kernel, truth)
-    cache = os.path.join(CACHE, "test-bundles", _bundle_key(kernel, path, cmds) + ".json")
+    so = zdx_so(kernel)
+    first, cmds = crash_commands(truth), bundle_commands(kernel, truth)
+    cache = os.path.join(CACHE, "test-bundles", _bundle_key(kernel, path, first + cmds) + ".json")
     try:
         with open(cache) as f:
             return json.load(f)
     except (OSError, ValueError):
         pass
-    out, log = run_crash(kernel, path, cmds)
-    res = {"out": out, "log": log, "oracle": {}}
+    t0 = time.time()
+    s = _Session(kernel, path, timeout)
+    out = s.run(first + ["extend %s" % so] + cmds)
+    out.pop("extend %s" % so)
+    res = {"out": out, "oracle": {}}
     entry = next((e for e in truth.get("dumps", []) if e["file"] == os.path.basename(path)), {})
-    ocmds = oracle_plan.plan(truth, entry, out) if not crash_refused(res) else []
-    if ocmds:
-        res["oracle"], _ = run_crash(kernel, path, ocmds, load_zdx=False)
+    ocmds = oracle_plan.plan(truth, entry, out) if not crash_refused({"out": out, "log": ""}) else []
+    res["oracle"] = s.run(["extend -u %s" % so] + ocmds, last=True)
+    res["oracle"].pop("extend -u %s" % so)
+    res["log"] = s.close()
+    res["seconds"] = time.time() - t0
     os.makedirs(os.path.dirname(cache), exist_ok=True)
     with open(cache + ".tmp", "w") as f:
         json.dump(res, f)
