@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=1
 [ "${1:-}" = --no-build ] && { build=0; shift; }
 [ $# -eq 1 ] || { echo "usage: $0 [--no-build] KERNEL" >&2; exit 2; }
-read -r _ _ _ _ which opts < <(manifest_line "$1") || die "kernel '$1' is not in dumps/kernels.manifest"
+read -r _ _ _ _ which _ opts < <(manifest_line "$1") || die "kernel '$1' is not in dumps/kernels.manifest"
 case "$which" in
     system)
         command -v crash >/dev/null || die "the host has no crash (apt-get install crash)"

@@ -109,7 +109,7 @@ stamp() {
         cat "$here"/{factory.sh,lib.sh,initramfs.sh,run_guest.py,elffix.py,truth.py} "$here"/guest/*
         cat "$ZDX_CACHE/kernels/$k/release" "$ZDX_CACHE/kernels/$k/version" 2>/dev/null
         "$here/makedumpfile-for.sh" --level "$k"
-        [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
+        [ "$TRIGGER" = walker ] && cat "$here"/kmod/*.c "$here"/kmod/*.h "$here"/kmod/*.sh "$here"/kmod/Makefile "$here"/kmod/Kbuild 2>/dev/null
         true
     } | sha256sum | cut -c1-16
 }

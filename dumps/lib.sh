@@ -7,10 +7,11 @@ mkdir -p "$ZDX_CACHE"
 die()  { echo "zdx-factory: error: $*" >&2; exit 1; }
 step() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-# manifest_line NAME -> "name suite prefer-abi prefer-version crash crash-opts"
-# (crash-opts "-" when the line has none)
+# manifest_line NAME -> "name suite prefer-abi prefer-version crash dump-level crash-opts"
+# ("-" for a column the line does not have: crash-opts is optional;
+# makedumpfile-for.sh --level refuses a line without its dump level)
 manifest_line() {
-    awk -v n="$1" '!/^#/ && $1==n {print $1, $2, $3, $4, $5, ($6 == "" ? "-" : $6); f=1} END {exit !f}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/kernels.manifest}"
+    awk -v n="$1" '!/^#/ && $1==n {print $1, $2, $3, $4, $5, ($6 == "" ? "-" : $6), ($7 == "" ? "-" : $7); f=1} END {exit !f}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/kernels.manifest}"
 }
 manifest_names() { awk '!/^#/ && NF {print $1}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/kernels.manifest}"; }
 

@@ -12,15 +12,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # makedumpfile-for.sh --level KERNEL: the dump level of KERNEL's filtered
-# dump (vmcore.d31): 31, except where the makedumpfile above excludes pages
-# crash needs.  Measured on the factory's 7.2.12 dumps: forky's makedumpfile
-# 1.7.8 ("The kernel version is not supported") with -d 31, or -d 8 alone,
-# drops kernel pages as "user data" (crash 9.0.2 then stops at start-up:
-# "page excluded: kernel virtual address: ... type: \"list entry\""); -d 23
-# (zero, cache, cache private, free) dumps open.
+# dump (vmcore.d31), the manifest's dump-level column: 31, except where the
+# makedumpfile above excludes pages crash needs (the manifest says why, next
+# to the kernel's line).
 if [ "${1:-}" = --level ]; then
     [ $# -eq 2 ] || { echo "usage: $0 --level KERNEL" >&2; exit 2; }
-    case "$2" in 7.2) echo 23 ;; *) echo 31 ;; esac
+    read -r _ _ _ _ _ level _ < <(manifest_line "$2") || die "kernel '$2' is not in dumps/kernels.manifest"
+    [[ "$level" =~ ^[0-9]+$ ]] && [ "$level" -le 31 ] ||
+        die "kernels.manifest: bad dump-level column '$level' for $2 (makedumpfile -d: 0-31)"
+    echo "$level"
     exit 0
 fi
 [ $# -eq 1 ] || { echo "usage: $0 [--level] KERNEL" >&2; exit 2; }

@@ -225,7 +225,7 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 	clock_t t0 = clock();
 
 	if (argc > 1) {
-		error(INFO, "dumpcheck: unexpected argument \"%s\"\n", argv[1]);
+		error(INFO, "dumpcheck: unexpected argument \"%s\" (zdx dumpcheck [-j])\n", argv[1]);
 		return;
 	}
 	if (!(d.m = zdx_model()))

@@ -375,19 +375,28 @@ static void gather(struct zdx_explain_run *e)
 		zdx_explain_classify(e->m, &e->cand[i]);
 }
 
-static void parse_opts(struct zdx_explain_run *e, int *argc, char **argv, int *json)
+static int parse_opts(struct zdx_explain_run *e, int *argc, char **argv, int *json)
 {
 	static char env_dirs[1024];
 	char *s, *save = NULL;
 	int i;
 
 	*json = zdx_take_flag(argc, argv, "-j");
-	for (i = 1; i + 1 < *argc; i++)
-		if (!strcmp(argv[i], "-m") && e->ndirs < MAX_DIRS)
-			e->dirs[e->ndirs++] = argv[i + 1];
+	for (i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "-m") && i + 1 < *argc) {
+			if (e->ndirs < MAX_DIRS)
+				e->dirs[e->ndirs++] = argv[i + 1];
+			i++;
+			continue;
+		}
+		error(INFO, "explain: unexpected argument \"%s\" (zdx explain [-j] [-m MODULE_DIR]...)\n",
+		      argv[i]);
+		return -1;
+	}
 	snprintf(env_dirs, sizeof(env_dirs), "%s", getenv("ZDX_MODULE_PATH") ? getenv("ZDX_MODULE_PATH") : "");
 	for (s = strtok_r(env_dirs, ":", &save); s && e->ndirs < MAX_DIRS; s = strtok_r(NULL, ":", &save))
 		e->dirs[e->ndirs++] = s;
+	return 0;
 }
 
 void zdx_cmd_explain(int argc, char **argv)
@@ -399,7 +408,8 @@ void zdx_cmd_explain(int argc, char **argv)
 	memset(&e, 0, sizeof(e));
 	if (!(e.m = zdx_model()))
 		return;
-	parse_opts(&e, &argc, argv, &json);
+	if (parse_opts(&e, &argc, argv, &json))
+		return;
 	if (zdx_panic_context(&e.panic, e.panicmsg, sizeof(e.panicmsg))) {
 		error(INFO, "explain: this dump has no panic task: nothing to explain\n");
 		return;

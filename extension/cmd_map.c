@@ -92,6 +92,10 @@ void zdx_cmd_map(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (argc > 1) {
+		error(INFO, "map: unexpected argument \"%s\" (zdx map [-j])\n", argv[1]);
+		return;
+	}
 	if ((n = zdx_map_build(m, &runs)) < 0 || (n = name_blocks(m, &runs, n)) < 0) {
 		error(INFO, "map: out of memory\n");
 		return;

@@ -335,6 +335,11 @@ void zdx_cmd_pfn(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (argc > 2) {
+		error(INFO, "pfn: unexpected argument \"%s\" (zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE)\n",
+		      argv[2]);
+		return;
+	}
 	if (!ZDX_NEED(m->l->off_page_flags, "page.flags") ||
 	    !ZDX_NEED(m->l->off_page_pgmap, "page.pgmap") ||
 	    !ZDX_NEED(m->l->off_page_mapping, "page.mapping"))

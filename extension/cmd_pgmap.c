@@ -309,6 +309,10 @@ void zdx_cmd_pgmap(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (argc > 2) {
+		error(INFO, "pgmap: unexpected argument \"%s\" (zdx pgmap [-j] [ADDR|PFN])\n", argv[2]);
+		return;
+	}
 	if (!m->l->pgmap_container) {
 		error(INFO, "pgmap: this kernel has no pgmap_array or pgmap_radix "
 		      "(built without CONFIG_ZONE_DEVICE?)\n");

@@ -101,6 +101,11 @@ void zdx_cmd_sections(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (argc > 2) {
+		error(INFO, "sections: unexpected argument \"%s\" (zdx sections [-a] [-j] [NR|NR-NR])\n",
+		      argv[2]);
+		return;
+	}
 	if (parse_range(argc, argv, &lo, &hi)) {
 		error(INFO, "sections: \"%s\" is not a section number or NR-NR range\n", argv[1]);
 		return;

@@ -85,6 +85,10 @@ void zdx_cmd_zones(int argc, char **argv)
 
 	if (!m)
 		return;
+	if (argc > 1) {
+		error(INFO, "zones: unexpected argument \"%s\" (zdx zones [-j])\n", argv[1]);
+		return;
+	}
 	if (!ZDX_NEED(m->l->off_zone_start_pfn, "zone.zone_start_pfn") ||
 	    !ZDX_NEED(m->l->off_zone_spanned_pages, "zone.spanned_pages"))
 		return;

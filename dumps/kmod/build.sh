@@ -21,7 +21,7 @@ common="$kdir/headers/usr/src/${common:-linux-headers-${release%-amd64}-common}"
 
 out="$ZDX_CACHE/kmod/$k"
 ko="$out/zdx_walker.ko"
-st=$( { cat "$here/zdx_walker.c" "$here/Kbuild" "$here/build.sh"; echo "$release"; cat "$kdir/version" 2>/dev/null; } |
+st=$( { cat "$here"/*.c "$here"/*.h "$here/Kbuild" "$here/build.sh"; echo "$release"; cat "$kdir/version" 2>/dev/null; } |
       sha256sum | cut -c1-16)
 if [ -f "$ko" ] && [ "$(cat "$ko.stamp" 2>/dev/null)" = "$st" ]; then
     touch "$ko"    # up to date; refresh mtime for make-style callers
@@ -103,9 +103,9 @@ done
 # Build in the cache, never in the repo.
 b="$out/build"
 rm -rf "$b"; mkdir -p "$b"
-cp "$here/zdx_walker.c" "$here/Kbuild" "$b/"
+cp "$here"/*.c "$here"/*.h "$here/Kbuild" "$b/"
 step "kmod $k: building zdx_walker.ko against $release with $cc"
-# BUG() reports __FILE__: make it "zdx_walker.c", not a cache path.
+# BUG() reports __FILE__: make it "zdx_walkers.c", not a cache path.
 make -C "$hdr" -f "$common/Makefile" M="$b" CC="$cc" KCFLAGS="-fmacro-prefix-map=$b/=" "${extra[@]}" modules >"$b/build.log" 2>&1 ||
     { tail -n 30 "$b/build.log" >&2; die "kmod build for $k failed"; }
 # Warnings are errors for us: the module must build cleanly on every kernel.

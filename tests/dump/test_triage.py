@@ -25,7 +25,7 @@ from zdxlib import Tap, dumps, h, CACHE, ROOT, crash_binary, zdx_so, vmlinux, Mi
 TRIAGE = os.path.join(ROOT, "tools", "zdx-triage")
 BUILDID = os.path.join(ROOT, "tools", "zdx-buildid")
 OUT = os.environ.get("ZDX_TRIAGE_OUT", os.path.join(CACHE, "triage-test"))
-KMOD_SRC = os.path.join(ROOT, "dumps", "kmod", "zdx_walker.c")
+KMOD_SRC = os.path.join(ROOT, "dumps", "kmod", "zdx_walkers.c")
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 from check_truth import schema_errors  # noqa: E402
 import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
@@ -141,7 +141,7 @@ def crash_exception_fn(row):
 def walker_fn(truth):
     """The walker mode's function, from the walker module's own source."""
     mode = (truth.get("walker") or {}).get("mode")
-    m = re.search(r'\{\s*"%s",\s*(\w+)\s*\}' % re.escape(mode or "?"), open(KMOD_SRC).read())
+    m = re.search(r'\{\s*"%s",\s*(\w+)\s*[,}]' % re.escape(mode or "?"), open(KMOD_SRC).read())
     return m.group(1) if m else None
 
 

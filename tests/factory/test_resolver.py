@@ -77,7 +77,7 @@ def run(tmp, series, suite, prefer, sources):
         f.write(sources)
     man = os.path.join(tmp, "manifest")
     with open(man, "w") as f:
-        f.write("# test\n%s %s %s %s system\n" % (series, suite, prefer[0], prefer[1]))
+        f.write("# test\n%s %s %s %s system 31\n" % (series, suite, prefer[0], prefer[1]))
     env = dict(os.environ, ZDX_CACHE=os.path.join(tmp, "cache"), ZDX_APT_ETC=etc,
                ZDX_HOST_CODENAME="bookworm", ZDX_MANIFEST=man)
     r = subprocess.run([os.path.join(DUMPS, "kernel.sh"), "--latest", series], env=env,
@@ -196,7 +196,7 @@ def cached_case():
                 f.write(text + "\n")
         man = os.path.join(tmp, "manifest")
         with open(man, "w") as f:
-            f.write("6.1 bookworm 6.1.0-99-amd64 6.1.999-1 system\n")
+            f.write("6.1 bookworm 6.1.0-99-amd64 6.1.999-1 system 31\n")
         env = dict(os.environ, ZDX_CACHE=os.path.join(tmp, "cache"), ZDX_MANIFEST=man,
                    ZDX_APT_ETC=os.path.join(tmp, "no-such-etc"))
         r = subprocess.run([os.path.join(DUMPS, "kernel.sh"), "6.1"], env=env, capture_output=True, text=True)
