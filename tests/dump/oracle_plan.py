@@ -1,9 +1,9 @@
 """The crash-only commands (rd, vtop) the dump tests check zdx's answers
 with, planned from one dump's bundle output (zdx's JSON, crash's kmem -n).
-zdxlib.bundle() runs every test's plan in one second crash session per dump
-(zdx not loaded), so no test opens crash again; a test asks for its
-commands through zdxlib.crash_only(), which runs crash itself only for a
-command the shared session did not run.  Planning only: what the answers
+zdxlib.bundle() runs every test's plan at the end of the dump's one shared
+crash session (zdx unloaded again), so no test opens crash again; a test
+asks for its commands through zdxlib.crash_only(), which runs crash itself
+only for a command the shared session did not run.  Planning only: what the answers
 mean is each test's business."""
 import re
 
