@@ -64,7 +64,9 @@ static const char *home_text(const struct zdx_model *m, const struct zdx_pgmap_i
 			 pi->memmap_pgmap == pi - m->pgm ? ", its own altmap" : ", another device's altmap");
 		break;
 	default:
-		snprintf(buf, n, "unknown (the vmemmap address does not translate in this dump)");
+		snprintf(buf, n, pi->memmap_undecided
+			 ? "unknown (a pgmap's range or altmap is inconsistent: device or RAM cannot be told)"
+			 : "unknown (the vmemmap address does not translate in this dump)");
 	}
 	return buf;
 }
@@ -334,6 +336,11 @@ void zdx_cmd_pgmap(int argc, char **argv)
 		zj_init(&j, fp);
 		zj_obj(&j, NULL);
 		zj_arr(&j, "pgmaps");
+	} else if (!m->npgm && (m->npgmap_named || m->pgmap_xa_status)) {
+		/* pgmaps named but none read, or the walk stopped: not a dump
+		 * without ZONE_DEVICE memory */
+		fprintf(fp, "no dev_pagemap could be read from pgmap_array (%d named%s): see INCOMPLETE\n",
+			m->npgmap_named, m->pgmap_xa_status ? ", its walk stopped at a corrupt node" : "");
 	} else if (!m->npgm) {
 		fprintf(fp, "no dev_pagemap in pgmap_array: this dump has no ZONE_DEVICE memory\n");
 	}

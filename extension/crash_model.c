@@ -221,6 +221,13 @@ static void locate_memmap(struct zdx_model *m, struct zdx_pgmap_info *pi)
 			pi->memmap_home = ZDX_HOME_DEVICE;
 			pi->memmap_pgmap = i;
 		}
+	/* Outside every sane pgmap is "System RAM" only when no pgmap's range
+	 * or altmap is inconsistent: such a pgmap may well hold it. */
+	for (i = 0; i < m->npgm && pi->memmap_home == ZDX_HOME_RAM; i++)
+		if (!zdx_pgmap_range_sane(l, &m->pgm[i].pg, 0) || m->pgm[i].pg.altmap.inconsistent) {
+			pi->memmap_home = ZDX_HOME_UNKNOWN;
+			pi->memmap_undecided = 1;
+		}
 }
 
 static int pgmap_cmp(const void *a, const void *b)
@@ -306,8 +313,11 @@ static int read_pgmaps(struct zdx_model *m)
 			continue;
 		}
 		pi->xa_entries = c.runs[i];
-		zdx_iomem_owner(pi->pg.range[0].start, pi->pg.range[0].end, pi->owner,
-				sizeof(pi->owner));
+		/* an inconsistent range names no iomem resource (its end is
+		 * not the device's) */
+		if (zdx_pgmap_range_sane(l, &pi->pg, 0))
+			zdx_iomem_owner(pi->pg.range[0].start, pi->pg.range[0].end, pi->owner,
+					sizeof(pi->owner));
 		m->npgm++;
 	}
 	qsort(m->pgm, m->npgm, sizeof(*m->pgm), pgmap_cmp);

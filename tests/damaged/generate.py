@@ -18,9 +18,12 @@ $ZDX_CACHE/damaged/KERNEL/SCENARIO/:
                    regenerated.
 
 Classes (manifest "class" of each damage):
-  truncated       ELF and kdump-compressed files cut inside the header, the
-                  ELF notes, the bitmap, the page descriptors, mid-data;
-  mem_section     a mem_section root pointer, section words, a usage pointer;
+  truncated       ELF and kdump-compressed (plain and flattened) files cut
+                  inside the header, the ELF notes, the bitmap, the page
+                  descriptors, mid-data;
+  mem_section     a mem_section root pointed at kernel text (crash itself
+                  refuses an unreadable root), a section word filled with
+                  slab poison, a usage pointer into an unmapped hole;
   usage_map       a section's sub-section map;
   pgmap_array     an xa_node of pgmap_array (cycle, bad shift);
   dev_pagemap     nr_range 0 or 2^31, type outside the enum, altmap
