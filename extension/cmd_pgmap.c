@@ -23,8 +23,8 @@ static int pgmap_regions(const struct zdx_layout *l, const struct zdx_pgmap *pg,
 	uint64_t data = zdx_pgmap_pfn_first(l, pg, 0);
 	int n = 0;
 
-	if (!zdx_pgmap_range_sane(l, pg, 0))
-		return 0;        /* no region of an inconsistent range is a fact */
+	if (!zdx_pgmap_range_sane(l, pg, 0) || pg->altmap.inconsistent)
+		return 0;        /* no region of an inconsistent range or altmap is a fact */
 	if (pg->altmap.valid) {
 		if (res_end > first)
 			r[n++] = (struct region_span){ ZDX_REGION_RESERVE, first, res_end < end ? res_end : end,
@@ -64,7 +64,9 @@ static const char *home_text(const struct zdx_model *m, const struct zdx_pgmap_i
 			 pi->memmap_pgmap == pi - m->pgm ? ", its own altmap" : ", another device's altmap");
 		break;
 	default:
-		snprintf(buf, n, "unknown (the vmemmap address does not translate in this dump)");
+		snprintf(buf, n, pi->memmap_undecided
+			 ? "unknown (a pgmap's range or altmap is inconsistent: device or RAM cannot be told)"
+			 : "unknown (the vmemmap address does not translate in this dump)");
 	}
 	return buf;
 }
@@ -169,8 +171,14 @@ static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *
 	char b1[32], home[160], why[64];
 	int i, n;
 
-	fprintf(fp, "PGMAP %llx  %s (%s)  owner %s\n", (unsigned long long)pg->addr, pg->type_name,
-		zdx_pgmap_type_word(pg), pi->owner[0] ? pi->owner : "(no iomem resource)");
+	if (pg->type_known)
+		fprintf(fp, "PGMAP %llx  %s (%s)  owner %s\n", (unsigned long long)pg->addr,
+			pg->type_name, zdx_pgmap_type_word(pg),
+			pi->owner[0] ? pi->owner : "(no iomem resource)");
+	else
+		fprintf(fp, "PGMAP %llx  type %d INCONSISTENT (no value of enum memory_type)  "
+			"owner %s\n", (unsigned long long)pg->addr, pg->type,
+			pi->owner[0] ? pi->owner : "(no iomem resource)");
 	for (i = 0; i < pg->nr_range; i++)
 		if (!zdx_pgmap_range_sane(l, pg, i))
 			fprintf(fp, "  range %d  phys %llx-%llx  INCONSISTENT: %s; corrupt pgmap, "
@@ -188,9 +196,10 @@ static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *
 		"pgmap_array runs %llu\n", pg->flags, (unsigned long long)pg->vmemmap_shift,
 		(unsigned long long)pg->ref, (unsigned long long)pg->ops,
 		(unsigned long long)pg->owner, (unsigned long long)pi->xa_entries);
-	if (pg->altmap.valid)
-		fprintf(fp, "  altmap base_pfn %llx%s%llx  reserve %#llx  free %#llx  align %#llx  "
-			"alloc %#llx\n", (unsigned long long)pg->altmap.base_pfn,
+	if (pg->altmap.valid || pg->altmap.inconsistent)
+		fprintf(fp, "  altmap%s base_pfn %llx%s%llx  reserve %#llx  free %#llx  align %#llx  "
+			"alloc %#llx\n", pg->altmap.inconsistent ? " INCONSISTENT (not an altmap of "
+			"range 0; its regions are unknown)" : "", (unsigned long long)pg->altmap.base_pfn,
 			pg->altmap.has_end_pfn ? "  end_pfn " : "",
 			(unsigned long long)(pg->altmap.has_end_pfn ? pg->altmap.end_pfn : 0),
 			(unsigned long long)pg->altmap.reserve, (unsigned long long)pg->altmap.free,
@@ -245,8 +254,10 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 		zj_end_obj(j);
 	}
 	zj_end_arr(j);
-	if (pg->altmap.valid) {
+	if (pg->altmap.valid || pg->altmap.inconsistent) {
 		zj_obj(j, "altmap");
+		if (pg->altmap.inconsistent)
+			zj_str(j, "inconsistent", "not an altmap of range 0: its regions are unknown");
 		zj_hex(j, "base_pfn", pg->altmap.base_pfn);
 		if (pg->altmap.has_end_pfn)
 			zj_hex(j, "end_pfn", pg->altmap.end_pfn);
@@ -329,6 +340,11 @@ void zdx_cmd_pgmap(int argc, char **argv)
 		zj_init(&j, fp);
 		zj_obj(&j, NULL);
 		zj_arr(&j, "pgmaps");
+	} else if (!m->npgm && (m->npgmap_named || m->pgmap_xa_status)) {
+		/* pgmaps named but none read, or the walk stopped: not a dump
+		 * without ZONE_DEVICE memory */
+		fprintf(fp, "no dev_pagemap could be read from pgmap_array (%d named%s): see INCOMPLETE\n",
+			m->npgmap_named, m->pgmap_xa_status ? ", its walk stopped at a corrupt node" : "");
 	} else if (!m->npgm) {
 		fprintf(fp, "no dev_pagemap in pgmap_array: this dump has no ZONE_DEVICE memory\n");
 	}

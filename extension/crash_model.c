@@ -68,6 +68,12 @@ static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint6
 		zdx_section_decode(l, root * spr + i, buf + i * l->sz_mem_section, &s);
 		if (!s.coded)
 			continue;
+		if (!zdx_section_memmap_consistent(l, &s))
+			zdx_incomplete_add(&m->inc, "mem_section", addr + i * l->sz_mem_section,
+					   "section %lu: section_mem_map %llx is not vmemmap %llx | flags: "
+					   "corrupt, its memmap and flags are not facts", s.nr,
+					   (unsigned long long)s.coded,
+					   (unsigned long long)l->vmemmap_base);
 		read_usage(m, &s);
 		if (add_section(m, cap, &s))
 			return -1;
@@ -215,6 +221,13 @@ static void locate_memmap(struct zdx_model *m, struct zdx_pgmap_info *pi)
 			pi->memmap_home = ZDX_HOME_DEVICE;
 			pi->memmap_pgmap = i;
 		}
+	/* Outside every sane pgmap is "System RAM" only when no pgmap's range
+	 * or altmap is inconsistent: such a pgmap may well hold it. */
+	for (i = 0; i < m->npgm && pi->memmap_home == ZDX_HOME_RAM; i++)
+		if (!zdx_pgmap_range_sane(l, &m->pgm[i].pg, 0) || m->pgm[i].pg.altmap.inconsistent) {
+			pi->memmap_home = ZDX_HOME_UNKNOWN;
+			pi->memmap_undecided = 1;
+		}
 }
 
 static int pgmap_cmp(const void *a, const void *b)
@@ -225,11 +238,30 @@ static int pgmap_cmp(const void *a, const void *b)
 	       x->pg.range[0].start > y->pg.range[0].start;
 }
 
-/* Ranges no answer uses (zdx_pgmap_range_sane) are named once here. */
+/* What a pgmap says that the kernel could not have written is named once
+ * here: a type outside enum memory_type, an altmap that is no altmap of
+ * its range, ranges no answer uses (zdx_pgmap_range_sane). */
 static void note_inconsistent(struct zdx_model *m)
 {
 	int i, r;
 
+	for (i = 0; i < m->npgm; i++) {
+		const struct zdx_pgmap *pg = &m->pgm[i].pg;
+
+		if (!pg->type_known)
+			zdx_incomplete_add(&m->inc, "dev_pagemap type", pg->addr,
+					   "type %d is no value of this kernel's enum memory_type: "
+					   "inconsistent", pg->type);
+		if (pg->altmap.inconsistent)
+			zdx_incomplete_add(&m->inc, "dev_pagemap altmap", pg->addr,
+					   "base_pfn %llx reserve %llx free %llx does not fit range 0 "
+					   "%llx-%llx: inconsistent, no altmap region is a fact",
+					   (unsigned long long)pg->altmap.base_pfn,
+					   (unsigned long long)pg->altmap.reserve,
+					   (unsigned long long)pg->altmap.free,
+					   (unsigned long long)pg->range[0].start,
+					   (unsigned long long)pg->range[0].end);
+	}
 	for (i = 0; i < m->npgm; i++)
 		for (r = 0; r < m->pgm[i].pg.nr_range; r++)
 			if (!zdx_pgmap_range_sane(m->l, &m->pgm[i].pg, r))
@@ -281,8 +313,11 @@ static int read_pgmaps(struct zdx_model *m)
 			continue;
 		}
 		pi->xa_entries = c.runs[i];
-		zdx_iomem_owner(pi->pg.range[0].start, pi->pg.range[0].end, pi->owner,
-				sizeof(pi->owner));
+		/* an inconsistent range names no iomem resource (its end is
+		 * not the device's) */
+		if (zdx_pgmap_range_sane(l, &pi->pg, 0))
+			zdx_iomem_owner(pi->pg.range[0].start, pi->pg.range[0].end, pi->owner,
+					sizeof(pi->owner));
 		m->npgm++;
 	}
 	qsort(m->pgm, m->npgm, sizeof(*m->pgm), pgmap_cmp);

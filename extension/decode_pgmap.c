@@ -36,15 +36,24 @@ static void decode_altmap(const struct zdx_layout *l, const unsigned char *raw,
 	a->align = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_align, 8);
 	a->alloc = zdx_field_in(raw, len, l->off_pgmap_altmap, l->off_altmap_alloc, 8);
 
-	if (pg->nr_range < 1 || !a->free || !zdx_pgmap_range_sane(l, pg, 0))
-		return;
-	first = zdx_pgmap_range_first_pfn(l, pg, 0);
-	pages = zdx_pgmap_range_end_pfn(l, pg, 0) - first;
-	align_pages = l->has_subsection_map ? zdx_pages_per_subsection(l)
-					    : zdx_pages_per_section(l);
-	a->valid = a->base_pfn <= first && first - a->base_pfn < align_pages &&
-		   a->reserve + a->free <= pages + (first - a->base_pfn) &&
-		   (!a->has_end_pfn || a->end_pfn + 1 == first + pages);
+	if (pg->nr_range >= 1 && a->free && zdx_pgmap_range_sane(l, pg, 0)) {
+		first = zdx_pgmap_range_first_pfn(l, pg, 0);
+		pages = zdx_pgmap_range_end_pfn(l, pg, 0) - first;
+		align_pages = l->has_subsection_map ? zdx_pages_per_subsection(l)
+						    : zdx_pages_per_section(l);
+		/* reserve and free are each checked against the range first, so
+		 * their sum cannot wrap past it */
+		a->valid = a->base_pfn <= first && first - a->base_pfn < align_pages &&
+			   a->reserve <= pages + (first - a->base_pfn) &&
+			   a->free <= pages + (first - a->base_pfn) &&
+			   a->reserve + a->free <= pages + (first - a->base_pfn) &&
+			   (!a->has_end_pfn || a->end_pfn + 1 == first + pages);
+	}
+	/* A pgmap without an altmap keeps it zeroed (kzalloc): any field set
+	 * in one that is not an altmap of this range was written by something
+	 * else, and the altmap regions it would give are not facts. */
+	a->inconsistent = !a->valid && (a->base_pfn || a->reserve || a->free || a->alloc ||
+					(a->has_end_pfn && a->end_pfn));
 }
 
 int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned char *raw,
@@ -55,8 +64,8 @@ int zdx_pgmap_decode(const struct zdx_layout *l, uint64_t addr, const unsigned c
 	memset(pg, 0, sizeof(*pg));
 	pg->addr = addr;
 	pg->type = (int)zdx_field_in(raw, len, 0, l->off_pgmap_type, 4);
-	pg->type_name = pg->type >= 0 && pg->type < l->nr_memtypes && l->memtype_name[pg->type][0]
-			? l->memtype_name[pg->type] : "unknown";
+	pg->type_known = pg->type >= 0 && pg->type < l->nr_memtypes && l->memtype_name[pg->type][0];
+	pg->type_name = pg->type_known ? l->memtype_name[pg->type] : "unknown";
 	pg->flags = (unsigned)zdx_field_in(raw, len, 0, l->off_pgmap_flags, 4);
 	pg->vmemmap_shift = zdx_field_in(raw, len, 0, l->off_pgmap_vmemmap_shift, 8);
 	pg->ops = zdx_field_in(raw, len, 0, l->off_pgmap_ops, 8);

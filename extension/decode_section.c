@@ -54,6 +54,13 @@ int zdx_section_has_memmap(const struct zdx_layout *l, const struct zdx_section 
 	return zdx_sflag_set(l, ZDX_SF_HAS_MEM_MAP, s->flags) && s->map_base != 0;
 }
 
+int zdx_section_memmap_consistent(const struct zdx_layout *l, const struct zdx_section *s)
+{
+	if (!l->sparsemem_vmemmap || !l->vmemmap_base || !zdx_section_has_memmap(l, s))
+		return 1;
+	return s->map_base == l->vmemmap_base;
+}
+
 int zdx_section_online(const struct zdx_layout *l, const struct zdx_section *s)
 {
 	return zdx_sflag_set(l, ZDX_SF_ONLINE, s->flags);

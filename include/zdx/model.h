@@ -52,6 +52,7 @@ struct zdx_pgmap_info {
 	uint64_t memmap_phys;     /* physical address of the struct page of pfn_first */
 	enum zdx_memmap_home memmap_home;
 	int memmap_pgmap;         /* index of the pgmap holding that memmap, -1 */
+	int memmap_undecided;     /* home unknown: a pgmap's range or altmap is inconsistent */
 	int memmap_readable;      /* the data pages' struct pages are in the dump */
 	/* driver geometry (extension/crash_devgeom.c) */
 	struct zdx_res iopath[ZDX_IOPATH_MAX];   /* iomem chain holding range 0's first byte */

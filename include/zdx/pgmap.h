@@ -13,6 +13,7 @@
 
 struct zdx_altmap {
 	int valid;                /* geometry consistent with the pgmap's range */
+	int inconsistent;         /* fields set, but not an altmap of this range (corrupt) */
 	uint64_t base_pfn, end_pfn, reserve, free, align, alloc;
 	int has_end_pfn;
 };
@@ -29,6 +30,7 @@ struct zdx_pgmap {
 	uint64_t addr;
 	int type;                 /* enum memory_type value */
 	const char *type_name;    /* e.g. "MEMORY_DEVICE_FS_DAX", from the layout */
+	int type_known;           /* type is a value of this kernel's enum memory_type */
 	unsigned flags;
 	uint64_t vmemmap_shift;   /* 0 when the kernel lacks it */
 	uint64_t ops, owner, ref;

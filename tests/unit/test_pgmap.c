@@ -57,6 +57,7 @@ int main(void)
 	build(raw, 0x60000000, 0x7fffffff, 0, 4);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && !strcmp(zdx_pgmap_type_word(&pg), "devdax"), "no altmap, devdax");
+	ok(!pg.altmap.inconsistent && pg.type_known, "a zeroed altmap is no altmap, not an inconsistent one");
 	ok(zdx_pgmap_region_of(&l, &pg, 0x60000) == ZDX_REGION_DATA, "first pfn is data without altmap");
 
 	/* Inconsistent altmap (base far from the range) is not trusted. */
@@ -64,6 +65,22 @@ int main(void)
 	put64(raw + 0, 0x10000);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid, "altmap whose base is outside the range rejected");
+	ok(pg.altmap.inconsistent, "... and named inconsistent (its fields are set)");
+
+	/* tests/damaged pgmap-type-altmap: reserve larger than the range (and
+	 * than 2^64 - free, so reserve + free wraps): not valid, inconsistent,
+	 * never an altmap-less all-data pgmap in silence. */
+	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	put64(raw + 16, 0x3baa1);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap reserve 0x3baa1 > the range's 0x20000 pages: inconsistent");
+	put64(raw + 16, 0xfffffffffffff000ULL);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap reserve + free wrapping 2^64: inconsistent");
+	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	put64(raw + 24, 0);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap with reserve but free 0: inconsistent");
 
 	/* Corrupt nr_range and a truncated buffer are refused, not read past. */
 	build(raw, 0x60000000, 0x7fffffff, 1, 3);
@@ -78,6 +95,10 @@ int main(void)
 	build(raw, 0x60000000, 0x7fffffff, 0, 7);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!strcmp(pg.type_name, "unknown"), "type outside the enum: unknown");
+	ok(!pg.type_known, "type outside the enum: not known (named by the model)");
+	build(raw, 0x60000000, 0x7fffffff, 0, -5);
+	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
+	ok(!pg.type_known && !strcmp(pg.type_name, "unknown"), "negative type: not known");
 
 	/* Issue 10: an absent altmap member is not read at a shifted offset
 	 * (altmap at -1 read reserve from bytes 15..22 before). */

@@ -33,6 +33,7 @@ int main(void)
 	is_u64(zdx_section_page_addr(&l, &s, 0x60000), mem_map, "struct page of the first pfn");
 	is_u64(zdx_section_page_addr(&l, &s, 0x60001), mem_map + 64, "next pfn is sizeof(struct page) on");
 	ok(zdx_section_present(&l, &s) && zdx_section_has_memmap(&l, &s), "present with memmap");
+	ok(zdx_section_memmap_consistent(&l, &s), "encoded as sparse_encode_mem_map() does: consistent");
 	ok(!zdx_section_online(&l, &s) && !zdx_section_early(&l, &s), "not online, not early");
 	is_u64(s.usage, 0xffff888003a5c000ULL, "usage pointer");
 	ok(zdx_pfn_valid(&l, &s, 0x60000) == 0, "usage not read yet: pfn_valid false without a map");
@@ -51,6 +52,31 @@ int main(void)
 	ok(!strcmp(buf, "####...."), "compressed strip: %s", buf);
 	zdx_section_flag_letters(&l, s.flags, buf);
 	ok(!strcmp(buf, "PM---"), "letters: %s", buf);
+
+	/* tests/damaged memmap: a section word filled with slab poison decodes
+	 * to flags 0xb and a memmap far from vmemmap: inconsistent, whereas a
+	 * word without a memmap (nid only, before sparse_init_one_section())
+	 * or a layout without vmemmap_base cannot be judged. */
+	{
+		struct zdx_section p;
+		struct zdx_layout nl = l;
+		unsigned char poison[32];
+
+		memset(poison, 0x6b, sizeof(poison));
+		zdx_section_decode(&l, 12, poison, &p);
+		ok(zdx_section_has_memmap(&l, &p) && !zdx_section_memmap_consistent(&l, &p),
+		   "poisoned section word: memmap %llx is not vmemmap, inconsistent",
+		   (unsigned long long)p.map_base);
+		nl.vmemmap_base = 0;
+		ok(zdx_section_memmap_consistent(&nl, &p), "no vmemmap_base in the layout: not judged");
+		nl = l;
+		nl.sparsemem_vmemmap = 0;
+		ok(zdx_section_memmap_consistent(&nl, &p), "not SPARSEMEM_VMEMMAP: not judged");
+		memset(poison, 0, sizeof(poison));
+		put64(poison, 1);       /* present, no memmap */
+		zdx_section_decode(&l, 12, poison, &p);
+		ok(zdx_section_memmap_consistent(&l, &p), "present without memmap: not judged");
+	}
 
 	/* An early section ignores its sub-section map in pfn_valid(). */
 	put64(raw, encode(&l, mem_map, 12, 0xf));
