@@ -93,23 +93,24 @@ static void json_row(struct zdx_json *j, const struct zdx_model *m, const struct
 
 void zdx_cmd_sections(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
 	int all = zdx_take_flag(&argc, argv, "-a"), json = zdx_take_flag(&argc, argv, "-j");
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	unsigned long lo, hi;
 	struct zdx_json j;
 	size_t i, shown = 0;
 
-	if (!m)
-		return;
 	if (argc > 2) {
-		error(INFO, "sections: unexpected argument \"%s\" (zdx sections [-a] [-j] [NR|NR-NR])\n",
-		      argv[2]);
-		return;
+		zdx_err_unexpected(&e, argv[2], "zdx sections [-a] [-j] [NR|NR-NR]");
+		goto fail;
 	}
 	if (parse_range(argc, argv, &lo, &hi)) {
-		error(INFO, "sections: \"%s\" is not a section number or NR-NR range\n", argv[1]);
-		return;
+		zdx_err_set(&e, ZDX_E_USAGE, NULL, 0, "\"%s\" is not a section number or NR-NR range",
+			    argv[1]);
+		goto fail;
 	}
+	if (!(m = zdx_model(&e)))
+		goto fail;
 	if (json) {
 		zj_init(&j, fp);
 		zj_obj(&j, NULL);
@@ -147,4 +148,7 @@ void zdx_cmd_sections(int argc, char **argv)
 			fprintf(fp, "no %ssection in that range\n", all ? "initialised " : "present ");
 		zdx_incomplete_text(fp, &m->inc);
 	}
+	return;
+fail:
+	zdx_err_print(fp, "sections", json, &e);
 }

@@ -108,6 +108,7 @@ static const struct {
 
 static void cmd_zdx(void)
 {
+	struct zdx_err e;
 	size_t i;
 
 	if (argcnt < 2) {
@@ -119,7 +120,8 @@ static void cmd_zdx(void)
 			subcommands[i].fn(argcnt - 1, args + 1);
 			return;
 		}
-	error(INFO, "unknown subcommand \"%s\"\n", args[1]);
+	zdx_err_set(&e, ZDX_E_USAGE, NULL, 0, "unknown subcommand \"%.100s\"", args[1]);
+	zdx_err_print(fp, NULL, 0, &e);
 	cmd_usage(pc->curcmd, SYNOPSIS);
 }
 
