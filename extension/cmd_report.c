@@ -70,8 +70,8 @@ static struct zdx_jv *run_json(void (*fn)(int, char **), const char *cmdline)
 	v = zdx_jv_parse(buf, err, sizeof(err));
 	if (!v)
 		add_error(cmdline, buf && *buf ? buf : "printed nothing");
-	else if (zdx_jv_get(v, "error")) {
-		add_error(cmdline, zdx_jv_str(zdx_jv_get(v, "error"), "message") ?: "failed");
+	else if (zdx_err_json_message(v)) {
+		add_error(cmdline, zdx_err_json_message(v));
 		zdx_jv_free(v);
 		v = NULL;
 	}

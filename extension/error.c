@@ -8,6 +8,7 @@
 #include "zdx/error.h"
 #include "zdx/dwarf.h"
 #include "zdx/json.h"
+#include "zdx/jsonv.h"
 
 int zdx_err_set(struct zdx_err *e, enum zdx_err_code code, const char *what, uint64_t addr,
 		const char *fmt, ...)
@@ -87,4 +88,14 @@ void zdx_err_print(FILE *f, const char *cmd, int json, const struct zdx_err *e)
 	zj_end_obj(&j);
 	zj_end_obj(&j);
 	zj_done(&j);
+}
+
+const char *zdx_err_json_message(const struct zdx_jv *answer)
+{
+	const struct zdx_jv *e = zdx_jv_get(answer, "error");
+
+	if (!e)
+		return NULL;
+	/* an error object without a message still says the command failed */
+	return zdx_jv_str(e, "message") ? zdx_jv_str(e, "message") : "failed without a message";
 }

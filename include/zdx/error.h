@@ -62,4 +62,9 @@ int zdx_err_from_dw(struct zdx_err *e, int dw_rc, const char *path);
  * `zdx report` (which runs commands into a buffer) see the reason. */
 void zdx_err_print(FILE *f, const char *cmd, int json, const struct zdx_err *e);
 
+/* The message of a command's -j answer when it is the error object above,
+ * NULL when it is not (zdx report records it for the failed command). */
+struct zdx_jv;
+const char *zdx_err_json_message(const struct zdx_jv *answer);
+
 #endif

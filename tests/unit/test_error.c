@@ -55,6 +55,8 @@ int main(void)
 	v = zdx_jv_parse(out, msg, sizeof(msg));
 	o = zdx_jv_get(v, "error");
 	ok(v && o, "-j: {\"error\": {...}} parses: %.*s", (int)strcspn(out, "\n"), out);
+	ok(zdx_err_json_message(v) && !strcmp(zdx_err_json_message(v), zdx_jv_str(o, "message")),
+	   "zdx report reads the message back");
 	ok(o && !strcmp(zdx_jv_str(o, "command"), "sections") && !strcmp(zdx_jv_str(o, "code"), "not_in_dump") &&
 	   !strcmp(zdx_jv_str(o, "what"), "mem_section \"root\"") && !strcmp(zdx_jv_str(o, "addr"), "0x1000") &&
 	   !strcmp(zdx_jv_str(o, "message"), "mem_section \"root\" at 1000: not in this dump\n(two lines)"),
@@ -69,6 +71,13 @@ int main(void)
 	   "-j: no what, no address: null, not absent: %.*s", (int)strcspn(out, "\n"), out);
 	zdx_jv_free(v);
 	free(out);
+
+	v = zdx_jv_parse("{\"sections\": [], \"incomplete\": []}", msg, sizeof(msg));
+	ok(v && !zdx_err_json_message(v), "an answer is not an error");
+	zdx_jv_free(v);
+	v = zdx_jv_parse("{\"error\": {}}", msg, sizeof(msg));
+	ok(zdx_err_json_message(v) != NULL, "an error object without a message is still an error");
+	zdx_jv_free(v);
 
 	/* every code has its own name */
 	ok(!strcmp(zdx_err_code_name(ZDX_E_USAGE), "usage") &&
