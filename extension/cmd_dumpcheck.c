@@ -221,23 +221,24 @@ static void check_log(struct dc *d)
 void zdx_cmd_dumpcheck(int argc, char **argv)
 {
 	struct dc d = { 0 };
+	struct zdx_err e = { 0 };
 	int json = zdx_take_flag(&argc, argv, "-j");
 	clock_t t0 = clock();
 
 	if (argc > 1) {
-		error(INFO, "dumpcheck: unexpected argument \"%s\" (zdx dumpcheck [-j])\n", argv[1]);
-		return;
+		zdx_err_unexpected(&e, argv[1], "zdx dumpcheck [-j]");
+		goto fail;
 	}
-	if (!(d.m = zdx_model()))
-		return;
+	if (!(d.m = zdx_model(&e)))
+		goto fail;
 	d.l = d.m->l;
 	d.df = zdx_dumpfile_of_session(&d.path, &d.bytes);
 	d.zero_excluded = zdx_crash_zero_excluded();
 	d.cls = calloc(DC_MAX_CLASSES, sizeof(*d.cls));
 	d.buf = malloc(DC_BATCH_PAGES * dc_page_size(&d));
 	if (!d.cls || !d.buf) {
-		error(INFO, "dumpcheck: out of memory\n");
-		goto out;
+		zdx_err_set(&e, ZDX_E_NOMEM, NULL, 0, "out of memory for the probes");
+		goto fail;
 	}
 	check_roots(&d);
 	check_usage(&d);
@@ -251,6 +252,9 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 		dc_report_json(&d);
 	else
 		dc_report_text(&d);
+	goto out;
+fail:
+	zdx_err_print(fp, "dumpcheck", json, &e);
 out:
 	free(d.cls);
 	free(d.buf);

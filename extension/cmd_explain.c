@@ -304,11 +304,12 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 		struct zdx_dwarf_frame_vars fv;
 		struct zdx_regs caller;
 		uint64_t lookup = frame ? pc - 1 : pc;
-		char why[160];
+		char why[160], msg[600];
 		int rc;
 
 		if (zdx_debuginfo_for_pc(lookup, e->dirs, e->ndirs, &di)) {
-			note(e, "frame at %.60s: %.235s", value_to_symstr(lookup, why, 0) ? why : "?", di.why);
+			note(e, "frame at %.60s: %.235s", value_to_symstr(lookup, why, 0) ? why : "?",
+			     zdx_err_message(&di.err, msg, sizeof(msg)));
 			return;
 		}
 		if (di.note[0])
@@ -375,27 +376,36 @@ static void gather(struct zdx_explain_run *e)
 		zdx_explain_classify(e->m, &e->cand[i]);
 }
 
-static int parse_opts(struct zdx_explain_run *e, int *argc, char **argv, int *json)
+/* A module directory more than MAX_DIRS would go unsearched: refused,
+ * rather than dropped without a word. */
+static int add_dir(struct zdx_explain_run *e, const char *dir, const char *from, struct zdx_err *err)
+{
+	if (e->ndirs == MAX_DIRS)
+		return zdx_err_set(err, ZDX_E_USAGE, NULL, 0, "at most %d module directories (-m and "
+				   "ZDX_MODULE_PATH together): %.200s from %s would not be searched",
+				   MAX_DIRS, dir, from);
+	e->dirs[e->ndirs++] = dir;
+	return 0;
+}
+
+static int parse_opts(struct zdx_explain_run *e, int *argc, char **argv, struct zdx_err *err)
 {
 	static char env_dirs[1024];
 	char *s, *save = NULL;
 	int i;
 
-	*json = zdx_take_flag(argc, argv, "-j");
 	for (i = 1; i < *argc; i++) {
 		if (!strcmp(argv[i], "-m") && i + 1 < *argc) {
-			if (e->ndirs < MAX_DIRS)
-				e->dirs[e->ndirs++] = argv[i + 1];
-			i++;
+			if (add_dir(e, argv[++i], "-m", err))
+				return -1;
 			continue;
 		}
-		error(INFO, "explain: unexpected argument \"%s\" (zdx explain [-j] [-m MODULE_DIR]...)\n",
-		      argv[i]);
-		return -1;
+		return zdx_err_unexpected(err, argv[i], "zdx explain [-j] [-m MODULE_DIR]...");
 	}
 	snprintf(env_dirs, sizeof(env_dirs), "%s", getenv("ZDX_MODULE_PATH") ? getenv("ZDX_MODULE_PATH") : "");
-	for (s = strtok_r(env_dirs, ":", &save); s && e->ndirs < MAX_DIRS; s = strtok_r(NULL, ":", &save))
-		e->dirs[e->ndirs++] = s;
+	for (s = strtok_r(env_dirs, ":", &save); s; s = strtok_r(NULL, ":", &save))
+		if (add_dir(e, s, "ZDX_MODULE_PATH", err))
+			return -1;
 	return 0;
 }
 
@@ -403,16 +413,15 @@ void zdx_cmd_explain(int argc, char **argv)
 {
 	static struct zdx_explain_run e;
 	struct zdx_verdict v;
-	int json;
+	struct zdx_err err = { 0 };
+	int json = zdx_take_flag(&argc, argv, "-j");
 
 	memset(&e, 0, sizeof(e));
-	if (!(e.m = zdx_model()))
-		return;
-	if (parse_opts(&e, &argc, argv, &json))
-		return;
+	if (parse_opts(&e, &argc, argv, &err) || !(e.m = zdx_model(&err)))
+		goto fail;
 	if (zdx_panic_context(&e.panic, e.panicmsg, sizeof(e.panicmsg))) {
-		error(INFO, "explain: this dump has no panic task: nothing to explain\n");
-		return;
+		zdx_err_set(&err, ZDX_E_NOT_FOUND, NULL, 0, "this dump has no panic task: nothing to explain");
+		goto fail;
 	}
 	e.cur_exc = e.panic.dexc;
 	gather(&e);
@@ -421,4 +430,7 @@ void zdx_cmd_explain(int argc, char **argv)
 		zdx_explain_report_json(&e, &v);
 	else
 		zdx_explain_report_text(&e, &v);
+	return;
+fail:
+	zdx_err_print(fp, "explain", json, &err);
 }

@@ -84,21 +84,22 @@ static void json_blocks(struct zdx_json *j, const struct zdx_model *m, const str
 
 void zdx_cmd_map(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
 	int json = zdx_take_flag(&argc, argv, "-j");
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	struct zdx_run *runs = NULL;
 	struct zdx_json j;
 	long n, i;
 
-	if (!m)
-		return;
 	if (argc > 1) {
-		error(INFO, "map: unexpected argument \"%s\" (zdx map [-j])\n", argv[1]);
-		return;
+		zdx_err_unexpected(&e, argv[1], "zdx map [-j]");
+		goto fail;
 	}
+	if (!(m = zdx_model(&e)))
+		goto fail;
 	if ((n = zdx_map_build(m, &runs)) < 0 || (n = name_blocks(m, &runs, n)) < 0) {
-		error(INFO, "map: out of memory\n");
-		return;
+		zdx_err_set(&e, ZDX_E_NOMEM, NULL, 0, "out of memory building the map");
+		goto fail;
 	}
 	if (json) {
 		zj_init(&j, fp);
@@ -157,4 +158,7 @@ void zdx_cmd_map(int argc, char **argv)
 	if (!json && m->mb_note)
 		fprintf(fp, "note: %s\n", m->mb_note);
 	free(runs);
+	return;
+fail:
+	zdx_err_print(fp, "map", json, &e);
 }

@@ -26,9 +26,10 @@ static uint64_t max_pfn(const struct zdx_model *m)
 	return m->nsec ? zdx_section_nr_to_pfn(m->l, m->sec[m->nsec - 1].nr + 1) : 0;
 }
 
-/* Resolve the argument to a pfn; says how it was read. */
+/* Resolve the argument to a pfn; says how it was read.  0, or -1 with e
+ * set when it is not one of this machine. */
 static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint64_t *pfn,
-		  const char **how)
+		  const char **how, struct zdx_err *e)
 {
 	const struct zdx_layout *l = m->l;
 
@@ -36,8 +37,9 @@ static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint
 			      v >= l->vmemmap_base)) {
 		if (!l->vmemmap_base || v < l->vmemmap_base ||
 		    (v - l->vmemmap_base) / l->sz_page >= max_pfn(m)) {
-			error(INFO, "pfn: %llx is not a struct page address in the vmemmap "
-			      "(base %llx)\n", (unsigned long long)v, (unsigned long long)l->vmemmap_base);
+			zdx_err_set(e, ZDX_E_NOT_FOUND, NULL, 0, "%llx is not a struct page address in the "
+				    "vmemmap (base %llx)", (unsigned long long)v,
+				    (unsigned long long)l->vmemmap_base);
 			return -1;
 		}
 		*pfn = (v - l->vmemmap_base) / l->sz_page;
@@ -46,9 +48,9 @@ static int to_pfn(const struct zdx_model *m, uint64_t v, enum pfn_input in, uint
 	}
 	if (in == IN_PHYS || (in == IN_GUESS && v >= max_pfn(m))) {
 		if ((v >> l->page_shift) >= max_pfn(m)) {
-			error(INFO, "pfn: %llx is beyond the last section (highest pfn %llx): "
-			      "not a pfn, physical address or struct page of this machine\n",
-			      (unsigned long long)v, (unsigned long long)max_pfn(m) - 1);
+			zdx_err_set(e, ZDX_E_NOT_FOUND, NULL, 0, "%llx is beyond the last section (highest "
+				    "pfn %llx): not a pfn, physical address or struct page of this machine",
+				    (unsigned long long)v, (unsigned long long)max_pfn(m) - 1);
 			return -1;
 		}
 		*pfn = v >> l->page_shift;
@@ -324,32 +326,33 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 
 void zdx_cmd_pfn(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
 	int json = zdx_take_flag(&argc, argv, "-j");
 	enum pfn_input in = zdx_take_flag(&argc, argv, "-p") ? IN_PHYS
 			    : zdx_take_flag(&argc, argv, "-s") ? IN_PAGE : IN_GUESS;
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	struct zdx_pfn_facts f;
 	struct page_view pv;
 	const char *how;
 	uint64_t v, pfn;
 
-	if (!m)
-		return;
 	if (argc > 2) {
-		error(INFO, "pfn: unexpected argument \"%s\" (zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE)\n",
-		      argv[2]);
-		return;
+		zdx_err_unexpected(&e, argv[2], "zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE");
+		goto fail;
 	}
-	if (!ZDX_NEED(m->l->off_page_flags, "page.flags") ||
-	    !ZDX_NEED(m->l->off_page_pgmap, "page.pgmap") ||
-	    !ZDX_NEED(m->l->off_page_mapping, "page.mapping"))
-		return;
 	if (argc < 2 || zdx_parse_u64(argv[1], &v)) {
-		error(INFO, "pfn: give a pfn, a physical address (-p) or a struct page address (-s)\n");
-		return;
+		zdx_err_set(&e, ZDX_E_USAGE, NULL, 0, "give a pfn, a physical address (-p) or a struct "
+			    "page address (-s)");
+		goto fail;
 	}
-	if (to_pfn(m, v, in, &pfn, &how))
-		return;
+	if (!(m = zdx_model(&e)))
+		goto fail;
+	if (!ZDX_NEED(m->l->off_page_flags, "page.flags", &e) ||
+	    !ZDX_NEED(m->l->off_page_pgmap, "page.pgmap", &e) ||
+	    !ZDX_NEED(m->l->off_page_mapping, "page.mapping", &e))
+		goto fail;
+	if (to_pfn(m, v, in, &pfn, &how, &e))
+		goto fail;
 	zdx_model_pfn_facts(m, pfn, &f);
 	read_page_view(m, &f, &pv);
 	if (json)
@@ -358,4 +361,7 @@ void zdx_cmd_pfn(int argc, char **argv)
 		print_facts(m, &f, &pv, how);
 		zdx_incomplete_text(fp, &m->inc);
 	}
+	return;
+fail:
+	zdx_err_print(fp, "pfn", json, &e);
 }

@@ -293,49 +293,49 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 	zj_end_obj(j);
 }
 
-/* ADDR selects a pgmap by address, a smaller value selects the one holding that pfn. */
-static int select_pgmap(const struct zdx_model *m, const char *arg)
+/* ADDR selects a pgmap by address, a smaller value selects the one holding
+ * that pfn; its index, or -1 with e set. */
+static int select_pgmap(const struct zdx_model *m, const char *arg, struct zdx_err *e)
 {
 	uint64_t v;
 	int i;
 
-	if (zdx_parse_u64(arg, &v)) {
-		error(INFO, "pgmap: \"%s\" is not an address or pfn\n", arg);
-		return -2;
-	}
+	if (zdx_parse_u64(arg, &v))
+		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "\"%s\" is not an address or pfn", arg);
 	for (i = 0; i < m->npgm; i++)
 		if (m->pgm[i].pg.addr == v)
 			return i;
 	if ((i = zdx_model_pgmap_of(m, v)) >= 0)
 		return i;
-	error(INFO, "pgmap: %s is neither a dev_pagemap in pgmap_array nor a pfn of one\n", arg);
-	return -2;
+	return zdx_err_set(e, ZDX_E_NOT_FOUND, NULL, 0, "%s is neither a dev_pagemap in pgmap_array "
+			   "nor a pfn of one", arg);
 }
 
 void zdx_cmd_pgmap(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
 	int json = zdx_take_flag(&argc, argv, "-j"), only = -1, i;
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	struct zdx_json j;
 
-	if (!m)
-		return;
 	if (argc > 2) {
-		error(INFO, "pgmap: unexpected argument \"%s\" (zdx pgmap [-j] [ADDR|PFN])\n", argv[2]);
-		return;
+		zdx_err_unexpected(&e, argv[2], "zdx pgmap [-j] [ADDR|PFN]");
+		goto fail;
 	}
+	if (!(m = zdx_model(&e)))
+		goto fail;
 	if (!m->l->pgmap_container) {
-		error(INFO, "pgmap: this kernel has no pgmap_array or pgmap_radix "
-		      "(built without CONFIG_ZONE_DEVICE?)\n");
-		return;
+		zdx_err_set(&e, ZDX_E_UNSUPPORTED, NULL, 0, "this kernel has no pgmap_array or pgmap_radix "
+			    "(built without CONFIG_ZONE_DEVICE?)");
+		goto fail;
 	}
-	if (!ZDX_NEED(m->l->sz_dev_pagemap, "struct dev_pagemap") ||
-	    !ZDX_NEED(m->l->off_pgmap_range, "dev_pagemap.range (or .res)") ||
-	    !ZDX_NEED(m->l->off_pgmap_type, "dev_pagemap.type") ||
-	    !ZDX_NEED(m->l->off_xa_node_slots, "xa_node.slots (pgmap_array is an XArray)"))
-		return;
-	if (argc > 1 && (only = select_pgmap(m, argv[1])) < -1)
-		return;
+	if (!ZDX_NEED(m->l->sz_dev_pagemap, "struct dev_pagemap", &e) ||
+	    !ZDX_NEED(m->l->off_pgmap_range, "dev_pagemap.range (or .res)", &e) ||
+	    !ZDX_NEED(m->l->off_pgmap_type, "dev_pagemap.type", &e) ||
+	    !ZDX_NEED(m->l->off_xa_node_slots, "xa_node.slots (pgmap_array is an XArray)", &e))
+		goto fail;
+	if (argc > 1 && (only = select_pgmap(m, argv[1], &e)) < 0)
+		goto fail;
 	if (json) {
 		zj_init(&j, fp);
 		zj_obj(&j, NULL);
@@ -366,4 +366,7 @@ void zdx_cmd_pgmap(int argc, char **argv)
 	} else {
 		zdx_incomplete_text(fp, &m->inc);
 	}
+	return;
+fail:
+	zdx_err_print(fp, "pgmap", json, &e);
 }

@@ -46,7 +46,9 @@ static void add_error(const char *cmd, const char *why)
 }
 
 /* Run a zdx subcommand with crash's output going to a memory buffer, and
- * parse its JSON; what it printed instead is recorded as an error. */
+ * parse its JSON.  A failed command answers {"error": {..., "message"}}
+ * (zdx/error.h): its message is recorded; so is whatever else it printed
+ * that is not JSON. */
 static struct zdx_jv *run_json(void (*fn)(int, char **), const char *cmdline)
 {
 	char line[512], *argv[REPORT_ARGV], *save = NULL, *buf = NULL, err[160];
@@ -68,6 +70,11 @@ static struct zdx_jv *run_json(void (*fn)(int, char **), const char *cmdline)
 	v = zdx_jv_parse(buf, err, sizeof(err));
 	if (!v)
 		add_error(cmdline, buf && *buf ? buf : "printed nothing");
+	else if (zdx_err_json_message(v)) {
+		add_error(cmdline, zdx_err_json_message(v));
+		zdx_jv_free(v);
+		v = NULL;
+	}
 	free(buf);
 	return v;
 }
@@ -248,33 +255,37 @@ static void gather(const struct zdx_model *m, const char *mdirs)
 	cache.dumpcheck = run_json(zdx_cmd_dumpcheck, "zdx dumpcheck -j");
 }
 
-static int parse_opts(int argc, char **argv, int *json, char *mdirs, size_t n)
+static int parse_opts(int argc, char **argv, char *mdirs, size_t n, struct zdx_err *e)
 {
 	size_t used = 0;
 	int i;
 
-	*json = zdx_take_flag(&argc, argv, "-j");
 	mdirs[0] = 0;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-m") && i + 1 < argc) {
 			used += snprintf(mdirs + used, used < n ? n - used : 0, " -m %s", argv[++i]);
 			continue;
 		}
-		error(INFO, "report: unexpected argument \"%s\" (zdx report [-j] [-m MODULE_DIR]...)\n", argv[i]);
-		return -1;
+		return zdx_err_unexpected(e, argv[i], "zdx report [-j] [-m MODULE_DIR]...");
 	}
-	return used < n ? 0 : -1;
+	if (used >= n)   /* explain would be run with a truncated directory */
+		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "the -m directories take %zu characters, "
+				   "more than the %zu zdx report passes on to zdx explain", used, n - 1);
+	return 0;
 }
 
 void zdx_cmd_report(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
+	int json = zdx_take_flag(&argc, argv, "-j"), i;
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	struct zdx_report_in in;
 	char mdirs[512];
-	int json, i;
 
-	if (!m || parse_opts(argc, argv, &json, mdirs, sizeof(mdirs)))
+	if (parse_opts(argc, argv, mdirs, sizeof(mdirs), &e) || !(m = zdx_model(&e))) {
+		zdx_err_print(fp, "report", json, &e);
 		return;
+	}
 	gather(m, mdirs);
 	memset(&in, 0, sizeof(in));
 	in.meta = cache.meta;

@@ -8,10 +8,12 @@
 #include "zdx/commands.h"
 #include "zdx/json.h"
 
-static int parse_range(int argc, char **argv, unsigned long *lo, unsigned long *hi)
+/* NR or NR-NR; 0, or -1 with e naming the argument as it was given. */
+static int parse_range(int argc, char **argv, unsigned long *lo, unsigned long *hi, struct zdx_err *e)
 {
 	uint64_t a, b;
 	char *dash;
+	int bad;
 
 	*lo = 0;
 	*hi = ~0UL;
@@ -19,13 +21,15 @@ static int parse_range(int argc, char **argv, unsigned long *lo, unsigned long *
 		return 0;
 	if ((dash = strchr(argv[1], '-'))) {
 		*dash = 0;
-		if (zdx_parse_u64(argv[1], &a) || zdx_parse_u64(dash + 1, &b) || b < a)
-			return -1;
+		bad = zdx_parse_u64(argv[1], &a) || zdx_parse_u64(dash + 1, &b) || b < a;
+		*dash = '-';
 	} else {
-		if (zdx_parse_u64(argv[1], &a))
-			return -1;
+		bad = zdx_parse_u64(argv[1], &a);
 		b = a;
 	}
+	if (bad)
+		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "\"%s\" is not a section number or NR-NR "
+				   "range", argv[1]);
 	*lo = a;
 	*hi = b;
 	return 0;
@@ -93,23 +97,21 @@ static void json_row(struct zdx_json *j, const struct zdx_model *m, const struct
 
 void zdx_cmd_sections(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
 	int all = zdx_take_flag(&argc, argv, "-a"), json = zdx_take_flag(&argc, argv, "-j");
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	unsigned long lo, hi;
 	struct zdx_json j;
 	size_t i, shown = 0;
 
-	if (!m)
-		return;
 	if (argc > 2) {
-		error(INFO, "sections: unexpected argument \"%s\" (zdx sections [-a] [-j] [NR|NR-NR])\n",
-		      argv[2]);
-		return;
+		zdx_err_unexpected(&e, argv[2], "zdx sections [-a] [-j] [NR|NR-NR]");
+		goto fail;
 	}
-	if (parse_range(argc, argv, &lo, &hi)) {
-		error(INFO, "sections: \"%s\" is not a section number or NR-NR range\n", argv[1]);
-		return;
-	}
+	if (parse_range(argc, argv, &lo, &hi, &e))
+		goto fail;
+	if (!(m = zdx_model(&e)))
+		goto fail;
 	if (json) {
 		zj_init(&j, fp);
 		zj_obj(&j, NULL);
@@ -147,4 +149,7 @@ void zdx_cmd_sections(int argc, char **argv)
 			fprintf(fp, "no %ssection in that range\n", all ? "initialised " : "present ");
 		zdx_incomplete_text(fp, &m->inc);
 	}
+	return;
+fail:
+	zdx_err_print(fp, "sections", json, &e);
 }

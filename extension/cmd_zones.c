@@ -77,28 +77,30 @@ static void mixed_sections(const struct zdx_model *m, struct zdx_json *j)
 
 void zdx_cmd_zones(int argc, char **argv)
 {
-	const struct zdx_model *m = zdx_model();
 	int json = zdx_take_flag(&argc, argv, "-j"), i;
+	const struct zdx_model *m;
+	struct zdx_err e = { 0 };
 	struct zdx_run *runs = NULL;
 	long nrun;
 	struct zdx_json j;
 
-	if (!m)
-		return;
 	if (argc > 1) {
-		error(INFO, "zones: unexpected argument \"%s\" (zdx zones [-j])\n", argv[1]);
-		return;
+		zdx_err_unexpected(&e, argv[1], "zdx zones [-j]");
+		goto fail;
 	}
-	if (!ZDX_NEED(m->l->off_zone_start_pfn, "zone.zone_start_pfn") ||
-	    !ZDX_NEED(m->l->off_zone_spanned_pages, "zone.spanned_pages"))
-		return;
+	if (!(m = zdx_model(&e)))
+		goto fail;
+	if (!ZDX_NEED(m->l->off_zone_start_pfn, "zone.zone_start_pfn", &e) ||
+	    !ZDX_NEED(m->l->off_zone_spanned_pages, "zone.spanned_pages", &e))
+		goto fail;
 	if (!m->nzones) {
-		error(INFO, "zones: no pglist_data could be read from this dump (node_data)\n");
-		return;
+		zdx_err_set(&e, ZDX_E_NOT_IN_DUMP, "node_data", 0, "no pglist_data could be read from "
+			    "this dump");
+		goto fail;
 	}
 	if ((nrun = zdx_map_build(m, &runs)) < 0) {
-		error(INFO, "zones: out of memory\n");
-		return;
+		zdx_err_set(&e, ZDX_E_NOMEM, NULL, 0, "out of memory building the map");
+		goto fail;
 	}
 	if (json) {
 		zj_init(&j, fp);
@@ -145,4 +147,7 @@ void zdx_cmd_zones(int argc, char **argv)
 		zdx_incomplete_text(fp, &m->inc);
 	}
 	free(runs);
+	return;
+fail:
+	zdx_err_print(fp, "zones", json, &e);
 }

@@ -259,7 +259,7 @@ static struct load_module *module_of(uint64_t addr)
 
 int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, struct zdx_debuginfo *di)
 {
-	const struct zdx_layout *l = zdx_layout();
+	const struct zdx_layout *l;
 	struct load_module *lm;
 	static char names[MAX_SECTIONS][64];
 	static struct zdx_dwarf_section sec[MAX_SECTIONS];
@@ -267,34 +267,29 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 	int rc;
 
 	memset(di, 0, sizeof(*di));
-	if (!l)
+	if (!(l = zdx_layout(&di->err)))
 		return -1;
 	if ((lm = module_of(addr))) {
 		snprintf(di->module, sizeof(di->module), "%s", lm->mod_name);
 		if (!find_module_file(lm, dirs, ndirs, di->path, sizeof(di->path), di->note,
-				      sizeof(di->note))) {
-			snprintf(di->why, sizeof(di->why), "no %.40s.ko with DWARF: not loaded with crash's "
-				 "`mod -s %.40s FILE`, not in crash's module search path nor in "
-				 "/usr/lib/debug/lib/modules/%.40s (or zdx explain -m DIR, ZDX_MODULE_PATH)%s%.60s",
-				 lm->mod_name, lm->mod_name, kt->utsname.release, di->note[0] ? "; " : "",
-				 di->note);
-			return -1;
-		}
+				      sizeof(di->note)))
+			return zdx_err_set(&di->err, ZDX_E_NO_DEBUGINFO, NULL, 0, "no %.40s.ko with DWARF: "
+					   "not loaded with crash's `mod -s %.40s FILE`, not in crash's "
+					   "module search path nor in /usr/lib/debug/lib/modules/%.40s (or "
+					   "zdx explain -m DIR, ZDX_MODULE_PATH)%s%.60s", lm->mod_name,
+					   lm->mod_name, kt->utsname.release, di->note[0] ? "; " : "",
+					   di->note);
 		load.sections = sec;
 		load.nsections = module_sections(l, lm->module_struct, names, sec);
-		if (!load.nsections) {
-			snprintf(di->why, sizeof(di->why), "the section addresses of module %s "
-				 "(struct module.sect_attrs) are not in this dump", lm->mod_name);
-			return -1;
-		}
+		if (!load.nsections)
+			return zdx_err_set(&di->err, ZDX_E_NOT_IN_DUMP, "struct module.sect_attrs",
+					   lm->module_struct, "the section addresses of module %s are not "
+					   "in this dump", lm->mod_name);
 	} else {
 		snprintf(di->path, sizeof(di->path), "%s", pc->namelist_debug ? pc->namelist_debug : pc->namelist);
 		load.bias = symbol_value("_stext") - elf_symbol(di->path, "_stext");
 	}
-	if ((rc = zdx_dwarf_open(di->path, &load, &di->dw))) {
-		snprintf(di->why, sizeof(di->why), "cannot read DWARF of %.150s: %s", di->path,
-			 zdx_dwarf_strerror(rc));
-		return -1;
-	}
+	if ((rc = zdx_dwarf_open(di->path, &load, &di->dw)))
+		return zdx_err_from_dw(&di->err, rc, di->path);
 	return 0;
 }

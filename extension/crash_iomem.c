@@ -46,7 +46,7 @@ static uint64_t overlap(const struct res *r, uint64_t start, uint64_t end)
  * --map=mem), and the device that serves it is the one holding most of it. */
 void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 {
-	const struct zdx_layout *l = zdx_layout();
+	const struct zdx_layout *l = zdx_layout(NULL);   /* the model's, already checked */
 	uint64_t cur, best_name = 0;
 	struct res r;
 	int visits = 0;
@@ -83,7 +83,7 @@ void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
  * "System RAM (kmem)"); returns its length. */
 int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max)
 {
-	const struct zdx_layout *l = zdx_layout();
+	const struct zdx_layout *l = zdx_layout(NULL);   /* the model's, already checked */
 	uint64_t cur;
 	struct res r;
 	int visits = 0, n = 0;

@@ -11,6 +11,7 @@
 
 static struct zdx_layout layout;
 static int layout_state;          /* 0 unread, 1 ok, -1 unusable */
+static struct zdx_err layout_err; /* why it is unusable */
 
 static long off(const char *s, const char *m)
 {
@@ -440,33 +441,30 @@ static void read_features(struct zdx_layout *l)
 	l->has_pgmap_pfn_valid = kernel_symbol_exists("pgmap_pfn_valid");
 }
 
-static int layout_usable(const struct zdx_layout *l)
+static int layout_usable(const struct zdx_layout *l, struct zdx_err *e)
 {
-	char why[192];
-
-	if (!(vt->flags & SPARSEMEM)) {
-		error(INFO, "this kernel is not SPARSEMEM: there are no mem_sections to decode\n");
-		return 0;
-	}
+	if (!(vt->flags & SPARSEMEM))
+		return zdx_err_set(e, ZDX_E_UNSUPPORTED, NULL, 0, "this kernel is not SPARSEMEM: there "
+				   "are no mem_sections to decode"), 0;
 	if (l->off_ms_section_mem_map < 0 || l->sz_mem_section <= 0 || l->sz_page <= 0 ||
-	    !l->mem_section_roots) {
-		error(INFO, "the debuginfo lacks struct mem_section/struct page or the "
-		      "mem_section symbol: is this the vmlinux of the dumped kernel?\n");
-		return 0;
-	}
-	if (!zdx_layout_check(l, why, sizeof(why))) {
-		error(INFO, "zdx refuses this dump: %s (VMCOREINFO or debuginfo of another kernel, "
-		      "or corrupt)\n", why);
-		return 0;
-	}
-	return 1;
+	    !l->mem_section_roots)
+		return zdx_err_set(e, ZDX_E_REFUSED, NULL, 0, "the debuginfo lacks struct mem_section/"
+				   "struct page or the mem_section symbol: is this the vmlinux of the "
+				   "dumped kernel?"), 0;
+	return zdx_layout_check(l, e);
 }
 
-const struct zdx_layout *zdx_layout(void)
+const struct zdx_layout *zdx_layout(struct zdx_err *e)
 {
-	if (layout_state)
+	if (layout_state) {
+		/* an unusable layout is refused again, with the same reason,
+		 * on every later call: no command may fail silently */
+		if (layout_state < 0 && e)
+			*e = layout_err;
 		return layout_state > 0 ? &layout : NULL;
+	}
 	memset(&layout, 0, sizeof(layout));
+	memset(&layout_err, 0, sizeof(layout_err));
 	read_features(&layout);
 	read_geometry(&layout);
 	read_sections(&layout);
@@ -478,8 +476,8 @@ const struct zdx_layout *zdx_layout(void)
 	read_printk(&layout);
 	read_memblocks(&layout);
 	read_pfn_sb(&layout);
-	layout_state = layout_usable(&layout) ? 1 : -1;
-	return layout_state > 0 ? &layout : NULL;
+	layout_state = layout_usable(&layout, &layout_err) ? 1 : -1;
+	return zdx_layout(e);
 }
 
 void zdx_layout_forget(void)
@@ -487,11 +485,12 @@ void zdx_layout_forget(void)
 	layout_state = 0;
 }
 
-int zdx_need(long val, const char *what, const char *func, const char *file, int line)
+int zdx_need(long val, const char *what, struct zdx_err *e, const char *func, const char *file,
+	     int line)
 {
 	if (val >= 0)
 		return 1;
-	error(INFO, "this kernel's debuginfo has no %s, which %s() needs (%s:%d)\n",
-	      what, func, file, line);
+	zdx_err_set(e, ZDX_E_UNSUPPORTED, what, 0, "not in this kernel's debuginfo, and %s() needs "
+		    "it (%s:%d)", func, file, line);
 	return 0;
 }

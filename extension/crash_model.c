@@ -14,6 +14,7 @@
 
 static struct zdx_model model;
 static int model_state;           /* 0 unbuilt, 1 built, -1 unusable */
+static struct zdx_err model_err;  /* why it is unusable */
 
 /* --- sections --- */
 
@@ -81,7 +82,7 @@ static int read_root(struct zdx_model *m, size_t *cap, unsigned long root, uint6
 	return 0;
 }
 
-static int read_sections(struct zdx_model *m)
+static int read_sections(struct zdx_model *m, struct zdx_err *e)
 {
 	const struct zdx_layout *l = m->l;
 	unsigned long nroots = l->nr_section_roots, r;
@@ -91,7 +92,8 @@ static int read_sections(struct zdx_model *m)
 	int rc = 0;
 
 	if (!roots || !buf) {
-		rc = -1;
+		rc = zdx_err_set(e, ZDX_E_NOMEM, "mem_section roots", 0, "out of memory for %lu roots",
+				 nroots);
 		goto out;
 	}
 	if (!l->sparsemem_extreme) {
@@ -99,9 +101,8 @@ static int read_sections(struct zdx_model *m)
 		goto out;
 	}
 	if (zdx_kread(l->mem_section_roots, roots, nroots * sizeof(*roots))) {
-		error(INFO, "the mem_section root array at %llx (%lu roots) is not in this dump\n",
-		      (unsigned long long)l->mem_section_roots, nroots);
-		rc = -1;
+		rc = zdx_err_set(e, ZDX_E_NOT_IN_DUMP, "mem_section root array", l->mem_section_roots,
+				 "not in this dump (%lu roots): no section can be found", nroots);
 		goto out;
 	}
 	m->section_roots = roots;
@@ -111,6 +112,8 @@ static int read_sections(struct zdx_model *m)
 		if (m->section_roots[r])
 			rc = read_root(m, &cap, r, m->section_roots[r], buf);
 out:
+	if (rc && !e->code)     /* read_root() fails only growing the section array */
+		zdx_err_set(e, ZDX_E_NOMEM, "mem_section", 0, "out of memory for the section list");
 	free(roots);
 	free(buf);
 	return rc;
@@ -286,12 +289,9 @@ static int read_pgmaps(struct zdx_model *m)
 	m->pgmaps_walked = 1;
 	m->pgmap_xa_status = rc;
 	m->pgmap_xa_bad = rc ? bad : 0;
-	if (rc) {
-		error(INFO, "pgmap_array node %llx is %s; the pgmap list may be incomplete\n",
-		      (unsigned long long)bad, zdx_xa_strerror(rc));
+	if (rc)   /* a partial walk is a fact of the answer, not a failure */
 		zdx_incomplete_add(&m->inc, "pgmap_array node", bad, "%s: walk stopped, pgmaps "
 				   "after it may be missing", zdx_xa_strerror(rc));
-	}
 	if (fold_entries(&c)) {
 		zdx_incomplete_add(&m->inc, "pgmap_array", l->pgmap_container, "out of memory "
 				   "folding %d runs: no pgmap kept", c.n);
@@ -306,8 +306,6 @@ static int read_pgmaps(struct zdx_model *m)
 		struct zdx_pgmap_info *pi = &m->pgm[m->npgm];
 
 		if (read_pgmap(l, c.addr[i], &pi->pg)) {
-			error(INFO, "dev_pagemap %llx (in pgmap_array) is not in this dump or "
-			      "corrupt; skipped\n", (unsigned long long)c.addr[i]);
 			zdx_incomplete_add(&m->inc, "dev_pagemap", c.addr[i],
 					   "not in this dump or corrupt: skipped");
 			continue;
@@ -458,23 +456,29 @@ static void phase(const char *what)
 	last = now;
 }
 
-const struct zdx_model *zdx_model(void)
+const struct zdx_model *zdx_model(struct zdx_err *e)
 {
 	const struct zdx_layout *l;
 
-	if (model_state)
+	if (model_state) {
+		/* a model that could not be built is refused again, with the
+		 * same reason, on every later call: no command fails silently */
+		if (model_state < 0 && e)
+			*e = model_err;
 		return model_state > 0 ? &model : NULL;
+	}
 	phase(NULL);
-	if (!(l = zdx_layout())) {
+	memset(&model_err, 0, sizeof(model_err));
+	if (!(l = zdx_layout(&model_err))) {
 		model_state = -1;
-		return NULL;
+		return zdx_model(e);
 	}
 	phase("layout");
 	memset(&model, 0, sizeof(model));
 	model.l = l;
-	if (read_sections(&model)) {
+	if (read_sections(&model, &model_err)) {
 		model_state = -1;
-		return NULL;
+		return zdx_model(e);
 	}
 	phase("sections");
 	read_zones(&model);
@@ -487,9 +491,6 @@ const struct zdx_model *zdx_model(void)
 	if (model.page_flags_agreed < 0)
 		zdx_incomplete_add(&model.inc, "page->flags layout", 0, "zone/node shifts disagree "
 				   "with the zone spans: zone and node of struct pages not trusted");
-	if (model.page_flags_agreed < 0)
-		error(INFO, "page->flags zone/node bits computed from this kernel's widths do not "
-		      "match its zone spans: zone and node of struct pages will not be trusted\n");
 	model_state = 1;
 	return &model;
 }
@@ -510,7 +511,7 @@ void zdx_model_forget(void)
 
 const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n)
 {
-	const struct zdx_model *m = zdx_model();
+	const struct zdx_model *m = zdx_model(NULL);   /* no model: "?" says it */
 	uint64_t paddr;
 	int pg;
 

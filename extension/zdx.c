@@ -75,7 +75,8 @@ static char *help_zdx[] = {
 	"            features, the dump's and vmlinux's build-ids, what the dump",
 	"            lacks and how to capture it next time.",
 	"",
-	"  -j  print JSON instead of a table.",
+	"  -j  print JSON instead of a table; a command that fails prints one",
+	"      {\"error\": {\"command\", \"code\", \"what\", \"addr\", \"message\"}} object.",
 	"",
 	"EXAMPLES",
 	"  Show the pgmaps of a pmem machine:",
@@ -108,6 +109,7 @@ static const struct {
 
 static void cmd_zdx(void)
 {
+	struct zdx_err e;
 	size_t i;
 
 	if (argcnt < 2) {
@@ -119,7 +121,8 @@ static void cmd_zdx(void)
 			subcommands[i].fn(argcnt - 1, args + 1);
 			return;
 		}
-	error(INFO, "unknown subcommand \"%s\"\n", args[1]);
+	zdx_err_set(&e, ZDX_E_USAGE, NULL, 0, "unknown subcommand \"%.100s\"", args[1]);
+	zdx_err_print(fp, NULL, 0, &e);
 	cmd_usage(pc->curcmd, SYNOPSIS);
 }
 

@@ -8,16 +8,20 @@
 #include <stddef.h>
 #include "zdx/layout.h"
 #include "zdx/model.h"
+#include "zdx/error.h"
 
-/* The layout of the running dump's kernel, read once; NULL + message if
- * this kernel lacks what zdx needs at all (e.g. no SPARSEMEM). */
-const struct zdx_layout *zdx_layout(void);
+/* The layout of the running dump's kernel, read once; NULL if this kernel
+ * lacks what zdx needs at all (e.g. no SPARSEMEM) or its numbers are out
+ * of range, with the reason in *e (when e is not NULL) on every call. */
+const struct zdx_layout *zdx_layout(struct zdx_err *e);
 void zdx_layout_forget(void);
 
-/* Refuse clearly when a command needs a field the kernel lacks: prints
- * which field, which command needs it, and where; returns 0 then. */
-#define ZDX_NEED(val, what) zdx_need((long)(val), what, __func__, __FILE__, __LINE__)
-int zdx_need(long val, const char *what, const char *func, const char *file, int line);
+/* Refuse clearly when a command needs a field the kernel lacks: returns 0
+ * with e (ZDX_E_UNSUPPORTED) naming the field, the function that needs it
+ * and where. */
+#define ZDX_NEED(val, what, e) zdx_need((long)(val), what, e, __func__, __FILE__, __LINE__)
+int zdx_need(long val, const char *what, struct zdx_err *e, const char *func, const char *file,
+	     int line);
 
 /* Reads; 0 on success, -1 when the dump does not hold the bytes. */
 int zdx_kread(uint64_t addr, void *buf, unsigned long len);
@@ -32,8 +36,10 @@ int zdx_kvtop(uint64_t vaddr, uint64_t *paddr);
 /* Read a NUL-terminated kernel string (at most n-1 chars). */
 int zdx_kread_str(uint64_t addr, char *buf, unsigned long n);
 
-/* The model of this dump, built on first use and kept for the session. */
-const struct zdx_model *zdx_model(void);
+/* The model of this dump, built on first use and kept for the session;
+ * NULL when it cannot be built, with the reason (the layout's, or the
+ * model's own) in *e (when e is not NULL) on every call. */
+const struct zdx_model *zdx_model(struct zdx_err *e);
 void zdx_model_forget(void);
 /* Where a kernel virtual address of memmap lives: "ram", "dev:<owner>",
  * or "?" when the dump's page tables do not map it (crash_model.c). */

@@ -207,8 +207,9 @@ static inline unsigned long zdx_nr_mem_sections(const struct zdx_layout *l)
 }
 
 /* 1 when the VMCOREINFO/debuginfo numbers used as shifts and counts are in
- * the ranges other numbers of the same kernel allow; else 0 with why
- * naming the value (extension/decode_layout.c). */
-int zdx_layout_check(const struct zdx_layout *l, char *why, size_t n);
+ * the ranges other numbers of the same kernel allow; else 0 with e
+ * (ZDX_E_REFUSED) naming the value (extension/decode_layout.c). */
+struct zdx_err;
+int zdx_layout_check(const struct zdx_layout *l, struct zdx_err *e);
 
 #endif

@@ -6,8 +6,8 @@ then `sys`, in one crash session per dump, two sessions at a time.
 
 Per dump: crash survives (`sys` still answers, no signal, no
 segmentation violation), every command ends within the session's bound,
-every -j answer is JSON carrying the `incomplete` list (or a refusal that
-says why), the text names what -j lists as incomplete; and, against the
+every -j answer is JSON carrying the `incomplete` list (or an error
+object that says why), the text names what -j lists as incomplete; and, against the
 undamaged twin (the generator's base.kdump, run in the same way):
 
   * an object the generator changed is never reported with the undamaged
@@ -111,13 +111,17 @@ def jload(text):
 
 def names(res, cmd):
     """Everything an answer says it could not use: its incomplete list
-    (what, address, why) and any non-JSON line (an error or refusal), as
-    one lower-case text to search."""
+    (what, address, why), its -j error object (what, address, message;
+    include/zdx/error.h) and any non-JSON line (a text error), as one
+    lower-case text to search."""
     t = res["out"].get(cmd) or ""
     j = jload(t)
     if j is None:
         return t.lower()
-    inc = j.get("incomplete") or []
+    inc = list(j.get("incomplete") or [])
+    if isinstance(j.get("error"), dict):
+        e = j["error"]
+        inc.append({"what": e.get("what"), "addr": e.get("addr"), "why": e.get("message")})
     return "\n".join("%s %s %s" % (e.get("what"), e.get("addr"), e.get("why")) for e in inc).lower()
 
 
@@ -125,7 +129,7 @@ def flagged(res, cmd):
     j = jload(res["out"].get(cmd))
     if j is None:
         return bool((res["out"].get(cmd) or "").strip())
-    return bool(j.get("incomplete")) or bool(j.get("incomplete_not_listed"))
+    return bool(j.get("incomplete")) or bool(j.get("incomplete_not_listed")) or bool(j.get("error"))
 
 
 def hexs(v):
@@ -311,19 +315,23 @@ def check_dump(t, m, e, base, res, cmds, stats):
             sub = c.split()[1] + (" -j" if " -j" in c else "")
             if s > stats["worst"].get(sub, (0, ""))[0]:
                 stats["worst"][sub] = (s, e["name"])
-    # every -j answer is JSON with the incomplete list, or a refusal saying why
+    # every -j answer is JSON with the incomplete list, or a refusal saying
+    # why: the {"error": {...}} object of include/zdx/error.h, in the
+    # command's own output
     badj = []
     for c in cmds:
         if " -j" not in c or res["out"].get(c) is None:
             continue
         j = jload(res["out"][c])
         if j is None:
-            if not (res["out"][c].strip() or "zdx" in res["log"]):
-                badj.append("%s: neither JSON nor a message" % c)
+            badj.append("%s: not JSON: %r" % (c, res["out"][c][:200]))
+        elif "error" in j:
+            if not (isinstance(j["error"], dict) and j["error"].get("message")):
+                badj.append("%s: an error without a message: %r" % (c, j["error"]))
         elif "incomplete" not in j and not c.startswith("zdx report"):
             badj.append("%s: JSON without the incomplete list" % c)
-    t.ok(not badj, "%s: every -j answer is JSON carrying `incomplete`, or a refusal naming why" % tag,
-         "\n".join(badj))
+    t.ok(not badj, "%s: every -j answer is JSON carrying `incomplete`, or an error object naming why"
+         % tag, "\n".join(badj))
     # the text says INCOMPLETE where -j lists something
     badt = []
     for c in cmds:

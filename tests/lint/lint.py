@@ -19,6 +19,12 @@ check by hand.  Prints TAP ("ok N - lint: ...") for tests/run.sh.
               against the vocabulary by dumps/factory.sh) are uses, not
               definitions.
 
+  error-print A failure is printed once, at the command boundary
+              (include/zdx/error.h): no code calls crash's error(), and
+              zdx_err_print() is called only by a command's entry
+              (extension/cmd_*.c) or the dispatcher (extension/zdx.c).
+              Every other layer fills a struct zdx_err and returns.
+
 Known violations in files that cannot be changed yet are listed, with the
 reason, in tests/lint/allowlist.txt; an entry that matches nothing any more
 is itself an error, so the list only shrinks.
@@ -106,6 +112,25 @@ def field_read_errors(path, text):
         if FIELD_READERS & set(enclosing_calls(code, m.start())):
             continue
         line = code.count("\n", 0, m.start()) + 1
+        errs.append("%s:%d: %s" % (path, line, text.splitlines()[line - 1].strip()))
+    return errs
+
+
+# --- error-print ---
+
+CRASH_ERROR = re.compile(r"(?<![\w.>])error\s*\(")
+ERR_PRINT = re.compile(r"\bzdx_err_print\s*\(")
+ERR_BOUNDARY = re.compile(r"extension/(cmd_\w+|zdx)\.c$")
+ERR_PRINTER = {"extension/error.c", "include/zdx/error.h"}
+
+
+def error_print_errors(path, text):
+    code, errs = c_code(text), []
+    hits = [m.start() for m in CRASH_ERROR.finditer(code)]
+    if not ERR_BOUNDARY.search(path) and path not in ERR_PRINTER:
+        hits += [m.start() for m in ERR_PRINT.finditer(code)]
+    for pos in sorted(hits):
+        line = code.count("\n", 0, pos) + 1
         errs.append("%s:%d: %s" % (path, line, text.splitlines()[line - 1].strip()))
     return errs
 
@@ -222,6 +247,15 @@ def self_test(t, words):
          "self-test: field-read catches buf + off, memcpy at an offset and an offset copied out "
          "(%d of 3), passes tests and field-reader calls" % len(field_read_errors("x.c", bad_c)),
          field_read_errors("x.c", good_c))
+    bad_e = 'error(INFO, "x\\n");\nzdx_err_print(fp, "map", 0, &e);\n'
+    good_e = ('set_error(df, "x"); zdx_err_set(&e, ZDX_E_USAGE, NULL, 0, "error(");\n'
+              'p->error[0] = 0; /* error(INFO) */\n')
+    n_bad = len(error_print_errors("extension/crash_model.c", bad_e))
+    t.ok(n_bad == 2 and not error_print_errors("extension/crash_model.c", good_e)
+         and not error_print_errors("extension/cmd_map.c", 'zdx_err_print(fp, "map", 0, &e);\n'),
+         "self-test: error-print catches error() and zdx_err_print() below the commands (%d of 2), "
+         "passes a command's zdx_err_print(), set_error(), ->error and comments" % n_bad,
+         error_print_errors("extension/crash_model.c", good_e))
     cases = {"a.c": 'x = "%s"; /* "%s" */' % (w, w), "a.py": 'x = ("%s", "y")\n' % w,
              "a.json": '{"enum": ["%s"]}' % w, "a.sh": 'V="%s other"\n' % w}
     caught = [p for p, s in cases.items() if verdict_errors(p, s, words)]
@@ -253,6 +287,8 @@ def main():
     c_files = [p for p in files(["extension", "include"], (".c", ".h")) if p not in FIELD_EXEMPT]
     check("field-read", c_files, field_read_errors,
           "layout offsets are read only through the field readers (include/zdx/field.h)")
+    check("error-print", files(["extension", "include"], (".c", ".h")), error_print_errors,
+          "errors are printed once, at the command boundary (zdx_err_print(), include/zdx/error.h)")
     v_files = [p for p in files(["extension", "include", "dumps", "tests"], (".c", ".h", ".py", ".json", ".sh"))
                if p != VOCAB_FILE and not p.startswith("tests/lint/")]
     check("verdict", v_files, lambda p, s: verdict_errors(p, s, words),

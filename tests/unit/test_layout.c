@@ -4,31 +4,32 @@
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/model.h"
+#include "zdx/error.h"
 
-static int refused(const struct zdx_layout *l, const char *needle, char *why, size_t n)
+static int refused(const struct zdx_layout *l, const char *needle, struct zdx_err *e)
 {
-	why[0] = 0;
-	return !zdx_layout_check(l, why, n) && strstr(why, needle) != NULL;
+	memset(e, 0, sizeof(*e));
+	return !zdx_layout_check(l, e) && e->code == ZDX_E_REFUSED && strstr(e->why, needle) != NULL;
 }
 
 int main(void)
 {
 	struct zdx_layout l, a;
 	struct zdx_model m;
-	char why[192];
+	struct zdx_err e;
 
 	fixture_layout_61(&l);
-	ok(zdx_layout_check(&l, why, sizeof(why)), "Debian 6.1 layout accepted");
+	ok(zdx_layout_check(&l, &e), "Debian 6.1 layout accepted");
 	a = l;
 	a.phys_addr_bits = 52;
-	ok(zdx_layout_check(&a, why, sizeof(why)), "MAX_PHYSMEM_BITS 46 within 52 address bits");
+	ok(zdx_layout_check(&a, &e), "MAX_PHYSMEM_BITS 46 within 52 address bits");
 
 	/* One field out of range each: refused, the value named. */
 #define REFUSE(field, val, text)                                                    \
 	do {                                                                         \
 		a = l;                                                               \
 		a.field = val;                                                       \
-		ok(refused(&a, text, why, sizeof(why)), "%s: %s", text, why);       \
+		ok(refused(&a, text, &e), "%s: %s", text, e.why);                    \
 	} while (0)
 	REFUSE(section_size_bits, 200, "SECTION_SIZE_BITS 200");
 	REFUSE(section_size_bits, 12, "SECTION_SIZE_BITS 12");
@@ -40,13 +41,13 @@ int main(void)
 	a = l;
 	a.max_physmem_bits = 60;
 	a.phys_addr_bits = 52;
-	ok(refused(&a, "MAX_PHYSMEM_BITS 60", why, sizeof(why)), "MAX_PHYSMEM_BITS 60 > 52: %s", why);
+	ok(refused(&a, "MAX_PHYSMEM_BITS 60", &e), "MAX_PHYSMEM_BITS 60 > 52: %s", e.why);
 	a = l;
 	a.max_numnodes = 1 << 30;
 	a.nodes_width = 30;
 	a.pg_head = 40;
-	ok(refused(&a, "LENGTH(node_data) 1073741824", why, sizeof(why)),
-	   "LENGTH(node_data) 2^30 leaves no room: %s", why);
+	ok(refused(&a, "LENGTH(node_data) 1073741824", &e),
+	   "LENGTH(node_data) 2^30 leaves no room: %s", e.why);
 
 	/* No section could be read: lookups answer "none" (bsearch on a NULL
 	 * array before; UBSan reports it under make asan). */
