@@ -172,7 +172,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 		fprintf(fp, "FIX         %s\n", zdx_explain_fix(e->m, c->cls));
 	} else {
 		fprintf(fp, "WHY         no evidence ties this panic to ZONE_DEVICE memory, altmap "
-			"metadata, a memmap hole or offline memory\n");
+			"metadata, memmap_on_memory pages, a memmap hole or offline memory\n");
 	}
 	if ((w = known_walker(e, &wfn)))
 		fprintf(fp, "WALKER      %s (%s; guard in current kernels: %s)\n", wfn, w->what, w->guard);

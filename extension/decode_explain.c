@@ -5,7 +5,8 @@
  * the panic's evidence.  Its class comes from the model alone — sections,
  * sub-sections and pgmaps — so it does not depend on the memmap being in
  * the dump.  The verdict is decided by the strongest source that points
- * into device memory, metadata, a memmap hole or offline memory; a pfn
+ * into device memory, metadata (the altmap's, or the memmap_on_memory pages
+ * of a hot-plugged block), a memmap hole or offline memory; a pfn
  * variable alone never decides (a correct walker's loop counter may sit in
  * device memory without its struct page ever being touched).
  */
