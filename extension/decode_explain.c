@@ -206,9 +206,12 @@ static size_t why_vmemmap(const struct zdx_model *m, const struct zdx_candidate 
 			  size_t n, size_t len)
 {
 	int b = zdx_model_vmemmap_block(m, c->pfn);
-	const struct zdx_memblock *mb = &m->mb[b];
+	const struct zdx_memblock *mb;
 	char own[96];
 
+	if (b < 0)
+		return len;
+	mb = &m->mb[b];
 	zdx_model_vmemmap_label(m, c->pfn, own, sizeof(own));
 	len += put(buf, n, len, "pfn %#llx is one of the %llu pages at the start of %s that store "
 		   "the block's own struct pages (memory_hotplug.memmap_on_memory, a08a2ae34613). "
