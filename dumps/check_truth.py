@@ -143,6 +143,12 @@ def walker_errors(doc):
         a = int(blocks[owner]["start_pfn"], 16)
         if not a <= pfn < a + doc["memory_block_bytes"] // 4096:
             return ["walker: pfn %s outside %s" % (w["pfn"], owner)]
+        # memmap_on_memory places a block's memmap at the block's start:
+        # the walker's target is its first pfn, in a block the guest onlined.
+        if w["expected_verdict"] == verdicts.word("MEMMAP_ON_MEMORY") and not (
+                doc.get("memmap_on_memory") is True and pfn == a and blocks[owner]["state"] == "online"):
+            return ["walker: pfn %s is not the first pfn of the online memmap_on_memory block %s"
+                    % (w["pfn"], owner)]
     elif owner is None:
         for n in nss.values():
             a = int(n["start"], 16) >> 12

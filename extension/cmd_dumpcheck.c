@@ -4,8 +4,9 @@
  * This file knows which kernel structures zdx reads and where they are:
  * the mem_section roots and usage blocks, the dev_pagemaps pgmap_array
  * names (as the model walked it: no second walk), the memmap of each RAM
- * zone and of each pgmap — split by where it physically lives — and the
- * printk log.  cmd_dumpcheck_probe.c asks the dump which of their pages it
+ * zone and of each pgmap — split by where it physically lives: a pgmap's
+ * on the device (altmap), a hot-plugged block's in the block itself
+ * (memmap_on_memory) — and the printk log.  cmd_dumpcheck_probe.c asks the dump which of their pages it
  * holds and why a missing one is missing; cmd_dumpcheck_report.c says
  * what that costs and how to capture it next time.
  */
@@ -139,6 +140,46 @@ static void probe_pgmap_memmap(struct dc *d, int pg, uint64_t vs, uint64_t ve)
 	}
 }
 
+/* memmap_on_memory: the memmap a hot-plugged block stores in its own first
+ * pages, one class per block. */
+static struct dc_class *block_class(struct dc *d, int b)
+{
+	const struct zdx_memblock *mb = &d->m->mb[b];
+	char name[160], bn[32];
+	struct dc_class *c;
+	int i;
+
+	for (i = 0; i < d->ncls; i++)
+		if (d->cls[i].kind == DC_BLOCK_MEMMAP && d->cls[i].mb == b)
+			return &d->cls[i];
+	snprintf(name, sizeof(name), "memmap_on_memory: %s (%s), its first %llu pages",
+		 zdx_memblock_name(mb, bn, sizeof(bn)),
+		 zdx_memblock_online_type(d->m, mb), (unsigned long long)mb->nr_vmemmap_pages);
+	if ((c = dc_new_class(d, DC_BLOCK_MEMMAP, name)))
+		c->mb = b;
+	return c;
+}
+
+/* The memmap of RAM pfns [vs, ve) of a block hosting a memmap: each page
+ * of struct pages goes to the class of the block whose vmemmap pages hold
+ * it (where the page tables put it), else to the zone's class. */
+static void probe_block_memmap(struct dc *d, const struct zdx_run *r, uint64_t vs, uint64_t ve)
+{
+	uint64_t ps = dc_page_size(d), v;
+
+	for (v = vs & ~(ps - 1); v < ve; v += ps) {
+		uint64_t p;
+		int b = -1;
+		struct dc_class *c;
+
+		if (!zdx_kvtop(v, &p))
+			b = zdx_model_vmemmap_block(d->m, p >> d->l->page_shift);
+		c = b >= 0 ? block_class(d, b) : zone_class(d, r->node, r->zone, r->online);
+		if (c)
+			dc_probe_virt(d, c, v, v + ps);
+	}
+}
+
 /* The struct pages of pfns [a, b) of one owner run, section by section:
  * without VMEMMAP every section's memmap is its own array. */
 static void probe_run(struct dc *d, const struct zdx_run *r)
@@ -158,6 +199,9 @@ static void probe_run(struct dc *d, const struct zdx_run *r)
 
 			if (r->owner == ZDX_OWN_DEVICE)
 				probe_pgmap_memmap(d, r->pgmap, vs, ve);
+			else if (zdx_model_memblock_of(d->m, a) >= 0 &&
+				 d->m->mb[zdx_model_memblock_of(d->m, a)].nr_vmemmap_pages)
+				probe_block_memmap(d, r, vs, ve);
 			else {
 				struct dc_class *c = zone_class(d, r->node, r->zone, r->online);
 

@@ -39,7 +39,7 @@ struct dc_class *dc_new_class(struct dc *d, enum dc_kind kind, const char *name)
 	c = &d->cls[d->ncls++];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
-	c->pgmap = c->holder = -1;
+	c->pgmap = c->holder = c->mb = -1;
 	c->home = ZDX_HOME_UNKNOWN;
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	return c;

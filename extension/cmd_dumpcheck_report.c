@@ -173,6 +173,23 @@ static void pgmap_consequence(const struct dc *d, const struct dc_class *c, stru
 	say(j, t);
 }
 
+static void block_consequence(const struct dc *d, const struct dc_class *c, struct zdx_json *j)
+{
+	const struct zdx_memblock *mb = &d->m->mb[c->mb];
+	char t[512], bn[32];
+
+	snprintf(t, sizeof(t), "the memmap of %s (%s), stored by memmap_on_memory in the block's "
+		 "own first %llu pages, %s in this dump (%llu of %llu pages missing): zdx pfn, zdx "
+		 "explain and crash kmem -p cannot read the struct pages of pfns %llx-%llx",
+		 zdx_memblock_name(mb, bn, sizeof(bn)), zdx_memblock_online_type(d->m, mb),
+		 (unsigned long long)mb->nr_vmemmap_pages,
+		 c->missing == c->needed ? "is not" : "is only partly",
+		 (unsigned long long)c->missing, (unsigned long long)c->needed,
+		 (unsigned long long)zdx_memblock_start_pfn(d->m, mb),
+		 (unsigned long long)zdx_memblock_end_pfn(d->m, mb) - 1);
+	say(j, t);
+}
+
 static void consequences(const struct dc *d, struct zdx_json *j)
 {
 	char t[512];
@@ -212,6 +229,9 @@ static void consequences(const struct dc *d, struct zdx_json *j)
 		case DC_PGMAP_MEMMAP:
 			pgmap_consequence(d, c, j);
 			break;
+		case DC_BLOCK_MEMMAP:
+			block_consequence(d, c, j);
+			break;
 		case DC_LOG:
 			say(j, "the printk log is not (all) in this dump: crash's log and zdx explain's "
 			    "panic text (oops, dump_page output) may be lost");
@@ -243,13 +263,18 @@ static void needed_ranges(const struct dc *d, char *t, size_t n)
 		}
 }
 
-static void advice_not_captured(const struct dc *d, struct zdx_json *j, int device)
+static void advice_not_captured(const struct dc *d, struct zdx_json *j, int device, int block)
 {
 	char t[1024], ranges[400];
 
 	needed_ranges(d, ranges, sizeof(ranges));
 	snprintf(t, sizeof(t), "a capture would need to add physical %s", ranges);
 	say(j, t);
+	if (block)
+		say(j, "a memory block hot-plugged with memmap_on_memory keeps its memmap in its own "
+		    "first pages: kdump captures them only if the capture kernel was loaded (kexec "
+		    "-p) after the block was added; reload it on every memory hot-plug event (the "
+		    "kdump service's udev rule does)");
 	if (!device)
 		return;
 	say(j, "kexec-tools builds /proc/vmcore's PT_LOADs from System RAM only, so a memmap "
@@ -286,7 +311,7 @@ static void advice_excluded(const struct dc *d, struct zdx_json *j)
 
 static void advice(const struct dc *d, struct zdx_json *j)
 {
-	int i, not_captured = 0, device_nc = 0, excluded = 0, other = 0;
+	int i, not_captured = 0, device_nc = 0, block_nc = 0, excluded = 0, other = 0;
 
 	for (i = 0; i < d->ncls; i++) {
 		const struct dc_class *c = &d->cls[i];
@@ -294,11 +319,12 @@ static void advice(const struct dc *d, struct zdx_json *j)
 
 		not_captured |= nc > 0;
 		device_nc |= nc > 0 && c->kind == DC_PGMAP_MEMMAP && c->home == ZDX_HOME_DEVICE;
+		block_nc |= nc > 0 && c->kind == DC_BLOCK_MEMMAP;
 		excluded |= missing_with(c, ZDX_FP_EXCLUDED) > 0;
 		other |= c->missing > 0 && !nc && !missing_with(c, ZDX_FP_EXCLUDED);
 	}
 	if (not_captured)
-		advice_not_captured(d, j, device_nc);
+		advice_not_captured(d, j, device_nc, block_nc);
 	if (excluded)
 		advice_excluded(d, j);
 	if (other)
@@ -326,6 +352,14 @@ static void text_class(const struct dc *d, const struct dc_class *c)
 			(unsigned long long)d->m->pgm[c->holder].pg.addr,
 			d->m->pgm[c->holder].owner[0] ? d->m->pgm[c->holder].owner : "?",
 			(unsigned long long)f->start);
+	}
+	if (c->kind == DC_BLOCK_MEMMAP && c->present_r.n + c->missing_r.n) {
+		const struct dc_range *f = c->present_r.n ? &c->present_r.r[0] : &c->missing_r.r[0];
+
+		fprintf(fp, "    stored in the block itself from phys %llx (block starts at %llx)\n",
+			(unsigned long long)f->start,
+			(unsigned long long)(zdx_memblock_start_pfn(d->m, &d->m->mb[c->mb]) <<
+					     d->l->page_shift));
 	}
 	for (i = 0; i < c->missing_r.n; i++)
 		fprintf(fp, "    missing phys %llx-%llx (%llu pages): %s\n",
@@ -384,8 +418,12 @@ static void json_list(struct zdx_json *j, const char *key, const struct dc_list 
 
 static const char *kind_key(enum dc_kind k)
 {
-	static const char *const names[] = { "section_roots", "section_usage", "dev_pagemap",
-					     "zone_memmap", "pgmap_memmap", "log" };
+	static const char *const names[] = {
+		[DC_ROOTS] = "section_roots", [DC_USAGE] = "section_usage",
+		[DC_PGMAP] = "dev_pagemap", [DC_ZONE] = "zone_memmap",
+		[DC_PGMAP_MEMMAP] = "pgmap_memmap", [DC_LOG] = "log",
+		[DC_BLOCK_MEMMAP] = "memmap_on_memory",
+	};
 
 	return names[k];
 }
@@ -399,6 +437,15 @@ static void json_class(struct zdx_json *j, const struct dc *d, const struct dc_c
 		zj_int(j, "node", c->node);
 		zj_str(j, "zone", c->zone >= 0 && c->zone < ZDX_MAX_ZONES ? d->l->zone_name[c->zone] : NULL);
 		zj_bool(j, "online", c->online);
+	}
+	if (c->kind == DC_BLOCK_MEMMAP) {
+		char bn[32];
+		const struct zdx_memblock *mb = &d->m->mb[c->mb];
+
+		zj_str(j, "memory_block", zdx_memblock_name(mb, bn, sizeof(bn)));
+		zj_str(j, "memory_block_online", zdx_memblock_online_type(d->m, mb));
+		zj_hex(j, "block_start", zdx_memblock_start_pfn(d->m, mb) << d->l->page_shift);
+		zj_int(j, "vmemmap_pages", (long long)mb->nr_vmemmap_pages);
 	}
 	if (c->kind == DC_PGMAP_MEMMAP) {
 		zj_hex(j, "pgmap", d->m->pgm[c->pgmap].pg.addr);

@@ -103,10 +103,12 @@ static const char *pgmap_desc(const struct zdx_explain_run *e, const struct zdx_
 	const struct zdx_pgmap_info *pi;
 
 	if (c->facts.pgmap < 0 && c->facts.owner == ZDX_OWN_RAM) {
-		char blk[64];
+		char blk[96];
+		const char *b = zdx_model_vmemmap_label(e->m, c->pfn, blk, sizeof(blk));
 
-		snprintf(buf, n, "System RAM%s%s", zdx_model_block_label(e->m, c->pfn, blk, sizeof(blk))
-			 ? ", " : "", zdx_model_block_label(e->m, c->pfn, blk, sizeof(blk)) ? blk : "");
+		if (!b)
+			b = zdx_model_block_label(e->m, c->pfn, blk, sizeof(blk));
+		snprintf(buf, n, "System RAM%s%s", b ? ", " : "", b ? b : "");
 		return buf;
 	}
 	if (c->facts.pgmap < 0) {
@@ -170,7 +172,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 		fprintf(fp, "FIX         %s\n", zdx_explain_fix(e->m, c->cls));
 	} else {
 		fprintf(fp, "WHY         no evidence ties this panic to ZONE_DEVICE memory, altmap "
-			"metadata, a memmap hole or offline memory\n");
+			"metadata, memmap_on_memory pages, a memmap hole or offline memory\n");
 	}
 	if ((w = known_walker(e, &wfn)))
 		fprintf(fp, "WALKER      %s (%s; guard in current kernels: %s)\n", wfn, w->what, w->guard);
@@ -263,6 +265,10 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 		zj_str(&j, "device", c->facts.pgmap >= 0 && e->m->pgm[c->facts.pgmap].owner[0]
 		       ? e->m->pgm[c->facts.pgmap].owner : NULL);
 		zj_str(&j, "memory_block", zdx_model_block_name(e->m, c->pfn, blk, sizeof(blk)));
+		zj_str(&j, "memory_block_online", zdx_model_memblock_of(e->m, c->pfn) >= 0
+		       ? zdx_memblock_online_type(e->m, &e->m->mb[zdx_model_memblock_of(e->m, c->pfn)])
+		       : NULL);
+		zj_bool(&j, "memmap_on_memory", zdx_model_vmemmap_block(e->m, c->pfn) >= 0);
 		if (c->facts.pgmap >= 0)
 			zj_hex(&j, "pgmap", e->m->pgm[c->facts.pgmap].pg.addr);
 		zj_str(&j, "region", c->facts.pgmap >= 0 ? zdx_region_name(c->facts.region) : NULL);

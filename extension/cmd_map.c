@@ -79,7 +79,7 @@ static void json_blocks(struct zdx_json *j, const struct zdx_model *m, const str
 	zj_int(j, "memory_blocks", r->mb_count);
 	zj_str(j, "memory_block_state", zdx_memblock_state_name(m->mb[r->mb].state));
 	if (r->mb_vmemmap)
-		zj_str(j, "region", "memmap-on-memory");
+		zj_str(j, "region", "block-memmap");
 }
 
 void zdx_cmd_map(int argc, char **argv)

@@ -204,7 +204,7 @@ static void json_block(struct zdx_json *j, const struct zdx_model *m, uint64_t p
 	zj_str(j, "memory_block_zone", mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : NULL);
 	zj_int(j, "memory_block_vmemmap_pages", (long long)mb->nr_vmemmap_pages);
 	if (zdx_memblock_hosts_memmap(m, mb, pfn))
-		zj_str(j, "region", "memmap-on-memory");
+		zj_str(j, "region", "block-memmap");
 }
 
 static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,

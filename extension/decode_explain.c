@@ -5,7 +5,8 @@
  * the panic's evidence.  Its class comes from the model alone — sections,
  * sub-sections and pgmaps — so it does not depend on the memmap being in
  * the dump.  The verdict is decided by the strongest source that points
- * into device memory, metadata, a memmap hole or offline memory; a pfn
+ * into device memory, metadata (the altmap's, or the memmap_on_memory pages
+ * of a hot-plugged block), a memmap hole or offline memory; a pfn
  * variable alone never decides (a correct walker's loop counter may sit in
  * device memory without its struct page ever being touched).
  */
@@ -48,7 +49,11 @@ void zdx_explain_classify(const struct zdx_model *m, struct zdx_candidate *c)
 			 : ZDX_CLASS_ALTMAP_METADATA;
 		break;
 	case ZDX_OWN_RAM:
-		c->cls = zdx_section_online(m->l, f->sec) ? ZDX_CLASS_ONLINE_RAM : ZDX_CLASS_OFFLINE;
+		/* A vmemmap page of an offline block stays offline memory: the
+		 * whole block is uninitialised and the fix is the offline one. */
+		c->cls = !zdx_section_online(m->l, f->sec) ? ZDX_CLASS_OFFLINE
+			 : zdx_model_vmemmap_block(m, c->pfn) >= 0 ? ZDX_CLASS_MEMMAP_ON_MEMORY
+			 : ZDX_CLASS_ONLINE_RAM;
 		break;
 	default:
 		c->cls = f->sec && zdx_section_has_memmap(m->l, f->sec) ? ZDX_CLASS_NO_MEMMAP
@@ -119,10 +124,14 @@ void zdx_explain_decide(const struct zdx_candidate *c, int n, struct zdx_verdict
 const char *zdx_class_name(enum zdx_class cls)
 {
 	static const char *const name[ZDX_CLASS_NR] = {
-		"device memory in a section shared with System RAM",
-		"altmap metadata", "ZONE_DEVICE data page",
-		"sub-section without memmap", "offline memory", "hole (no section)",
-		"online RAM",
+		[ZDX_CLASS_MIXED_SECTION] = "device memory in a section shared with System RAM",
+		[ZDX_CLASS_ALTMAP_METADATA] = "altmap metadata",
+		[ZDX_CLASS_ZONE_DEVICE_PAGE] = "ZONE_DEVICE data page",
+		[ZDX_CLASS_MEMMAP_ON_MEMORY] = "memmap_on_memory vmemmap page of online RAM",
+		[ZDX_CLASS_NO_MEMMAP] = "sub-section without memmap",
+		[ZDX_CLASS_OFFLINE] = "offline memory",
+		[ZDX_CLASS_HOLE] = "hole (no section)",
+		[ZDX_CLASS_ONLINE_RAM] = "online RAM",
 	};
 	return cls < ZDX_CLASS_NR ? name[cls] : "?";
 }
@@ -130,9 +139,14 @@ const char *zdx_class_name(enum zdx_class cls)
 const char *zdx_class_verdict(enum zdx_class cls)
 {
 	static const enum zdx_verdict_id verdict[ZDX_CLASS_NR] = {
-		ZDX_VERDICT_MIXED_SECTION, ZDX_VERDICT_ALTMAP_METADATA, ZDX_VERDICT_ZONE_DEVICE_PAGE,
-		ZDX_VERDICT_NO_MEMMAP, ZDX_VERDICT_OFFLINE_MEMORY, ZDX_VERDICT_NO_MEMMAP,
-		ZDX_VERDICT_UNRELATED,
+		[ZDX_CLASS_MIXED_SECTION] = ZDX_VERDICT_MIXED_SECTION,
+		[ZDX_CLASS_ALTMAP_METADATA] = ZDX_VERDICT_ALTMAP_METADATA,
+		[ZDX_CLASS_ZONE_DEVICE_PAGE] = ZDX_VERDICT_ZONE_DEVICE_PAGE,
+		[ZDX_CLASS_MEMMAP_ON_MEMORY] = ZDX_VERDICT_MEMMAP_ON_MEMORY,
+		[ZDX_CLASS_NO_MEMMAP] = ZDX_VERDICT_NO_MEMMAP,
+		[ZDX_CLASS_OFFLINE] = ZDX_VERDICT_OFFLINE_MEMORY,
+		[ZDX_CLASS_HOLE] = ZDX_VERDICT_NO_MEMMAP,
+		[ZDX_CLASS_ONLINE_RAM] = ZDX_VERDICT_UNRELATED,
 	};
 	return cls < ZDX_CLASS_NR ? zdx_verdict_word(verdict[cls]) : ZDX_NO_VERDICT;
 }
@@ -182,11 +196,42 @@ static size_t why_online_page(const struct zdx_model *m, const struct zdx_pfn_fa
 			 ? " (it has 1f90a3477df3)" : "");
 }
 
+/* The RAM twin of the altmap case: the first nr_vmemmap_pages of a block
+ * hot-plugged with memmap_on_memory hold the block's memmap (a08a2ae34613,
+ * v5.12).  Onlining the block initialises them (mhp_init_memmap_on_memory())
+ * as allocated pages of the block's zone that the allocator never sees:
+ * PageVmemmapSelfHosted, refcount 1 (measured on the corpus: PageReserved
+ * too on 6.1, not on 6.12). */
+static size_t why_vmemmap(const struct zdx_model *m, const struct zdx_candidate *c, char *buf,
+			  size_t n, size_t len)
+{
+	int b = zdx_model_vmemmap_block(m, c->pfn);
+	const struct zdx_memblock *mb;
+	char own[96];
+
+	if (b < 0)
+		return len;
+	mb = &m->mb[b];
+	zdx_model_vmemmap_label(m, c->pfn, own, sizeof(own));
+	len += put(buf, n, len, "pfn %#llx is one of the %llu pages at the start of %s that store "
+		   "the block's own struct pages (memory_hotplug.memmap_on_memory, a08a2ae34613). "
+		   "The block is online, so pfn_valid() and pfn_to_online_page() both return its "
+		   "struct page: an allocated page that is never freed, never on the LRU and cannot "
+		   "be migrated", (unsigned long long)c->pfn,
+		   (unsigned long long)mb->nr_vmemmap_pages, own);
+	if (mb->zone_idx >= 0 && mb->zone_idx < m->nzones &&
+	    m->zones[mb->zone_idx].zone == m->l->zone_movable)
+		len += put(buf, n, len, ", although it sits in ZONE_MOVABLE: the one exception to "
+			   "\"ZONE_MOVABLE holds only movable pages\"");
+	return len + put(buf, n, len, ".");
+}
+
 void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, char *buf, size_t n)
 {
 	const struct zdx_pfn_facts *f = &c->facts;
 	unsigned long nr = zdx_pfn_to_section_nr(m->l, c->pfn);
 	size_t len = 0;
+	char own[96];
 
 	buf[0] = 0;
 	switch (c->cls) {
@@ -216,6 +261,9 @@ void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, c
 			   "driver.", (unsigned long long)c->pfn);
 		len = why_online_page(m, f, buf, n, len);
 		break;
+	case ZDX_CLASS_MEMMAP_ON_MEMORY:
+		len = why_vmemmap(m, c, buf, n, len);
+		break;
 	case ZDX_CLASS_NO_MEMMAP:
 		len += put(buf, n, len, "Sub-section %u of section %lu is not populated: no memmap exists "
 			   "for pfn %#llx and pfn_valid() is false; the walker did not check pfn_valid() "
@@ -230,6 +278,9 @@ void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, c
 		len += put(buf, n, len, "Section %lu is not online: pfn_valid() is true but the memmap "
 			   "of offline memory is uninitialised or stale; pfn_to_online_page() returns "
 			   "NULL for it.", nr);
+		if (zdx_model_vmemmap_label(m, c->pfn, own, sizeof(own)))
+			len += put(buf, n, len, " It is one of %s: the block's memmap is stored in "
+				   "them and was never initialised.", own);
 		break;
 	default:
 		len += put(buf, n, len, "pfn %#llx is ordinary online RAM.", (unsigned long long)c->pfn);
@@ -250,6 +301,11 @@ const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls)
 	case ZDX_CLASS_ZONE_DEVICE_PAGE:
 		return "walk with pfn_to_online_page(), which never returns ZONE_DEVICE pages, or hold "
 		       "get_dev_pagemap() and treat the page as the pgmap driver's";
+	case ZDX_CLASS_MEMMAP_ON_MEMORY:
+		return "skip the block's vmemmap pages: PageVmemmapSelfHosted() (v6.1+), or the first "
+		       "memory_block.nr_vmemmap_pages (altmap->free on 6.6+) pfns of the block, as "
+		       "memory_block_offline() does; do not assume every page of ZONE_MOVABLE can "
+		       "be migrated";
 	case ZDX_CLASS_NO_MEMMAP:
 	case ZDX_CLASS_HOLE:
 		return "check pfn_valid() for every pfn, not once per section";

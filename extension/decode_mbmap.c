@@ -164,3 +164,34 @@ const char *zdx_model_block_name(const struct zdx_model *m, uint64_t pfn, char *
 
 	return b < 0 ? NULL : zdx_memblock_name(&m->mb[b], buf, n);
 }
+
+const char *zdx_memblock_online_type(const struct zdx_model *m, const struct zdx_memblock *mb)
+{
+	const struct zdx_zone *z = mb->zone_idx >= 0 && mb->zone_idx < m->nzones
+				   ? &m->zones[mb->zone_idx] : NULL;
+
+	if (mb->state != ZDX_MB_ONLINE || !z)
+		return zdx_memblock_state_name(mb->state);
+	return z->zone == m->l->zone_movable ? "online_movable" : "online_kernel";
+}
+
+int zdx_model_vmemmap_block(const struct zdx_model *m, uint64_t pfn)
+{
+	int b = zdx_model_memblock_of(m, pfn);
+
+	return b >= 0 && zdx_memblock_hosts_memmap(m, &m->mb[b], pfn) ? b : -1;
+}
+
+const char *zdx_model_vmemmap_label(const struct zdx_model *m, uint64_t pfn, char *buf,
+				    unsigned long n)
+{
+	int b = zdx_model_vmemmap_block(m, pfn);
+	char name[32];
+
+	if (b < 0)
+		return NULL;
+	snprintf(buf, n, "%s: memmap_on_memory vmemmap pages (%s)",
+		 zdx_memblock_name(&m->mb[b], name, sizeof(name)),
+		 zdx_memblock_online_type(m, &m->mb[b]));
+	return buf;
+}

@@ -5,9 +5,9 @@
 # prints one line "start_pfn=0x... nr_pages=N pfn=0x..." computed from sysfs:
 # the first two are the module parameters, pfn is the pfn whose struct page
 # the walker faults on (ground truth; "pfn=none" for control).  ARG is the
-# namespace (default namespace0.0) or, for mode offline, the memory block
-# number.  Returns non-zero, with a message on stderr, when the layout does
-# not fit the mode.  See README.md for the configuration each mode needs.
+# namespace (default namespace0.0) or, for modes offline and movable-vmemmap,
+# the memory block number.  Returns non-zero, with a message on stderr, when
+# the layout does not fit the mode.  See README.md for the configuration each mode needs.
 
 ZDX_SECTION_PAGES=32768         # 128 MiB sections, 4 KiB pages (x86_64)
 ZDX_SUBSECTION_PAGES=512        # 2 MiB sub-sections
@@ -85,6 +85,18 @@ zdx_walker_args() {
     offline)
         blk=/sys/devices/system/memory/memory${2:?offline needs a memory block number}
         [ "$(cat "$blk/state")" = offline ] || { _zdx_err "memory$2 is not offline"; return 1; }
+        bs=$(cat /sys/devices/system/memory/block_size_bytes)
+        p=$((0x$(cat "$blk/phys_index") * ZDX_SECTION_PAGES))
+        echo "start_pfn=$(_zdx_hex $p) nr_pages=$((0x$bs >> 12)) pfn=$(_zdx_hex $p)" ;;
+    movable-vmemmap)
+        # An online_movable block hot-plugged with memmap_on_memory: its
+        # first pages hold its own memmap.  Walk the whole block from its
+        # first pfn, which is the first of those pages.
+        blk=/sys/devices/system/memory/memory${2:?movable-vmemmap needs a memory block number}
+        [ "$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory 2>/dev/null)" = Y ] ||
+            { _zdx_err "memory_hotplug.memmap_on_memory is not enabled"; return 1; }
+        [ "$(cat "$blk/state")" = online ] && [ "$(cat "$blk/valid_zones")" = Movable ] ||
+            { _zdx_err "memory$2 is not online in ZONE_MOVABLE"; return 1; }
         bs=$(cat /sys/devices/system/memory/block_size_bytes)
         p=$((0x$(cat "$blk/phys_index") * ZDX_SECTION_PAGES))
         echo "start_pfn=$(_zdx_hex $p) nr_pages=$((0x$bs >> 12)) pfn=$(_zdx_hex $p)" ;;

@@ -41,7 +41,7 @@
 
 static char *mode = "";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, shared-section, subsection-hole, offline, control, spin-memmap, spin-data, spin-control, warn-memmap, warn-data, warn-control");
+MODULE_PARM_DESC(mode, "walker to run: altmap-reserve, altmap-memmap, device-page, shared-section, subsection-hole, offline, movable-vmemmap, control, spin-memmap, spin-data, spin-control, warn-memmap, warn-data, warn-control");
 
 static char *ctx = "task";
 module_param(ctx, charp, 0444);

@@ -302,6 +302,44 @@ static noinline int zdx_account_range(unsigned long start, unsigned long count)
 }
 
 /*
+ * Mode movable-vmemmap.  A ZONE_MOVABLE evacuator in the style of
+ * offline_pages()/alloc_contig_range(): it takes online pages with
+ * pfn_to_online_page() (offline memory is skipped, as it should be) and
+ * trusts the ZONE_MOVABLE contract, that every page there is free, on the
+ * LRU, or has a mapping to migrate it with.  An in-use page with none of
+ * them cannot be evacuated and is treated as corruption.
+ * memory_hotplug.memmap_on_memory breaks the contract: the first
+ * nr_vmemmap_pages of a hot-plugged block hold the block's own memmap and
+ * are onlined into the block's zone (ZONE_MOVABLE for online_movable) as
+ * allocated pages nobody can migrate: refcount 1, no mapping, not LRU
+ * (PageVmemmapSelfHosted, and PageReserved too on 6.1).  The kernel's own
+ * offline path never looks at them: memory_block_offline() starts after
+ * them, and scanners skip PageVmemmapSelfHosted() pages.
+ */
+static noinline int zdx_movable_evacuate(unsigned long start, unsigned long count)
+{
+	unsigned long pfn, end = start + count, nr_free = 0, nr_movable = 0;
+
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page || page_zonenum(page) != ZONE_MOVABLE)
+			continue;
+		if (PageBuddy(page) || !page_count(page)) {
+			nr_free++;
+			continue;
+		}
+		/* Only movable pages may live here: anything else is corrupt. */
+		BUG_ON(!PageLRU(page) && !READ_ONCE(page->mapping));
+		nr_movable++;
+		if (!(pfn & 1023))
+			zdx_resched();
+	}
+	pr_debug("%lu free, %lu to migrate\n", nr_free, nr_movable);
+	return -EIO;
+}
+
+/*
  * Mode control.  A correct walker: pfn_to_online_page() and no ZONE_DEVICE
  * pages, so it never touches an uninitialised memmap.  Its bug is in its own
  * bookkeeping: the census is unlinked when published and again on the common
@@ -458,6 +496,7 @@ const struct zdx_mode zdx_modes[] = {
 	{ "shared-section",	zdx_zone_span_check },
 	{ "subsection-hole",	zdx_section_census },
 	{ "offline",		zdx_account_range },
+	{ "movable-vmemmap",	zdx_movable_evacuate },
 	{ "control",		zdx_online_census },
 	{ "spin-memmap",	zdx_scrub_wait, true },
 	{ "spin-data",		zdx_scrub_wait, true },

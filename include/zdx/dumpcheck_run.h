@@ -20,7 +20,9 @@
 #define DC_BATCH_PAGES 512       /* one bulk read covers up to this many pages */
 #define DC_MAX_CLASSES 64
 
-enum dc_kind { DC_ROOTS, DC_USAGE, DC_PGMAP, DC_ZONE, DC_PGMAP_MEMMAP, DC_LOG };
+enum dc_kind { DC_ROOTS, DC_USAGE, DC_PGMAP, DC_ZONE, DC_PGMAP_MEMMAP, DC_LOG,
+	       DC_BLOCK_MEMMAP };   /* a hot-plugged block's memmap stored in the block
+				       (memmap_on_memory) */
 
 struct dc_range {
 	uint64_t start, end;            /* physical bytes [start, end); virtual if unmapped */
@@ -40,6 +42,7 @@ struct dc_class {
 	int pgmap;                      /* DC_PGMAP_MEMMAP: index into m->pgm */
 	enum zdx_memmap_home home;      /* DC_PGMAP_MEMMAP: RAM or DEVICE; else UNKNOWN */
 	int holder;                     /* device-resident: pgmap whose range holds it */
+	int mb;                         /* DC_BLOCK_MEMMAP: index into m->mb */
 	uint64_t needed, present, missing, unmapped, zero_read;
 	uint64_t last_v;                /* last page probed: runs sharing a memmap page count it once */
 	int online;                     /* DC_ZONE */

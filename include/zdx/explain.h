@@ -31,6 +31,7 @@ enum zdx_class {
 	ZDX_CLASS_MIXED_SECTION,  /* device pfn in a section shared with RAM */
 	ZDX_CLASS_ALTMAP_METADATA,
 	ZDX_CLASS_ZONE_DEVICE_PAGE,
+	ZDX_CLASS_MEMMAP_ON_MEMORY, /* online RAM holding its block's own memmap */
 	ZDX_CLASS_NO_MEMMAP,      /* present section, sub-section without memmap */
 	ZDX_CLASS_OFFLINE,        /* RAM whose section is not online */
 	ZDX_CLASS_HOLE,
@@ -57,8 +58,7 @@ struct zdx_candidate {
 enum zdx_confidence { ZDX_CONF_LOW, ZDX_CONF_MEDIUM, ZDX_CONF_HIGH };
 
 struct zdx_verdict {
-	const char *word;         /* altmap-metadata, zone-device-page, mixed-section,
-				     no-memmap, offline-memory, unrelated, undetermined */
+	const char *word;         /* a word of zdx/verdicts.h, or ZDX_NO_VERDICT */
 	enum zdx_confidence confidence;
 	int cause;                /* index of the deciding candidate, -1 */
 	int supporting;           /* other candidates agreeing on the same pfn */

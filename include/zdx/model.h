@@ -227,5 +227,16 @@ const char *zdx_model_block_label(const struct zdx_model *m, uint64_t pfn, char 
 /* Its bare name, "memory32"; NULL none. */
 const char *zdx_model_block_name(const struct zdx_model *m, uint64_t pfn, char *buf,
 				 unsigned long n);
+/* How the block is onlined, in the words of its sysfs state file:
+ * "online_movable" (its zone is ZONE_MOVABLE), "online_kernel" (another
+ * zone), or the state itself ("offline", "online" when the zone is unknown). */
+const char *zdx_memblock_online_type(const struct zdx_model *m, const struct zdx_memblock *mb);
+/* Index into m->mb of the block whose own memmap (memmap_on_memory) holds
+ * pfn's page, i.e. pfn is one of that block's vmemmap pages; -1 none. */
+int zdx_model_vmemmap_block(const struct zdx_model *m, uint64_t pfn);
+/* "memory33: memmap_on_memory vmemmap pages (online_movable)"; NULL when
+ * pfn is not a vmemmap page of a block. */
+const char *zdx_model_vmemmap_label(const struct zdx_model *m, uint64_t pfn, char *buf,
+				    unsigned long n);
 
 #endif

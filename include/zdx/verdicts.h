@@ -10,7 +10,14 @@
  * verdict per line, in the form X(ID, "word", device).
  *
  * device: 1 when the pfn the verdict names is device memory whose owner
- * (the namespace or dax device holding the pgmap) zdx reports.
+ * (the namespace or dax device holding the pgmap) zdx reports; 0 for RAM
+ * (its owner, when it has one, is a memory block: memoryN).
+ *
+ * memmap-on-memory is the RAM twin of altmap-metadata: a pfn among the
+ * first pages of an online hot-plugged memory block that hold the block's
+ * own memmap (memory_hotplug.memmap_on_memory).  The word is the kernel
+ * parameter's, so it can be searched for; a vmemmap pfn of an offline block
+ * is offline-memory (the fix is the offline one), its owner saying where.
  */
 #ifndef ZDX_VERDICTS_H
 #define ZDX_VERDICTS_H
@@ -18,6 +25,7 @@
 #define ZDX_VERDICT_LIST(X) \
 	X(ALTMAP_METADATA,  "altmap-metadata",  1) \
 	X(ZONE_DEVICE_PAGE, "zone-device-page", 1) \
+	X(MEMMAP_ON_MEMORY, "memmap-on-memory", 0) \
 	X(MIXED_SECTION,    "mixed-section",    1) \
 	X(NO_MEMMAP,        "no-memmap",        0) \
 	X(OFFLINE_MEMORY,   "offline-memory",   0) \

@@ -117,14 +117,14 @@ def dumpcheck_probes(out):
 
 def memmap_on_memory_vtops(truth, entry, out):
     """test_memblocks: {vtop of the last struct page of each hot-plugged
-    block's first section: zdx's memmap-on-memory run}, unfiltered dumps."""
+    block's first section: zdx's block-memmap run}, unfiltered dumps."""
     size, zmap = page_size(out), _json(out.get("zdx map -j"))
     if entry.get("filtered") or not truth.get("memmap_on_memory") or not size or not zmap:
         return {}
     kmem = parse_kmem_n(out.get("kmem -n"))
     where = {}
     for r in zmap["runs"]:
-        if r.get("region") != "memmap-on-memory":
+        if r.get("region") != "block-memmap":
             continue
         s = h(r["start_pfn"])
         nr = s // SECTION_PAGES

@@ -5,6 +5,9 @@
   crash session without zdx: every range dumpcheck reports present must
   read, every range it reports missing must not (first, middle and last
   page of each range);
+- the truth file: a memmap_on_memory guest's hot-plugged blocks each hold
+  their own memmap from their first byte (dumpcheck's memmap_on_memory
+  classes);
 - the truth file: the device-resident memmap of a pgmap must sit inside a
   --map=dev namespace's memmap storage [start + 8 KiB info block,
   data_start); the dump entry's pmem_memmap_readable says whether it is in
@@ -46,6 +49,28 @@ def dev_storage(truth):
         if ns.get("map") == "dev" and ns.get("data_start"):
             out.append((h(ns["start"]) + INFO_BLOCK, h(ns["data_start"]), ns["dev"]))
     return out
+
+
+def block_memmap_checks(name, truth, rep):
+    """Every hot-plugged block of a memmap_on_memory guest has its memmap
+    class, its pages inside the block from the block's first byte."""
+    res = []
+    bb = truth["memory_block_bytes"]
+    blocks = {"memory%d" % blk: blk * bb
+              for x in truth.get("hotplug") or [] for blk in x["blocks"]}
+    mom = {c.get("memory_block"): c for c in rep["classes"] if c["class"] == "memmap_on_memory"}
+    res.append((set(mom) == set(blocks), "%s: a memmap_on_memory class for each hot-plugged block %s"
+                % (name, sorted(blocks)), sorted(k for k in mom if k)))
+    for blk, start in sorted(blocks.items()):
+        c = mom.get(blk)
+        if not c:
+            continue
+        rs = sorted(c["present"] + c["missing"], key=lambda r: h(r["start"]))
+        res.append((bool(rs) and h(rs[0]["start"]) == start and all(start <= h(r["start"]) and h(r["end"]) <= start + bb
+                                                                    for r in rs),
+                    "%s: %s's memmap is in the block, from its first byte %x" % (name, blk, start),
+                    [(r["start"], r["end"]) for r in rs]))
+    return res
 
 
 def check_dump(kernel, truth, entry, path):
@@ -94,6 +119,12 @@ def check_dump(kernel, truth, entry, path):
                         "%s: %s reported not captured (truth: not readable)" % (name, c["name"]), c))
             res.append(("is in no kdump vmcore" in text and "--map=mem" in text,
                         "%s: advice names the kdump limit and --map=mem" % name, text[-800:]))
+
+    # Truth: memmap_on_memory keeps each hot-plugged block's memmap in the
+    # block's own first pages (the guest's sysfs parameter and its QMP
+    # hot-plug record say which blocks).
+    if truth.get("memmap_on_memory"):
+        res += block_memmap_checks(name, truth, rep)
 
     # Independent readmem probes, crash alone.
     plan = dumpcheck_probes(outs)

@@ -20,6 +20,7 @@ import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
 
 UNRELATED = verdicts.word("UNRELATED")
 OFFLINE = verdicts.word("OFFLINE_MEMORY")
+MEMMAP_ON_MEMORY = verdicts.word("MEMMAP_ON_MEMORY")
 DEVICE_VERDICTS = verdicts.device_words()   # the pfn is device memory with an owner
 
 LOG_RIP = re.compile(r"RIP: [0-9a-f]{4}:([^\s+]+)\+0x([0-9a-f]+)/0x[0-9a-f]+")
@@ -77,6 +78,28 @@ def expected_context(w):
     return CTX_CONTEXT.get(params.get("ctx", "task"))
 
 
+def online_type(block):
+    """How the guest's sysfs says a block is onlined: its state, and for an
+    online block the zone valid_zones names (the block's own)."""
+    if block["state"] != "online":
+        return block["state"]
+    return "online_movable" if block.get("valid_zones") == "Movable" else "online_kernel"
+
+
+def check_vmemmap_owner(t, tag, truth, w, r):
+    """memmap_on_memory: the guest enabled it, and the owner names the
+    block and how sysfs says it is onlined."""
+    blocks = {"memory%d" % b["block"]: b for b in truth.get("memory_blocks") or []}
+    b = blocks.get(w.get("expected_owner"))
+    want = online_type(b) if b else None
+    t.ok(truth.get("memmap_on_memory") is True and r.get("memmap_on_memory") is True,
+         "%s: memmap_on_memory in the guest and in zdx's answer (got %s)" % (tag, r.get("memmap_on_memory")))
+    t.ok(want is not None and r.get("memory_block_online") == want and
+         "%s: memmap_on_memory vmemmap pages (%s)" % (w["expected_owner"], want) in (r.get("owner") or ""),
+         "%s: owner %s's vmemmap pages, %s as sysfs says (got %s)" % (tag, w.get("expected_owner"), want,
+                                                                       r.get("owner")))
+
+
 def main():
     t = Tap()
     corpus = dumps()
@@ -109,9 +132,11 @@ def main():
         if w.get("expected_owner") and want in DEVICE_VERDICTS:
             t.ok(r.get("device") == w["expected_owner"],
                  "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
-        if w.get("expected_owner") and want == OFFLINE:
+        if w.get("expected_owner") and want in (OFFLINE, MEMMAP_ON_MEMORY):
             t.ok(r.get("memory_block") == w["expected_owner"],
                  "%s: memory block %s (got %s)" % (tag, w["expected_owner"], r.get("memory_block")))
+        if want == MEMMAP_ON_MEMORY:
+            check_vmemmap_owner(t, tag, truth, w, r)
         t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)
     return t.done()
 

@@ -129,12 +129,12 @@ def check_infoblocks(t, tag, truth, zpg):
 
 
 def check_memmap_on_memory(t, tag, kernel, path, truth, entry, zmap, b):
-    """The block-hosted memmap: zdx's memmap-on-memory run of each hot-plugged
+    """The block-hosted memmap: zdx's block-memmap run of each hot-plugged
     block must hold the struct pages crash's vtop finds for that block."""
     out = b["out"]
     if not truth.get("memmap_on_memory") or not re.search(r"= (\d+)", out.get("p sizeof(struct page)") or ""):
         return
-    vm = [r for r in zmap["runs"] if r.get("region") == "memmap-on-memory"]
+    vm = [r for r in zmap["runs"] if r.get("region") == "block-memmap"]
     hot = {blk for x in truth["hotplug"] for blk in x["blocks"]}
     t.ok({int(r["memory_block"][6:]) for r in vm} == hot,
          "%s: memmap_on_memory runs for exactly the hot-plugged blocks %s" % (tag, sorted(hot)),
@@ -147,7 +147,7 @@ def check_memmap_on_memory(t, tag, kernel, path, truth, entry, zmap, b):
         m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", res.get(c) or "", re.M)
         pfn = int(m.group(1), 16) // PAGE if m else None
         t.ok(pfn is not None and h(r["start_pfn"]) <= pfn < h(r["end_pfn"]),
-             "%s: crash vtop puts %s's memmap at pfn %s, inside zdx's memmap-on-memory run %s-%s"
+             "%s: crash vtop puts %s's memmap at pfn %s, inside zdx's block-memmap run %s-%s"
              % (tag, r["memory_block"], pfn and hex(pfn), r["start_pfn"], r["end_pfn"]))
 
 

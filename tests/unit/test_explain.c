@@ -50,9 +50,23 @@ int main(void)
 {
 	struct zdx_model m;
 	struct zdx_pgmap_info pgm[2];
-	struct zdx_zone zones[1] = {
+	struct zdx_zone zones[3] = {
 		{ .node = 0, .zone = 1, .name = "DMA32", .start_pfn = 0x1000, .spanned = 0x5f000 },
+		{ .node = 0, .zone = 3, .name = "Movable", .start_pfn = 0x108000, .spanned = 0x8000 },
+		{ .node = 0, .zone = 2, .name = "Normal", .start_pfn = 0x110000, .spanned = 0x8000 },
 	};
+	/* memmap_on_memory blocks of 128 MiB (one section): the first 512 pfns
+	 * of each hold its memmap.  32 never onlined, 33 online_movable, 34
+	 * online_kernel (the factory's memmap-on-memory layout). */
+	struct zdx_memblock mb[3] = {
+		{ .id = 32, .start_section_nr = 32, .state = ZDX_MB_OFFLINE, .zone_idx = -1,
+		  .nr_vmemmap_pages = 512, .nid = 0 },
+		{ .id = 33, .start_section_nr = 33, .state = ZDX_MB_ONLINE, .zone_idx = 1,
+		  .nr_vmemmap_pages = 512, .nid = 0 },
+		{ .id = 34, .start_section_nr = 34, .state = ZDX_MB_ONLINE, .zone_idx = 2,
+		  .nr_vmemmap_pages = 512, .nid = 0 },
+	};
+	char own[160];
 	struct zdx_candidate c[4];
 	struct zdx_verdict v;
 	unsigned long nr;
@@ -67,10 +81,14 @@ int main(void)
 		add_section(nr, 0x3, ~0ULL);
 	add_section(16, 0x3, 0xff);                 /* hot-plugged, 8 sub-sections */
 	add_section(20, 0x3, ~0ULL);                /* hot-plugged RAM, offline */
+	add_section(32, 0x3, ~0ULL);                /* memory32: never onlined */
+	add_section(33, 0x7, ~0ULL);                /* memory33: online_movable */
+	add_section(34, 0x7, ~0ULL);                /* memory34: online_kernel */
 	fixture_pgmap(&pgm[0], 0x60400000, 0x7fffffff, "MEMORY_DEVICE_FS_DAX", 1);
 	fixture_pgmap(&pgm[1], 0x80000000, 0x80ffffff, "MEMORY_DEVICE_GENERIC", 0);
 	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = nsec, .pgm = pgm, .npgm = 2,
-				.zones = zones, .nzones = 1, .page_flags_agreed = 1 };
+				.zones = zones, .nzones = 3, .page_flags_agreed = 1,
+				.mb = mb, .nmb = 3, .sections_per_block = 1 };
 
 	/* A garbage-linked struct page of the altmap reserve, pmem-only section. */
 	pgm[0].pg.range[0].start = 0x68000000;
@@ -101,6 +119,53 @@ int main(void)
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 20ULL * 32768 * 64);
 	w = verdict_of(&m, c, 1);
 	ok(!strcmp(w, W(OFFLINE_MEMORY)), "offline section (%s)", w);
+
+	/* memmap_on_memory: the RAM twin of the altmap.  The struct page of an
+	 * online movable block's first pfn (its own vmemmap page) decides. */
+	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x108000ULL * 64 + 8);
+	w = verdict_of(&m, c, 1);
+	ok(!strcmp(w, W(MEMMAP_ON_MEMORY)), "online_movable block's vmemmap page: %s", w);
+	ok(c[0].cls == ZDX_CLASS_MEMMAP_ON_MEMORY, "class: %s", zdx_class_name(c[0].cls));
+	ok(!strcmp(zdx_model_vmemmap_label(&m, 0x108000, own, sizeof(own)),
+		   "memory33: memmap_on_memory vmemmap pages (online_movable)"), "owner in sysfs words: %s", own);
+	zdx_explain_why(&m, &c[0], why, sizeof(why));
+	ok(strstr(why, "memory33: memmap_on_memory vmemmap pages (online_movable)") &&
+	   strstr(why, "512 pages") && strstr(why, "ZONE_MOVABLE") && strstr(why, "pfn_to_online_page()"),
+	   "why names the block, its vmemmap size, the zone and the guard it passes: %s", why);
+	ok(strstr(zdx_explain_fix(&m, c[0].cls), "PageVmemmapSelfHosted()") != NULL, "fix names the flag");
+	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x1081ff);
+	w = verdict_of(&m, c, 1);
+	ok(!strcmp(w, W(MEMMAP_ON_MEMORY)), "last vmemmap pfn, faulting frame's pfn variable: %s", w);
+	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x108200);
+	w = verdict_of(&m, c, 1);
+	ok(!strcmp(w, W(UNRELATED)), "the first pfn past the vmemmap pages is online RAM: %s", w);
+	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 0x110010ULL * 64);
+	w = verdict_of(&m, c, 1);
+	ok(!strcmp(w, W(MEMMAP_ON_MEMORY)), "online_kernel block's vmemmap page: %s", w);
+	ok(!strcmp(zdx_model_vmemmap_label(&m, 0x110010, own, sizeof(own)),
+		   "memory34: memmap_on_memory vmemmap pages (online_kernel)"), "kernel zone: %s", own);
+	zdx_explain_why(&m, &c[0], why, sizeof(why));
+	ok(!strstr(why, "ZONE_MOVABLE"), "no ZONE_MOVABLE claim for a Normal-zone block");
+	/* A never-onlined block's vmemmap page: offline memory (its fix), the
+	 * why saying it holds the block's uninitialised memmap. */
+	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PAGE, l.vmemmap_base + 0x100000ULL * 64);
+	w = verdict_of(&m, c, 1);
+	ok(!strcmp(w, W(OFFLINE_MEMORY)), "never-onlined block's vmemmap page: %s", w);
+	zdx_explain_why(&m, &c[0], why, sizeof(why));
+	ok(strstr(why, "memory32: memmap_on_memory vmemmap pages (offline)") != NULL,
+	   "why names the offline block's vmemmap pages: %s", why);
+	/* Equal evidence: metadata classes before plain offline memory. */
+	c[0] = cand(ZDX_SRC_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 20ULL * 32768 * 64);
+	c[1] = cand(ZDX_SRC_REGISTER, ZDX_CAND_PAGE, l.vmemmap_base + 0x108001ULL * 64);
+	verdict_of(&m, c, 2);
+	zdx_explain_decide(c, 2, &v);
+	ok(v.cause == 1 && !strcmp(v.word, W(MEMMAP_ON_MEMORY)), "vmemmap page outranks offline memory (%s)",
+	   v.word);
+	mb[1].nr_vmemmap_pages = 0;
+	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x108000ULL * 64);
+	w = verdict_of(&m, c, 1);
+	ok(!strcmp(w, W(UNRELATED)), "without memmap_on_memory the same pfn is online RAM: %s", w);
+	mb[1].nr_vmemmap_pages = 512;
 
 	/* Controls: RAM-only candidates, and a lone pfn variable in device memory. */
 	c[0] = cand(ZDX_SRC_FAULT_ADDR, ZDX_CAND_PAGE, l.vmemmap_base + 0x1234ULL * 64);
