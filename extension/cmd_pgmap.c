@@ -23,7 +23,7 @@ static int pgmap_regions(const struct zdx_layout *l, const struct zdx_pgmap *pg,
 	uint64_t data = zdx_pgmap_pfn_first(l, pg, 0);
 	int n = 0;
 
-	if (!zdx_pgmap_range_sane(l, pg, 0) || pg->altmap.inconsistent)
+	if (!zdx_pgmap_regions_known(l, pg))
 		return 0;        /* no region of an inconsistent range or altmap is a fact */
 	if (pg->altmap.valid) {
 		if (res_end > first)

@@ -227,7 +227,7 @@ static void locate_memmap(struct zdx_model *m, struct zdx_pgmap_info *pi)
 	/* Outside every sane pgmap is "System RAM" only when no pgmap's range
 	 * or altmap is inconsistent: such a pgmap may well hold it. */
 	for (i = 0; i < m->npgm && pi->memmap_home == ZDX_HOME_RAM; i++)
-		if (!zdx_pgmap_range_sane(l, &m->pgm[i].pg, 0) || m->pgm[i].pg.altmap.inconsistent) {
+		if (!zdx_pgmap_regions_known(l, &m->pgm[i].pg)) {
 			pi->memmap_home = ZDX_HOME_UNKNOWN;
 			pi->memmap_undecided = 1;
 		}

@@ -207,20 +207,20 @@ static size_t why_vmemmap(const struct zdx_model *m, const struct zdx_candidate 
 {
 	int b = zdx_model_vmemmap_block(m, c->pfn);
 	const struct zdx_memblock *mb;
+	const struct zdx_zone *z;
 	char own[96];
 
 	if (b < 0)
 		return len;
 	mb = &m->mb[b];
-	zdx_model_vmemmap_label(m, c->pfn, own, sizeof(own));
+	zdx_memblock_vmemmap_label(m, mb, own, sizeof(own));
 	len += put(buf, n, len, "pfn %#llx is one of the %llu pages at the start of %s that store "
 		   "the block's own struct pages (memory_hotplug.memmap_on_memory, a08a2ae34613). "
 		   "The block is online, so pfn_valid() and pfn_to_online_page() both return its "
 		   "struct page: an allocated page that is never freed, never on the LRU and cannot "
 		   "be migrated", (unsigned long long)c->pfn,
 		   (unsigned long long)mb->nr_vmemmap_pages, own);
-	if (mb->zone_idx >= 0 && mb->zone_idx < m->nzones &&
-	    m->zones[mb->zone_idx].zone == m->l->zone_movable)
+	if ((z = zdx_memblock_zone(m, mb)) && z->zone == m->l->zone_movable)
 		len += put(buf, n, len, ", although it sits in ZONE_MOVABLE: the one exception to "
 			   "\"ZONE_MOVABLE holds only movable pages\"");
 	return len + put(buf, n, len, ".");

@@ -165,10 +165,14 @@ const char *zdx_model_block_name(const struct zdx_model *m, uint64_t pfn, char *
 	return b < 0 ? NULL : zdx_memblock_name(&m->mb[b], buf, n);
 }
 
+const struct zdx_zone *zdx_memblock_zone(const struct zdx_model *m, const struct zdx_memblock *mb)
+{
+	return mb->zone_idx >= 0 && mb->zone_idx < m->nzones ? &m->zones[mb->zone_idx] : NULL;
+}
+
 const char *zdx_memblock_online_type(const struct zdx_model *m, const struct zdx_memblock *mb)
 {
-	const struct zdx_zone *z = mb->zone_idx >= 0 && mb->zone_idx < m->nzones
-				   ? &m->zones[mb->zone_idx] : NULL;
+	const struct zdx_zone *z = zdx_memblock_zone(m, mb);
 
 	if (mb->state != ZDX_MB_ONLINE || !z)
 		return zdx_memblock_state_name(mb->state);
@@ -182,16 +186,20 @@ int zdx_model_vmemmap_block(const struct zdx_model *m, uint64_t pfn)
 	return b >= 0 && zdx_memblock_hosts_memmap(m, &m->mb[b], pfn) ? b : -1;
 }
 
+const char *zdx_memblock_vmemmap_label(const struct zdx_model *m, const struct zdx_memblock *mb,
+				       char *buf, unsigned long n)
+{
+	char name[32];
+
+	snprintf(buf, n, "%s: memmap_on_memory vmemmap pages (%s)",
+		 zdx_memblock_name(mb, name, sizeof(name)), zdx_memblock_online_type(m, mb));
+	return buf;
+}
+
 const char *zdx_model_vmemmap_label(const struct zdx_model *m, uint64_t pfn, char *buf,
 				    unsigned long n)
 {
 	int b = zdx_model_vmemmap_block(m, pfn);
-	char name[32];
 
-	if (b < 0)
-		return NULL;
-	snprintf(buf, n, "%s: memmap_on_memory vmemmap pages (%s)",
-		 zdx_memblock_name(&m->mb[b], name, sizeof(name)),
-		 zdx_memblock_online_type(m, &m->mb[b]));
-	return buf;
+	return b < 0 ? NULL : zdx_memblock_vmemmap_label(m, &m->mb[b], buf, n);
 }

@@ -104,6 +104,11 @@ int zdx_pgmap_range_sane(const struct zdx_layout *l, const struct zdx_pgmap *pg,
 	return l->max_physmem_bits >= 64 || !(end >> l->max_physmem_bits);
 }
 
+int zdx_pgmap_regions_known(const struct zdx_layout *l, const struct zdx_pgmap *pg)
+{
+	return zdx_pgmap_range_sane(l, pg, 0) && !pg->altmap.inconsistent;
+}
+
 uint64_t zdx_pgmap_range_first_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i)
 {
 	return pg->range[i].start >> l->page_shift;

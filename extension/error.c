@@ -93,9 +93,10 @@ void zdx_err_print(FILE *f, const char *cmd, int json, const struct zdx_err *e)
 const char *zdx_err_json_message(const struct zdx_jv *answer)
 {
 	const struct zdx_jv *e = zdx_jv_get(answer, "error");
+	const char *msg;
 
 	if (!e)
 		return NULL;
 	/* an error object without a message still says the command failed */
-	return zdx_jv_str(e, "message") ? zdx_jv_str(e, "message") : "failed without a message";
+	return (msg = zdx_jv_str(e, "message")) ? msg : "failed without a message";
 }

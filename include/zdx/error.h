@@ -47,7 +47,7 @@ int zdx_err_unexpected(struct zdx_err *e, const char *arg, const char *synopsis)
 const char *zdx_err_code_name(enum zdx_err_code code);
 
 /* The message, formatted the one way every output uses:
- * "WHAT at 0xADDR: WHY", "WHAT: WHY" or "WHY". */
+ * "WHAT at ADDR: WHY" (ADDR in hex), "WHAT: WHY" or "WHY". */
 const char *zdx_err_message(const struct zdx_err *e, char *buf, size_t n);
 
 /* The ZDX_DW_* result of the DWARF code (zdx/dwarf.h) as an error about

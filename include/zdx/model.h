@@ -231,6 +231,8 @@ const char *zdx_model_block_name(const struct zdx_model *m, uint64_t pfn, char *
  * "online_movable" (its zone is ZONE_MOVABLE), "online_kernel" (another
  * zone), or the state itself ("offline", "online" when the zone is unknown). */
 const char *zdx_memblock_online_type(const struct zdx_model *m, const struct zdx_memblock *mb);
+/* The zone the block is onlined to, NULL when unknown. */
+const struct zdx_zone *zdx_memblock_zone(const struct zdx_model *m, const struct zdx_memblock *mb);
 /* Index into m->mb of the block whose own memmap (memmap_on_memory) holds
  * pfn's page, i.e. pfn is one of that block's vmemmap pages; -1 none. */
 int zdx_model_vmemmap_block(const struct zdx_model *m, uint64_t pfn);
@@ -238,5 +240,8 @@ int zdx_model_vmemmap_block(const struct zdx_model *m, uint64_t pfn);
  * pfn is not a vmemmap page of a block. */
 const char *zdx_model_vmemmap_label(const struct zdx_model *m, uint64_t pfn, char *buf,
 				    unsigned long n);
+/* The same label for block mb, whose vmemmap pages the caller found. */
+const char *zdx_memblock_vmemmap_label(const struct zdx_model *m, const struct zdx_memblock *mb,
+				       char *buf, unsigned long n);
 
 #endif

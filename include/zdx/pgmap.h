@@ -51,6 +51,9 @@ unsigned long zdx_pgmap_size(const struct zdx_layout *l, int nr_range);
  * 2^MAX_PHYSMEM_BITS; an insane range is inconsistent, owns no pfn and
  * bounds no walk. */
 int zdx_pgmap_range_sane(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i);
+/* 1 when range 0 is sane and the altmap, if any, is one of range 0: only
+ * then are the pgmap's regions (reserve, memmap, data) facts. */
+int zdx_pgmap_regions_known(const struct zdx_layout *l, const struct zdx_pgmap *pg);
 uint64_t zdx_pgmap_range_first_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i);
 uint64_t zdx_pgmap_range_end_pfn(const struct zdx_layout *l, const struct zdx_pgmap *pg, int i);
 /* vmem_altmap_offset(): reserve + free when the altmap is in use. */
