@@ -15,17 +15,14 @@ FLAT_HEADER = 4096
 KDUMP_SIGNATURE = b"KDUMP   "
 
 # struct disk_dump_header (LP64): signature[8], header_version, utsname
-# (6 x 65), padding to 8, struct timeval (16), then these ints.
-DH_STATUS = 424
+# (6 x 65), padding to 8, struct timeval (16), status (at 424), then
+# block_size, sub_hdr_size, bitmap_blocks (ints from 428), max_mapnr.
 DH_BLOCK_SIZE = 428
-DH_SUB_HDR_SIZE = 432
-DH_BITMAP_BLOCKS = 436
 DH_MAX_MAPNR = 440
-# struct kdump_sub_header
+# struct kdump_sub_header: offset_vmcoreinfo, size_vmcoreinfo (u64s from
+# 32), offset_note, size_note (from 48), max_mapnr_64 (at 96)
 SH_OFFSET_VMCOREINFO = 32
-SH_SIZE_VMCOREINFO = 40
 SH_OFFSET_NOTE = 48
-SH_SIZE_NOTE = 56
 SH_MAX_MAPNR_64 = 96
 DH_COMPRESSED_ZLIB = 0x1
 PAGE_DESC = struct.Struct("<qIIQ")   # offset, size, flags, page_flags
@@ -64,6 +61,14 @@ def unflatten(src, dst):
     os.replace(tmp, dst)
 
 
+def layout(h):
+    """(block_size, sub_hdr_size, bitmap offset, bitmap length, descriptor
+    table offset) from a disk_dump_header's bytes h."""
+    bs, sub, bmb = struct.unpack_from("<iiI", h, DH_BLOCK_SIZE)
+    bitmap_off = (1 + sub) * bs
+    return bs, sub, bitmap_off, bmb * bs, bitmap_off + bmb * bs
+
+
 class Kdump:
     """A kdump-compressed (not flattened) file: its header fields, the
     bitmaps and page descriptors, page reads and page redirection."""
@@ -75,20 +80,15 @@ class Kdump:
             if h[:8] != KDUMP_SIGNATURE:
                 raise ValueError("%s: not a kdump-compressed file" % path)
             self.version = struct.unpack_from("<i", h, 8)[0]
-            self.block_size, self.sub_hdr_size, self.bitmap_blocks, mapnr = \
-                struct.unpack_from("<iiII", h, DH_BLOCK_SIZE)
+            self.block_size, self.sub_hdr_size, self.bitmap_off, self.bitmap_len, self.desc_off = layout(h)
             f.seek(self.block_size)
             self.sub = f.read(self.sub_hdr_size * self.block_size)
-            self.max_mapnr = mapnr
+            self.max_mapnr = struct.unpack_from("<I", h, DH_MAX_MAPNR)[0]
             if self.version >= 6:
                 self.max_mapnr = struct.unpack_from("<Q", self.sub, SH_MAX_MAPNR_64)[0]
-            self.bitmap_off = (1 + self.sub_hdr_size) * self.block_size
-            self.bitmap_len = self.bitmap_blocks * self.block_size
             f.seek(self.bitmap_off)
             bm = f.read(self.bitmap_len)
-        half = self.bitmap_len // 2
-        self.bitmap2 = bm[half:]
-        self.desc_off = self.bitmap_off + self.bitmap_len
+        self.bitmap2 = bm[self.bitmap_len // 2:]
         self.ndesc = int.from_bytes(self.bitmap2, "little").bit_count()
         self.vmcoreinfo_off, self.vmcoreinfo_size = struct.unpack_from("<QQ", self.sub, SH_OFFSET_VMCOREINFO)
         self.note_off, self.note_size = struct.unpack_from("<QQ", self.sub, SH_OFFSET_NOTE)
@@ -171,19 +171,6 @@ class Elf:
         return None
 
 
-def notes(buf):
-    """(name, type, desc offset in buf, desc size) of each ELF note in buf."""
-    i = 0
-    while i + 12 <= len(buf):
-        namesz, descsz, typ = struct.unpack_from("<III", buf, i)
-        name = buf[i + 12:i + 12 + namesz].rstrip(b"\0")
-        d = i + 12 + (namesz + 3) // 4 * 4
-        yield name, typ, d, descsz
-        i = d + (descsz + 3) // 4 * 4
-        if namesz == 0 and descsz == 0:
-            break
-
-
 def sparse_copy(src, dst, length=None, chunk=1 << 20):
     """Copy the first length bytes of src (all of it by default) into a
     sparse dst: all-zero chunks become holes."""
@@ -203,7 +190,3 @@ def sparse_copy(src, dst, length=None, chunk=1 << 20):
         o.truncate(o.tell())
     os.replace(tmp, dst)
 
-
-def prefix_copy(src, dst, length):
-    """The first length bytes of src (a truncated file)."""
-    sparse_copy(src, dst, length)

@@ -110,7 +110,7 @@ def source_files(src):
 
 def key_of(src, files):
     h = hashlib.sha256(("%s %d %s" % (FORMAT, SEED, src)).encode())
-    for name in ("generate.py", "dumpfmt.py", "locate.py"):
+    for name in ("generate.py", "dumpfmt.py", "locate.py", "../dump/drgn_oracle.py"):
         with open(os.path.join(HERE, name), "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
     for k in sorted(files):
@@ -234,7 +234,7 @@ def damage_memmap(L, t, p, rng):
 
 
 def xa_child(L):
-    """The pgmap_array head node and the first node one level below it."""
+    """The pgmap_array head entry and the first node one level below it."""
     head = L.u64(L.xa_head())
     if head & 3 != 2 or head < PAGE:
         raise RuntimeError("pgmap_array has no node (head %#x)" % head)
@@ -243,13 +243,13 @@ def xa_child(L):
     for i in range(64):
         e = L.u64(node + off_slots + 8 * i)
         if e & 3 == 2 and e > PAGE:
-            return head, node, e - 2
+            return head, e - 2
     raise RuntimeError("pgmap_array's head node has no child node")
 
 
 def damage_xa(kind):
     def fn(L, t, p, rng):
-        head, _node, child = xa_child(L)
+        head, child = xa_child(L)
         off_slots = L.off("struct xa_node", "slots")
         if kind == "cycle":
             empty = [i for i in range(64) if L.u64(child + off_slots + 8 * i) == 0]
@@ -350,26 +350,21 @@ def kdump_cuts(path, rng):
                 f.seek(pos)
                 b = f.read(min(size, PAGE - off))
                 head[off:off + len(b)] = b
-    _v, = struct.unpack_from("<i", head, 8)
-    bs, sub, bmb = struct.unpack_from("<iiI", head, dumpfmt.DH_BLOCK_SIZE)
-    bm = (1 + sub) * bs
-    desc = bm + bmb * bs
+    _bs, _sub, bm, _bml, desc = dumpfmt.layout(head)
 
     def pos_in(lo, hi):
         cand = [(o, s, p) for o, s, p in recs if lo <= o < hi]
         o, s, p = cand[len(cand) // 2 + rng.randrange(-len(cand) // 4, len(cand) // 4 + 1)]
         return p + rng.randrange(s)
     first = recs[0]
-    data_recs = [p for o, s, p in recs if o > desc]
     # page data and descriptors are interleaved in QEMU's stream; "page
     # data" cuts mid-way through the stream inside a data record
-    descs = [(o, s, p) for o, s, p in recs if desc <= o]
-    dmin = min(o for o, s, p in recs if o >= desc)
+    descs = sorted(o for o, s, p in recs if desc <= o)
     return [("disk_dump_header", first[2] + rng.randrange(64, first[1])),
             ("bitmap", pos_in(bm, desc)),
-            ("page descriptors", pos_in(desc, dmin + PAGE * 8)),
-            ("page data", pos_in(sorted(o for o, s, p in descs)[len(descs) // 2], 2 ** 62))
-            if data_recs else None]
+            ("page descriptors", pos_in(desc, descs[0] + PAGE * 8)),
+            ("page data", pos_in(descs[len(descs) // 2], 2 ** 62))
+            if descs[-1] > desc else None]
 
 
 def elf_cuts(path, rng, which):
@@ -432,13 +427,13 @@ def generate(src, force=False, log=print):
         region, at = cut
         name = "trunc-%s-%s" % (cfg["trunc"].split(".")[1], region.split()[-1].replace("_", "-"))
         out = os.path.join(d, name + "." + cfg["trunc"].split(".")[1])
-        dumpfmt.prefix_copy(tfile, out, at)
+        dumpfmt.sparse_copy(tfile, out, at)
         add(name, "truncated", out, [{"class": "truncated", "object": cfg["trunc"], "field": region,
                                       "file_offset": at, "source_size": os.path.getsize(tfile)}])
     for region, at in elf_cuts(files["elf"], rng, cfg["elf_trunc"]) if cfg["elf_trunc"] else []:
         name = "trunc-elf-%s" % region.split()[1]
         out = os.path.join(d, name + ".elf")
-        dumpfmt.prefix_copy(files["elf"], out, at)
+        dumpfmt.sparse_copy(files["elf"], out, at)
         add(name, "truncated", out, [{"class": "truncated", "object": "vmcore.elf", "field": region,
                                       "file_offset": at, "source_size": os.path.getsize(files["elf"])}])
     # corrupted in place

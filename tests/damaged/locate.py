@@ -8,9 +8,15 @@ drgn opens the scenario's makedumpfile output (vmcore.d31, or the ELF):
 libkdumpfile cannot open QEMU's kdump files (their header has no
 utsname.sysname).  The generator then checks, byte for byte, that the
 target file holds the same bytes at the physical address it patches."""
+import os
+import sys
+
 import drgn
 from drgn import offsetof, sizeof
 from drgn.helpers.linux.xarray import xa_load
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "dump"))
+import drgn_oracle  # noqa: E402
 
 PAGE = 4096
 START_KERNEL_MAP = 0xffffffff80000000   # arch/x86/include/asm/page_64_types.h
@@ -82,16 +88,7 @@ class Locator:
 
     def section_shift(self):
         """PFN_SECTION_SHIFT, from the dump's VMCOREINFO."""
-        return int(self.vmcoreinfo()["NUMBER(SECTION_SIZE_BITS)"]) - 12
-
-    def vmcoreinfo(self):
-        raw = bytes(self.prog.read(self.prog["vmcoreinfo_data"].value_(),
-                                   self.prog["vmcoreinfo_size"].value_()))
-        out = {}
-        for line in raw.decode(errors="replace").splitlines():
-            k, _, v = line.partition("=")
-            out[k] = v
-        return out
+        return int(drgn_oracle.vmcoreinfo(self.prog)["NUMBER(SECTION_SIZE_BITS)"]) - 12
 
     def section(self, nr):
         spr = self.sections_per_root()

@@ -24,6 +24,7 @@ undamaged twin (the generator's base.kdump, run in the same way):
 
 Where crash itself refuses the dump (a truncated header), crash exiting
 cleanly is the pass: no zdx command ran, the TAP line says so."""
+import functools
 import json
 import os
 import shutil
@@ -100,13 +101,9 @@ def session(crash_kernel, vmlinux, dump, cmds):
     return res
 
 
-def jload(text):
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+# every check reads the same few answers again (the twin's for each dump):
+# each text is parsed once; nothing changes the parsed JSON
+jload = functools.lru_cache(maxsize=64)(zdxlib.load_json)
 
 
 def names(res, cmd):
@@ -204,7 +201,10 @@ def changed_object_checks(m, e, base, dmg):
     named = the answer names it (incomplete list or error)."""
     out = []
     pg = hexs(m["pgmap"])
-    sec = m["section"]
+
+    def sections():
+        """`zdx sections -j -a` of the damaged dump and of its twin, by number."""
+        return [by(jload(r["out"].get("zdx sections -j -a")), "sections", "nr") for r in (dmg, base)]
     for dm in e["damage"]:
         cls = dm["class"]
         if cls == "dev_pagemap":
@@ -229,8 +229,7 @@ def changed_object_checks(m, e, base, dmg):
             root = int(dm["object"].split()[-1])
             spr = m["sections_per_root"]
             txt = names(dmg, c)
-            d = by(jload(dmg["out"].get(c)), "sections", "nr")
-            b = by(jload(base["out"].get(c)), "sections", "nr")
+            d, b = sections()
             listed = [x for k, x in d.items() if root * spr <= int(k) < (root + 1) * spr]
             unnamed = [x["nr"] for x in listed
                        if not unread_marked("sections", x) and ("section %d:" % x["nr"]) not in txt]
@@ -241,8 +240,7 @@ def changed_object_checks(m, e, base, dmg):
         elif cls in ("mem_section", "usage_map"):
             nr = int(dm["object"].split()[-1])
             c = "zdx sections -j -a"
-            d = by(jload(dmg["out"].get(c)), "sections", "nr").get(str(nr))
-            b = by(jload(base["out"].get(c)), "sections", "nr").get(str(nr))
+            d, b = (x.get(str(nr)) for x in sections())
             facts = {"section_mem_map": ("coded_mem_map", "flags", "mem_map"),
                      "usage": ("subsection_map", "usage_in_dump"),
                      "subsection_map[0]": ("subsection_map",)}[dm["field"]]
