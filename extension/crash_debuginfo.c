@@ -118,12 +118,10 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 		if (!zdx_module_file(lm->mod_name, lm->module_struct, (lm->mod_flags & MOD_LOAD_SYMS) ?
 				     lm->mod_namelist : NULL, dirs, ndirs, di))
 			return zdx_err_set(&di->err, ZDX_E_NO_DEBUGINFO, NULL, 0, "no %.40s.ko with DWARF "
-					   "and the dump's build-id: not loaded with crash's `mod -s %.40s "
-					   "FILE`, not in crash's module search path nor in "
-					   "/usr/lib/debug/lib/modules/%.40s (or zdx explain -m DIR, "
-					   "ZDX_MODULE_PATH), not from debuginfod%s%.120s", lm->mod_name,
-					   lm->mod_name, kt->utsname.release, di->nrefused ? "; " : "",
-					   di->refused[0]);
+					   "and build-id %.64s (crash's mod -s file, its module search "
+					   "path, /usr/lib/debug/lib/modules/%.40s, -m, ZDX_MODULE_PATH, "
+					   "debuginfod)", lm->mod_name, di->build_id[0] ? di->build_id :
+					   "(unknown)", kt->utsname.release);
 		load.sections = sec;
 		load.nsections = module_sections(l, lm->module_struct, names, sec);
 		if (!load.nsections)

@@ -271,6 +271,7 @@ int zdx_module_file(const char *name, uint64_t module, const char *loaded, const
 
 	if (!l || zdx_module_build_id(l, module, zdx_kread_cb, NULL, &want))
 		snprintf(want.why, sizeof(want.why), "%s", l ? want.why : "no layout");
+	snprintf(di->build_id, sizeof(di->build_id), "%s", want.build_id);
 	if (loaded && loaded[0] && try_file(loaded, "crash mod -s", &want, di))
 		return 1;
 	/* the directory walk is slow on a full module tree, and debuginfod

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include "zdx/dwarf.h"
 #include "zdx/error.h"
+#include "zdx/buildid.h"
 
 #define ZDX_MAX_REFUSED 4
 
@@ -14,6 +15,7 @@ struct zdx_debuginfo {
 	char path[PATH_MAX];
 	char module[64];          /* "" for the kernel image */
 	struct zdx_err err;       /* why no DWARF, when dw is NULL */
+	char build_id[ZDX_BUILD_ID_HEX];  /* a module's, as the dump holds it; "" if unknown */
 	char used[400];           /* a module's file: which one, its build-id, checked or not */
 	char refused[ZDX_MAX_REFUSED][400];   /* candidates passed over, and why */
 	int nrefused;

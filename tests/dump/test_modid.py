@@ -6,6 +6,8 @@ module's notes, its own walk of struct module) is the one binutils'
 readelf -n sees in the .ko the factory loaded into the guest; then, in
 one crash session, zdx explain -j
   - with the factory's .ko: uses it, naming readelf's id;
+  - with another build loaded by crash's `mod -s` (crash takes it without
+    a word): refuses it; with the right one loaded so: uses it first;
   - with another kernel's build of the module and the same source
     rebuilt with an extra -D (another build-id): refuses both, naming
     each file with readelf's id and the dump's, and finds the right one
@@ -101,6 +103,20 @@ def explain(outs, cmd):
     return load_json(outs.get(cmd)) or {}
 
 
+def loaded(t, tag, outs, wrong_ko, kernel, right, bad_cmd, good_cmd):
+    """crash's `mod -s` takes a .ko of another build without a word; zdx
+    does not use it, and takes the right one when crash loads that."""
+    if not os.path.isfile(wrong_ko):
+        return
+    notes = explain(outs, bad_cmd).get("notes") or []
+    t.ok("refused %s: build-id %s, the dump's module has %s" % (wrong_ko, readelf_build_id(wrong_ko), right)
+         in notes, "%s: the file crash's mod -s loaded, of another build, is refused" % tag, notes)
+    notes = explain(outs, good_cmd).get("notes") or []
+    t.ok(any(n.startswith("%s: DWARF from %s (crash mod -s), build-id %s = the dump's" % (MODULE, kmod(kernel), right))
+             for n in notes) and not any(n.startswith("refused") for n in notes),
+         "%s: the file crash's mod -s loaded, of the dump's build, is used first" % tag, notes)
+
+
 def check_kernel(t, kernel, dump, others):
     tag = "%s/%s" % (kernel, SCENARIO)
     right = readelf_build_id(kmod(kernel))
@@ -126,7 +142,11 @@ def check_kernel(t, kernel, dump, others):
         os.environ.update(DEBUGINFOD_URLS=url, DEBUGINFOD_CACHE_PATH=fresh_dir(os.path.join(work, "client-cache")))
         good_cmd = "zdx explain -j -m %s" % os.path.dirname(kmod(kernel))
         bad_cmd = "zdx explain -j" + "".join(" -m " + d for d in bad)
-        outs, log = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd])
+        wrong_ko = os.path.join(wrong, MODULE + ".ko")
+        loaded_bad, loaded_good = "zdx explain -j", "zdx explain -j -m " + wrong
+        outs, log = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd, "mod -s %s %s" % (MODULE, wrong_ko),
+                                             loaded_bad, "mod -d " + MODULE,
+                                             "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good])
     finally:
         srv.terminate()
         srv.wait(timeout=30)
@@ -150,6 +170,7 @@ def check_kernel(t, kernel, dump, others):
     t.ok(any(re.match(r"%s: DWARF from %s/\S+ \(debuginfod\), build-id %s = the dump's"
                       % (MODULE, re.escape(os.path.join(work, "client-cache")), right), n) for n in notes),
          "%s: the right build found through debuginfod by id %s" % (tag, right), notes)
+    loaded(t, tag, outs, wrong_ko, kernel, right, loaded_bad, loaded_good)
     t.ok(res.get("verdict") == explain(outs, good_cmd).get("verdict") and
          any(e.get("source") == "DWARF variable" for e in res.get("evidence") or []),
          "%s: the same verdict (%s) with DWARF evidence from the debuginfod file" % (tag, res.get("verdict")),
