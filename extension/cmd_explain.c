@@ -305,15 +305,18 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 		struct zdx_regs caller;
 		uint64_t lookup = frame ? pc - 1 : pc;
 		char why[160], msg[600];
-		int rc;
+		int rc, i;
 
-		if (zdx_debuginfo_for_pc(lookup, e->dirs, e->ndirs, &di)) {
-			note(e, "frame at %.60s: %.235s", value_to_symstr(lookup, why, 0) ? why : "?",
+		rc = zdx_debuginfo_for_pc(lookup, e->dirs, e->ndirs, &di);
+		for (i = 0; i < di.nrefused; i++)
+			note(e, "%s%.390s", "", di.refused[i]);
+		if (rc) {
+			note(e, "frame at %.60s: %.320s", value_to_symstr(lookup, why, 0) ? why : "?",
 			     zdx_err_message(&di.err, msg, sizeof(msg)));
 			return;
 		}
-		if (di.note[0])
-			note(e, "%.100s%.180s", "", di.note);
+		if (di.used[0])
+			note(e, "%s%.390s", "", di.used);
 		if (zdx_dwarf_vars_at(di.dw, lookup, &regs, mem_cb, NULL, &pages_only, &fv) == 0) {
 			add_dwarf_vars(e, &fv, lookup, frame);
 			zdx_dwarf_frame_vars_free(&fv);

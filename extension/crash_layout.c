@@ -8,6 +8,7 @@
 #include <string.h>
 #include "zdx/crash_glue.h"
 #include "zdx/enumparse.h"
+#include "zdx/field.h"
 
 static struct zdx_layout layout;
 static int layout_state;          /* 0 unread, 1 ok, -1 unusable */
@@ -310,6 +311,19 @@ static void read_pgmap(struct zdx_layout *l)
 	l->off_res_sibling = off("resource", "sibling");
 }
 
+/* A module's notes (its build-id): the count form, or the group form of
+ * later kernels (struct module_notes_attrs.grp; see layout.h). */
+static void read_module_notes(struct zdx_layout *l)
+{
+	l->off_module_notes_attrs = off("module", "notes_attrs");
+	l->off_mna_notes = off("module_notes_attrs", "notes");
+	l->off_mna_bin_attrs = zdx_field_off(off("module_notes_attrs", "grp"), off("attribute_group", "bin_attrs"));
+	l->off_mna_attrs = off("module_notes_attrs", "attrs");
+	l->sz_bin_attribute = ssize("bin_attribute");
+	l->off_battr_size = off("bin_attribute", "size");
+	l->off_battr_private = off("bin_attribute", "private");
+}
+
 static void read_modules(struct zdx_layout *l)
 {
 	long battr = off("module_sect_attr", "battr");
@@ -325,6 +339,7 @@ static void read_modules(struct zdx_layout *l)
 	else
 		l->off_msa_name = off("module_sect_attr", "name");
 	l->page_offset_base = read_ptr_sym("page_offset_base");
+	read_module_notes(l);
 }
 
 static uint64_t sym_addr(const char *sym)

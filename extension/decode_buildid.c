@@ -240,6 +240,29 @@ static void to_hex(const unsigned char *b, long n, char *out, size_t on)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
+int zdx_build_id_same(const char *a, const char *b)
+{
+	size_t i;
+
+	if (!zdx_build_id_valid(a) || !zdx_build_id_valid(b) || strlen(a) != strlen(b))
+		return 0;
+	for (i = 0; a[i]; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+int zdx_notes_build_id(const unsigned char *notes, size_t len, char *hex, size_t n)
+{
+	unsigned char id[64];
+	long r = note_find(notes, len, "GNU", NT_GNU_BUILD_ID, id, sizeof(id));
+
+	if (r <= 0 || !n)
+		return -1;
+	to_hex(id, r, hex, n);
+	return zdx_build_id_valid(hex) ? 0 : -1;
+}
+
 static int dump_ids(zdx_file_read_fn rd, void *ctx, struct zdx_file_ids *ids)
 {
 	char *text = malloc(ZDX_VMCOREINFO_MAX);

@@ -121,7 +121,7 @@ static void md_evidence(FILE *f, const struct zdx_jv *e)
 	}
 	n = zdx_jv_get(e, "notes");
 	if (n && n->n)
-		fprintf(f, "\nWhat explain could not use:\n\n");
+		fprintf(f, "\nNotes (the module debuginfo used or refused, what explain could not use):\n\n");
 	for (n = n ? n->child : NULL; n; n = n->next)
 		fprintf(f, "- %s\n", n->str ? n->str : "");
 	fputc('\n', f);

@@ -44,4 +44,12 @@ int zdx_vmcoreinfo_get(const char *text, const char *key, char *out, size_t n);
 /* 1 when s is a plausible build-id (even number of hex digits, 2..128). */
 int zdx_build_id_valid(const char *s);
 
+/* 1 when a and b are both valid build-ids and the same (case ignored). */
+int zdx_build_id_same(const char *a, const char *b);
+
+/* The GNU build-id (NT_GNU_BUILD_ID) of a blob of ELF notes, as lower-case
+ * hex into hex (ZDX_BUILD_ID_HEX bytes); 0, or -1 when the blob holds none
+ * or is malformed. */
+int zdx_notes_build_id(const unsigned char *notes, size_t len, char *hex, size_t n);
+
 #endif

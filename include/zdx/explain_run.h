@@ -16,7 +16,7 @@ struct zdx_explain_run {
 	int n;
 	const char *dirs[MAX_DIRS];
 	int ndirs;
-	char dwarf_note[8][320];  /* what DWARF could not do, and why */
+	char dwarf_note[12][400];  /* what DWARF could not do, and why */
 	int nnotes;
 	char walker_fn[64];       /* the function walking pfns (see add_dwarf_vars) */
 	int walker_is_loop;       /* walker_fn holds a pfn variable, not just a page */

@@ -126,6 +126,19 @@ struct zdx_layout {
 	long off_msa_address, off_msa_name;   /* name: battr.attr.name or name */
 	uint64_t page_offset_base;     /* direct map base, 0 if unknown */
 
+	/* --- struct module notes (a loaded module's GNU build-id) ---
+	 * /sys/module/NAME/notes: one struct bin_attribute per SHF_ALLOC note
+	 * section, private = its address, size = its size.  Up to 6.13 a
+	 * count `notes` precedes attrs[] (5.10, 6.1, 6.12); later kernels
+	 * drop it for an attribute_group whose bin_attrs is a NULL-terminated
+	 * pointer list (7.2).  The layout keeps whichever this kernel has. */
+	long off_module_notes_attrs;   /* struct module.notes_attrs */
+	long off_mna_notes;            /* module_notes_attrs.notes (count) */
+	long off_mna_bin_attrs;        /* module_notes_attrs.grp.bin_attrs */
+	long off_mna_attrs;            /* module_notes_attrs.attrs[] */
+	long sz_bin_attribute;
+	long off_battr_size, off_battr_private;
+
 	/* --- printk log (zdx dumpcheck: is the log in the dump?) --- */
 	uint64_t sym_log_buf, sym_log_buf_len;   /* variables `log_buf`, `log_buf_len`; 0 absent */
 	long sz_log_buf_len;

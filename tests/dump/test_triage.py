@@ -62,6 +62,11 @@ def start_debuginfod(kernels, work):
         ko = os.path.join(CACHE, "kmod", k, "zdx_walker.ko")
         if os.path.isfile(ko):
             os.symlink(ko, os.path.join(scan, "zdx_walker-%s.ko" % k))
+    return start_debuginfod_over(scan, work)
+
+
+def start_debuginfod_over(scan, work):
+    """debuginfod -F over the ELF files of directory scan (its database in work)."""
     port = free_port()
     db = os.path.join(work, "debuginfod.sqlite")
     for f in (db, db + "-wal", db + "-shm"):
@@ -158,13 +163,6 @@ def crash_rules(kernels):
     return rules
 
 
-def module_dirs(kernels, work):
-    base = fresh_dir(os.path.join(work, "modules"))
-    for k in kernels:
-        os.symlink(os.path.join(CACHE, "kmod", k), os.path.join(base, release(k)))
-    return ["--module-dir", os.path.join(base, "{release}")]
-
-
 def bad_inputs(corpus, work):
     """A copy of the smallest kdump dump with its BUILD-ID changed, a
     truncated copy of another, and a file that is no dump."""
@@ -213,7 +211,7 @@ def run_key(selected, rules):
     """What a triage run depends on: reuse its output when nothing changed."""
     import hashlib
     hsh = hashlib.sha256()
-    files = [TRIAGE, BUILDID, os.path.join(ROOT, "tools", "zdx_triage_render.py")]
+    files = [TRIAGE, BUILDID, os.path.join(ROOT, "tools", "zdx_triage_render.py"), os.path.abspath(__file__)]
     files += [r.split(":")[-1] for r in rules if ":" in r] + [c[4] for c in selected]
     for f in files:
         st = os.stat(f)
@@ -264,10 +262,32 @@ def check_dump(t, row, kernel, truth, entry, bid):
             frames = [fr["func"] for fr in json.load(f)["panic"]["backtrace"]]
         t.ok(walker_fn(truth) in frames + [fn], "%s: the walker %s (kmod source, mode %s) is in the backtrace"
              % (tag, walker_fn(truth), w["mode"]), frames)
+    if w:
+        module_dwarf(t, tag, kernel, row)
     t.ok(os.path.getsize(row["report_md"]) > 0, "%s: markdown report written" % tag)
     with open(row["report_json"]) as f:
         errs = schema_errors(json.load(f), REPORT_SCHEMA)
     t.ok(not errs, "%s: report.json conforms to docs/report.schema.json" % tag, "\n".join(errs))
+
+
+def module_dwarf(t, tag, kernel, row):
+    """No --module-dir is given: the walker module's DWARF, where explain
+    needs it, comes from the local debuginfod by the build-id the dump
+    holds, and it is the build readelf sees in the factory's .ko.  (crash
+    run with --no_modules has no module code to ask for.)"""
+    with open(row["report_json"]) as f:
+        notes = json.load(f).get("notes") or []
+    bid = readelf_build_id(os.path.join(CACHE, "kmod", kernel, "zdx_walker.ko"))
+    want = re.compile(r"zdx_walker: DWARF from %s/\S+ \(debuginfod\), build-id %s = the dump's"
+                      % (re.escape(os.environ.get("DEBUGINFOD_CACHE_PATH", "")), bid))
+    used = [n for n in notes if n.startswith("zdx_walker: DWARF from")]
+    missing = [n for n in notes if "no zdx_walker.ko" in n or (n.startswith("refused") and "zdx_walker" in n)]
+    t.ok(not missing and all(want.match(n) for n in used), "%s: walker module DWARF %s" % (
+        tag, "through debuginfod, build-id %s" % bid if used else "not needed"), notes)
+    MODULE_DWARF.extend(used)
+
+
+MODULE_DWARF = []
 
 
 def check_groups(t, rows, corpus, out):
@@ -381,7 +401,8 @@ def main():
         t0 = time.time()
         t.ok(wait_indexed(url, bids.values()), "debuginfod indexed %d vmlinux files (%.0f s)"
              % (len(bids), time.time() - t0))
-        env = dict(os.environ, DEBUGINFOD_CACHE_PATH=os.path.join(OUT, "client-cache"), DEBUGINFOD_URLS=url)
+        os.environ.update(DEBUGINFOD_CACHE_PATH=os.path.join(OUT, "client-cache"), DEBUGINFOD_URLS=url)
+        env = dict(os.environ)
         shutil.rmtree(env["DEBUGINFOD_CACHE_PATH"], ignore_errors=True)
         sel = pick(corpus)
         out = os.path.join(OUT, "run")
@@ -392,7 +413,7 @@ def main():
             t.skip("zdx-triage over %d dumps" % (len(sel) + 3), "reused %s: nothing it depends on changed" % out)
         else:
             shutil.rmtree(out, ignore_errors=True)
-            r, secs = run_triage(["-o", out, "-j", "2", "--timeout", "600"] + rules + module_dirs(kernels, OUT) +
+            r, secs = run_triage(["-o", out, "-j", "2", "--timeout", "600"] + rules +
                                  [c[4] for c in sel] + [bad["wrong"][0], bad["trunc"], bad["junk"]], env)
             t.ok(r.returncode in (0, 1) and os.path.isfile(os.path.join(out, "triage.jsonl")),
                  "zdx-triage ran over %d dumps in %.0f s" % (len(sel) + 3, secs), r.stderr[-2000:])
@@ -403,6 +424,7 @@ def main():
              "every kernel and every verdict class of its corpus is triaged")
         for kernel, d, truth, entry, path in sel:
             check_dump(t, rows.get(path), kernel, truth, entry, bids[kernel])
+        t.ok(MODULE_DWARF, "the walker module's DWARF came through debuginfod (%d dumps)" % len(MODULE_DWARF))
         check_bad(t, rows, bad)
         check_groups(t, rows, sel, out)
         check_html(t, out, len(rows))
