@@ -31,12 +31,15 @@ kernel=$(basename "$(dirname "$(dirname "$best")")"); scen=$(basename "$(dirname
 echo "largest layout: $kernel/$scen ($((bestsize >> 30)) GiB of pmem), $(basename "$best")"
 # a pfn of the layout's first namespace (its data start), from the truth
 pfn=$(/usr/bin/python3 -c "import json,sys; n=json.load(open(sys.argv[1]))['namespaces'][0]; print(hex(int(n.get('data_start') or n['start'], 16) >> 12))" "$(dirname "$best")/truth.json")
-mark='!echo "@t $(date +%s%N) $(grep VmHWM /proc/$PPID/status | tr -s " " | cut -d" " -f2)"'
+# wall clock, crash's peak RSS and its CPU time (utime + stime, clock
+# ticks): on a loaded machine the CPU time is the figure that carries over
+mark='!echo "@t $(date +%s%N) $(grep VmHWM /proc/$PPID/status | tr -s " " | cut -d" " -f2) $(cut -d" " -f14,15 /proc/$PPID/stat | tr " " +)"'
 dumps/open.sh -f "$(basename "$best")" "$kernel" "$scen" "$mark" "zdx map > /dev/null" "$mark" \
     "zdx map > /dev/null" "$mark" "zdx pfn $pfn > /dev/null" "$mark" "kmem -n > /dev/null" "$mark" 2>/dev/null |
-    awk 'BEGIN { n = 0 } /^@t/ { t[n] = $2; m[n] = $3; n++ }
+    awk -v hz="$(getconf CLK_TCK)" 'BEGIN { n = 0 } /^@t/ { t[n] = $2; m[n] = $3; split($4, c, "+"); u[n] = c[1] + c[2]; n++ }
          END { if (n < 5) { print "bench: crash did not run the commands"; exit 1 }
                split("zdx map (cold, builds the model)|zdx map (warm)|zdx pfn|kmem -n", name, "|")
                for (i = 1; i < n; i++)
-                   printf "  %-34s %8.3f s   crash peak RSS %d MiB\n", name[i], (t[i] - t[i-1]) / 1e9, m[i] / 1024
-               printf "  ratio zdx map (cold) / kmem -n: %.2f\n", (t[1] - t[0]) / (t[4] - t[3]) }'
+                   printf "  %-34s %8.3f s wall %7.2f s CPU   crash peak RSS %d MiB\n", name[i], (t[i] - t[i-1]) / 1e9,
+                          (u[i] - u[i-1]) / hz, m[i] / 1024
+               printf "  ratio zdx map (cold) / kmem -n: %.2f wall\n", (t[1] - t[0]) / (t[4] - t[3]) }'
