@@ -91,7 +91,9 @@ void zdx_pgmap_memmap_pages(const struct zdx_layout *l, const struct zdx_pgmap *
 
 		if (!zdx_pgmap_range_sane(l, pg, i))
 			continue;
-		first = zdx_pgmap_pfn_first(l, pg, i);
+		/* the whole range has a memmap, the altmap's own pfns too
+		 * (their struct pages sit in the altmap's first pages) */
+		first = zdx_pgmap_range_first_pfn(l, pg, i);
 		end = zdx_pgmap_range_end_pfn(l, pg, i);
 		n = end > first ? end - first : 0;
 		*mapped += zdx_compound_memmap_pages(l, n);
@@ -99,6 +101,7 @@ void zdx_pgmap_memmap_pages(const struct zdx_layout *l, const struct zdx_pgmap *
 			*distinct += zdx_compound_memmap_pages(l, n);
 			continue;
 		}
+		/* no altmap: compound pages start at the range's first pfn */
 		full = n / nr;
 		tail = zdx_compound_memmap_pages(l, n % nr);
 		*distinct += full * ZDX_VMEMMAP_RESERVE_NR +

@@ -86,6 +86,8 @@ int main(void)
 	ok(!zdx_vmemmap_can_optimize(&l, &pg), "altmap: not deduplicated");
 	zdx_pgmap_memmap_pages(&l, &pg, &mapped, &distinct);
 	ok(mapped == distinct, "altmap: distinct == mapped (%llu)", (unsigned long long)distinct);
+	is_u64(mapped, 2048, "altmap: the whole 512 MiB range has a memmap, metadata pfns too "
+	       "(= altmap alloc 0x800 of the fsdax-dev geometry)");
 	ok(zdx_compound_page_of(&l, &pg, 0x60a00 + 300, &c) == 0 && c.head_pfn == 0x60a00 && !c.shared,
 	   "altmap: compound pages start at pfn_first, no shared copies");
 
