@@ -24,7 +24,7 @@ SCN_DEFAULTS=(
     HOTPLUG= HOTPLUG_BLOCKS=0 "FORMATS=kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
     TRIGGER=sysrq "SYS_PANIC=sysrq triggered crash" WALKER_MODE= EXPECT_VERDICT= EXPECT_OWNER=
     GUEST_SETUP=: GUEST_AFTER_HOTPLUG=: GUEST_PREPARE=: GUEST_TRIGGER= GUEST_TRUTH_EXTRA=
-    KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION=
+    KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION= OPT_IN=no
 )
 
 # scn_assigned FILE: the names of the variables FILE assigns, found by
@@ -54,6 +54,7 @@ load_scn() {
     case "$PMEM" in none|legacy|nfit) ;; *) die "$1: PMEM must be none|legacy|nfit, not '$PMEM'";; esac
     case "$TRIGGER" in sysrq|walker) ;; *) die "$1: TRIGGER must be sysrq|walker";; esac
     case "$KDUMP" in yes|no) ;; *) die "$1: KDUMP must be yes|no";; esac
+    case "$OPT_IN" in yes|no) ;; *) die "$1: OPT_IN must be yes|no";; esac
     if [ "$TRIGGER" = walker ]; then
         [[ " $VERDICTS " == *" $EXPECT_VERDICT "* ]] || die "$1: EXPECT_VERDICT '$EXPECT_VERDICT' is not one of: $VERDICTS"
         [ -n "$WALKER_MODE" ] || die "$1: a walker scenario needs WALKER_MODE"
@@ -374,6 +375,9 @@ main() {
     for s in $scns; do
         [ -f "$here/scenarios/$s.scn" ] || die "no scenario '$s' (dumps/scenarios/$s.scn)"
         load_scn "$here/scenarios/$s.scn"
+        # An opt-in scenario (too slow for make check) is built only when
+        # named: --scenario S, or ZDX_OPT_IN=1 for all of them.
+        [ "$OPT_IN" = yes ] && [ -z "$scenario" ] && [ "${ZDX_OPT_IN:-0}" != 1 ] && continue
         for k in $KERNELS; do
             [ -n "$kernel" ] && [ "$k" != "$kernel" ] && continue
             [ $list = 1 ] && { echo "$k $s"; continue; }

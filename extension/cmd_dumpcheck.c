@@ -18,6 +18,7 @@
 #include "zdx/dumpcheck_run.h"
 #include "zdx/field.h"
 #include "zdx/format.h"
+#include "zdx/vmemmap_dedup.h"
 
 /* --- classes --- */
 
@@ -106,10 +107,11 @@ static struct dc_class *pgmap_class(struct dc *d, int pg, enum zdx_memmap_home h
 	for (i = 0; i < d->ncls; i++)
 		if (d->cls[i].kind == DC_PGMAP_MEMMAP && d->cls[i].pgmap == pg && d->cls[i].home == home)
 			return &d->cls[i];
-	snprintf(name, sizeof(name), "memmap of pgmap %llx (%s, %s, %s) %s",
+	snprintf(name, sizeof(name), "memmap of pgmap %llx (%s, %s, %s%s) %s",
 		 (unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
 		 pi->owner[0] ? pi->owner : "no iomem owner",
 		 zdx_fmt_bytes(pi->pg.range[0].end - pi->pg.range[0].start + 1, sz, sizeof(sz)),
+		 zdx_vmemmap_can_optimize(d->l, &pi->pg) ? ", deduplicated" : "",
 		 home == ZDX_HOME_DEVICE ? "on the device" : "in System RAM");
 	if ((c = dc_new_class(d, DC_PGMAP_MEMMAP, name))) {
 		c->pgmap = pg;
@@ -180,6 +182,55 @@ static void probe_block_memmap(struct dc *d, const struct zdx_run *r, uint64_t v
 	}
 }
 
+/* Address of pfn's struct page, 0 when its section has no memmap. */
+static uint64_t page_vaddr(const struct dc *d, uint64_t pfn)
+{
+	const struct zdx_section *s = zdx_model_section(d->m, zdx_pfn_to_section_nr(d->l, pfn));
+
+	return s && zdx_section_has_memmap(d->l, s) ? zdx_section_page_addr(d->l, s, pfn) : 0;
+}
+
+/* 1 when every memmap page of the compound page at head past its first
+ * ZDX_VMEMMAP_RESERVE_NR maps where its second does, as far as the first
+ * of them and the last show (the kernel maps them all alike). */
+static int compound_shares(const struct dc *d, uint64_t head, uint64_t pages)
+{
+	uint64_t per_page = dc_page_size(d) / (uint64_t)d->l->sz_page, p1, p2, pl;
+	uint64_t v1 = page_vaddr(d, head + per_page), v2 = page_vaddr(d, head + 2 * per_page);
+	uint64_t vl = page_vaddr(d, head + (pages - 1) * per_page);
+
+	return v1 && v2 && vl && !zdx_kvtop(v1, &p1) && !zdx_kvtop(v2, &p2) && !zdx_kvtop(vl, &pl) &&
+	       p1 >> d->l->page_shift == p2 >> d->l->page_shift &&
+	       p1 >> d->l->page_shift == pl >> d->l->page_shift;
+}
+
+/* A deduplicated compound pgmap's memmap, pfns [a, b) of one run: each
+ * compound page whose head lies there counts its own memmap pages once —
+ * the first ZDX_VMEMMAP_RESERVE_NR, where the page tables confirm the
+ * rest are copies of the second; all of them where they do not. */
+static void probe_dedup_memmap(struct dc *d, int pg, uint64_t a, uint64_t b)
+{
+	const struct zdx_pgmap *p = &d->m->pgm[pg].pg;
+	uint64_t nr = zdx_pgmap_vmemmap_nr(d->l, p), ps = dc_page_size(d), pfn;
+	struct zdx_compound_page c;
+
+	for (pfn = a; pfn < b; pfn = c.head_pfn + nr) {
+		uint64_t end, pages, v;
+
+		if (zdx_compound_page_of(d->l, p, pfn, &c))
+			return;
+		end = zdx_pgmap_range_end_pfn(d->l, p, c.range);
+		pages = zdx_compound_memmap_pages(d->l, (c.head_pfn + nr < end ? c.head_pfn + nr : end) -
+						  c.head_pfn);
+		if (c.head_pfn < a || !(v = page_vaddr(d, c.head_pfn)))
+			continue;       /* counted with the run holding its head */
+		if (pages > ZDX_VMEMMAP_RESERVE_NR && compound_shares(d, c.head_pfn, pages))
+			pages = ZDX_VMEMMAP_RESERVE_NR;
+		/* one compound page's memmap is virtually contiguous (vmemmap) */
+		probe_pgmap_memmap(d, pg, v, v + pages * ps);
+	}
+}
+
 /* The struct pages of pfns [a, b) of one owner run, section by section:
  * without VMEMMAP every section's memmap is its own array. */
 static void probe_run(struct dc *d, const struct zdx_run *r)
@@ -187,6 +238,10 @@ static void probe_run(struct dc *d, const struct zdx_run *r)
 	const struct zdx_layout *l = d->l;
 	uint64_t a = r->start;
 
+	if (r->owner == ZDX_OWN_DEVICE && zdx_vmemmap_can_optimize(l, &d->m->pgm[r->pgmap].pg)) {
+		probe_dedup_memmap(d, r->pgmap, a, r->end);
+		return;
+	}
 	while (a < r->end) {
 		unsigned long nr = zdx_pfn_to_section_nr(l, a);
 		uint64_t b = zdx_section_nr_to_pfn(l, nr + 1);

@@ -9,6 +9,7 @@
 #include "zdx/commands.h"
 #include "zdx/json.h"
 #include "zdx/page.h"
+#include "zdx/vmemmap_dedup.h"
 
 enum pfn_input { IN_GUESS, IN_PHYS, IN_PAGE };
 
@@ -19,6 +20,12 @@ struct page_view {
 	struct zdx_page page;
 	const char *verdict;            /* initialised? in words */
 	const char *why;
+	/* a page of a compound pgmap (vmemmap_shift): cp.range -1 otherwise */
+	struct zdx_compound_page cp;
+	uint64_t nr;                    /* pfns per compound page */
+	uint64_t head_vaddr;            /* the head's struct page, 0 unknown */
+	int head_named;                 /* tail: compound_head names that head; -1 not a tail */
+	int head_pgmap;                 /* the head's page->pgmap is the pgmap; -1 unread */
 };
 
 static uint64_t max_pfn(const struct zdx_model *m)
@@ -111,7 +118,8 @@ static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	}
 	if (f->owner == ZDX_OWN_DEVICE) {
 		int zone_ok = p->zone == l->zone_device;
-		int pg_ok = p->pgmap_word == m->pgm[f->pgmap].pg.addr || p->tail;
+		int pg_ok = p->pgmap_word == m->pgm[f->pgmap].pg.addr ||
+			    (p->tail && (pv->cp.range < 0 || (pv->head_named == 1 && pv->head_pgmap != 0)));
 
 		if (f->region == ZDX_REGION_MEMMAP) {
 			pv->verdict = zone_ok && p->reserved ? "initialised, no pgmap" : "inconsistent";
@@ -119,7 +127,12 @@ static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 				  "reserved ZONE_DEVICE page; page->pgmap is not a dev_pagemap";
 		} else {
 			pv->verdict = zone_ok && pg_ok ? "initialised" : "inconsistent";
-			pv->why = zone_ok && pg_ok ? "zone is ZONE_DEVICE and page->pgmap points back to its pgmap"
+			pv->why = zone_ok && pg_ok ? (p->tail && pv->cp.range >= 0
+				  ? "zone is ZONE_DEVICE and compound_head names the compound page's head"
+				  : "zone is ZONE_DEVICE and page->pgmap points back to its pgmap")
+				  : p->tail && pv->cp.range >= 0
+				  ? "a tail page's compound_head should name its compound page's head, whose "
+				    "page->pgmap is the pgmap"
 				  : "a data page should be ZONE_DEVICE with page->pgmap == its pgmap";
 		}
 		return;
@@ -135,6 +148,32 @@ static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	pv->verdict = "unknown";
 	pv->why = f->owner == ZDX_OWN_RAM ? "RAM outside every zone span (offline or never onlined): "
 		  "its memmap is initialised only when onlined" : "no owner to check against";
+}
+
+/* A tail struct page holds no pgmap: its word is compound_head | 1 and
+ * the pgmap is the head's (prep_compound_tail()); with the memmap
+ * deduplicated its bytes are also those of every tail at the same offset
+ * of the compound's later memmap pages. */
+static void read_compound(const struct zdx_model *m, const struct zdx_pfn_facts *f, struct page_view *pv)
+{
+	const struct zdx_layout *l = m->l;
+	const struct zdx_section *hs;
+	uint64_t w;
+
+	pv->cp.range = -1;
+	pv->head_named = pv->head_pgmap = -1;
+	if (f->owner != ZDX_OWN_DEVICE || f->pgmap < 0)
+		return;
+	pv->nr = zdx_pgmap_vmemmap_nr(l, &m->pgm[f->pgmap].pg);
+	if (pv->nr <= 1 || zdx_compound_page_of(l, &m->pgm[f->pgmap].pg, f->pfn, &pv->cp))
+		return;
+	hs = zdx_model_section(m, zdx_pfn_to_section_nr(l, pv->cp.head_pfn));
+	if (hs && zdx_section_has_memmap(l, hs))
+		pv->head_vaddr = zdx_section_page_addr(l, hs, pv->cp.head_pfn);
+	if (pv->in_dump && pv->page.tail)
+		pv->head_named = pv->page.pgmap_word - 1 == pv->head_vaddr;
+	if (pv->head_vaddr && !zdx_kread_field(pv->head_vaddr, l->off_page_pgmap, 8, &w))
+		pv->head_pgmap = w == m->pgm[f->pgmap].pg.addr;
 }
 
 static void read_page_view(const struct zdx_model *m, const struct zdx_pfn_facts *f, struct page_view *pv)
@@ -156,6 +195,7 @@ static void read_page_view(const struct zdx_model *m, const struct zdx_pfn_facts
 		if (pv->page.state == ZDX_PAGE_PLAUSIBLE && node_unknown(m, pv->page.node))
 			pv->page.state = ZDX_PAGE_GARBAGE;
 	}
+	read_compound(m, f, pv);
 	judge_page(m, f, pv);
 }
 
@@ -205,6 +245,27 @@ static void json_block(struct zdx_json *j, const struct zdx_model *m, uint64_t p
 	zj_int(j, "memory_block_vmemmap_pages", (long long)mb->nr_vmemmap_pages);
 	if (zdx_memblock_hosts_memmap(m, mb, pfn))
 		zj_str(j, "region", "block-memmap");
+}
+
+static const char *tri_text(int v)
+{
+	return v < 0 ? "unknown" : v ? "yes" : "NO";
+}
+
+static void print_compound(const struct page_view *pv)
+{
+	if (pv->cp.range < 0)
+		return;
+	fprintf(fp, "  compound page  head pfn %llx (struct page %llx), index %llu of %llu\n",
+		(unsigned long long)pv->cp.head_pfn, (unsigned long long)pv->head_vaddr,
+		(unsigned long long)pv->cp.index, (unsigned long long)pv->nr);
+	if (pv->cp.shared)
+		fprintf(fp, "  memmap dedup   this struct page is a shared copy: its memmap page is the "
+			"compound's second one again, the bytes of pfn %llx's struct page\n",
+			(unsigned long long)pv->cp.canonical_pfn);
+	if (pv->head_named >= 0)
+		fprintf(fp, "  tail page      compound_head names the head: %s; the head's page->pgmap is "
+			"the pgmap: %s\n", tri_text(pv->head_named), tri_text(pv->head_pgmap));
 }
 
 static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
@@ -262,7 +323,26 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 			pv->page.zone < l->nr_zone_types ? l->zone_name[pv->page.zone] : "invalid",
 			pv->page.node, pv->page.reserved ? ", PG_reserved" : "",
 			(unsigned long long)pv->page.pgmap_word, pv->page.refcount);
+	print_compound(pv);
 	fprintf(fp, "  struct page: %s — %s\n", pv->verdict, pv->why);
+}
+
+static void json_compound(struct zdx_json *j, const struct page_view *pv)
+{
+	if (pv->cp.range < 0) {
+		zj_str(j, "compound", NULL);
+		return;
+	}
+	zj_obj(j, "compound");
+	zj_hex(j, "head_pfn", pv->cp.head_pfn);
+	zj_hex(j, "head_struct_page", pv->head_vaddr);
+	zj_int(j, "index", (long long)pv->cp.index);
+	zj_int(j, "pfns", (long long)pv->nr);
+	zj_bool(j, "shared_copy", pv->cp.shared);
+	zj_hex(j, "canonical_pfn", pv->cp.canonical_pfn);
+	zj_tri(j, "tail_names_head", pv->head_named);
+	zj_tri(j, "head_pgmap_ok", pv->head_pgmap);
+	zj_end_obj(j);
 }
 
 static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
@@ -317,6 +397,7 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 		zj_int(&j, "page_node", pv->page.node);
 		zj_str(&j, "page_state", zdx_page_state_name(pv->page.state));
 	}
+	json_compound(&j, pv);
 	zj_str(&j, "struct_page_verdict", pv->verdict);
 	zj_str(&j, "why", pv->why);
 	zdx_incomplete_json(&j, &m->inc);

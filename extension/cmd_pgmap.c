@@ -7,6 +7,7 @@
 #include "zdx/commands.h"
 #include "zdx/format.h"
 #include "zdx/json.h"
+#include "zdx/vmemmap_dedup.h"
 
 struct region_span {
 	enum zdx_pgmap_region region;
@@ -163,6 +164,87 @@ static void json_devgeom(struct zdx_json *j, const struct zdx_pgmap_info *pi)
 	zj_hex(j, "data_start", pi->data_start);
 }
 
+/* Compound pages (vmemmap_shift) and how many memmap pages back them:
+ * with the dedup, tail struct pages past a compound page's first two
+ * memmap pages are copies of its second one. */
+static void print_compound(const struct zdx_model *m, const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_layout *l = m->l;
+	struct zdx_compound_view v;
+	char b1[32], b2[32];
+
+	zdx_compound_view(m, pi, &v);
+	if (v.nr <= 1)
+		return;
+	fprintf(fp, "  compound pages  %llu of %s (%llu pfns, vmemmap_shift %llu)\n",
+		(unsigned long long)v.count, zdx_fmt_bytes(v.nr << l->page_shift, b1, sizeof(b1)),
+		(unsigned long long)v.nr, (unsigned long long)pi->pg.vmemmap_shift);
+	fprintf(fp, "  memmap pages    %llu mapped (%s of struct pages), ", (unsigned long long)v.mapped,
+		zdx_fmt_bytes(v.mapped << l->page_shift, b2, sizeof(b2)));
+	if (!v.rule)
+		fprintf(fp, "all distinct (not deduplicated: %s)\n", pi->pg.altmap.valid
+			? "the memmap is in the altmap" : "a compound page's struct pages fit in 2 pages");
+	else if (v.seen == 1)
+		fprintf(fp, "%llu distinct: deduplicated, struct pages from index %llu of each compound "
+			"page on are shared copies (checked: the %llu memmap pages of the compound page "
+			"at pfn %llx map %llu physical pages; page 2 %llx -> phys %llx = page 1's)\n",
+			(unsigned long long)v.distinct,
+			(unsigned long long)(ZDX_VMEMMAP_RESERVE_NR << l->page_shift) / l->sz_page,
+			(unsigned long long)v.checked, (unsigned long long)v.head_pfn,
+			(unsigned long long)v.seen_distinct, (unsigned long long)v.vaddr[1],
+			(unsigned long long)v.phys[1]);
+	else if (v.seen == 0)
+		fprintf(fp, "distinct unknown: the page tables differ from the dedup rule (the %llu "
+			"memmap pages of the compound page at pfn %llx map %llu physical pages, not %d)\n",
+			(unsigned long long)v.checked, (unsigned long long)v.head_pfn,
+			(unsigned long long)v.seen_distinct, ZDX_VMEMMAP_RESERVE_NR);
+	else
+		fprintf(fp, "distinct unknown: deduplicated by the kernel's rule, but the first "
+			"compound page's memmap does not translate in this dump\n");
+}
+
+static void json_compound(struct zdx_json *j, const struct zdx_model *m, const struct zdx_pgmap_info *pi)
+{
+	struct zdx_compound_view v;
+	int i;
+
+	zdx_compound_view(m, pi, &v);
+	zj_obj(j, "memmap_pages");
+	zj_int(j, "mapped", (long long)v.mapped);
+	if (v.distinct)
+		zj_int(j, "distinct", (long long)v.distinct);
+	else
+		zj_str(j, "distinct", NULL);
+	zj_bool(j, "deduplicated", v.rule);
+	zj_end_obj(j);
+	if (v.nr <= 1) {
+		zj_str(j, "compound", NULL);
+		return;
+	}
+	zj_obj(j, "compound");
+	zj_int(j, "pfns", (long long)v.nr);
+	zj_int(j, "count", (long long)v.count);
+	zj_int(j, "shared_from_index", v.rule ? (long long)((ZDX_VMEMMAP_RESERVE_NR << m->l->page_shift) /
+							   m->l->sz_page) : -1);
+	if (v.seen >= 0) {
+		zj_hex(j, "checked_head_pfn", v.head_pfn);
+		zj_int(j, "checked_memmap_pages", (long long)v.checked);
+		zj_int(j, "checked_distinct", (long long)v.seen_distinct);
+		zj_bool(j, "dedup_seen", v.seen);
+		zj_arr(j, "samples");      /* memmap pages 1, 2 and the last */
+		for (i = 0; i < ZDX_COMPOUND_SAMPLES; i++) {
+			zj_obj(j, NULL);
+			zj_hex(j, "vaddr", v.vaddr[i]);
+			zj_hex(j, "phys", v.phys[i]);
+			zj_end_obj(j);
+		}
+		zj_end_arr(j);
+	} else {
+		zj_str(j, "dedup_seen", NULL);
+	}
+	zj_end_obj(j);
+}
+
 static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *pi)
 {
 	const struct zdx_layout *l = m->l;
@@ -222,6 +304,7 @@ static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *
 	fprintf(fp, "  memmap of pfn_first at phys %llx: %s; %s in this dump\n",
 		(unsigned long long)pi->memmap_phys, home_text(m, pi, home, sizeof(home)),
 		pi->memmap_readable ? "present" : "NOT present");
+	print_compound(m, pi);
 	print_devgeom(m, pi);
 }
 
@@ -289,6 +372,7 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 	if (pi->memmap_home == ZDX_HOME_DEVICE)
 		zj_hex(j, "memmap_pgmap", m->pgm[pi->memmap_pgmap].pg.addr);
 	zj_bool(j, "memmap_in_dump", pi->memmap_readable);
+	json_compound(j, m, pi);
 	json_devgeom(j, pi);
 	zj_end_obj(j);
 }

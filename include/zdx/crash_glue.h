@@ -49,6 +49,12 @@ void zdx_model_read_memblocks(struct zdx_model *m);
 /* Driver geometry of each pgmap (crash_devgeom.c): iomem chain, info block. */
 void zdx_model_read_devgeom(struct zdx_model *m);
 
+/* A pgmap's compound pages and memmap dedup, checked in the page tables
+ * (crash_compound.c; struct zdx_compound_view in zdx/vmemmap_dedup.h). */
+struct zdx_compound_view;
+void zdx_compound_view(const struct zdx_model *m, const struct zdx_pgmap_info *pi,
+		       struct zdx_compound_view *v);
+
 /* Panic context (crash_panic.c): 0, or -1 when the dump has no panic task. */
 struct zdx_panic;
 int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n);

@@ -146,6 +146,33 @@ def memmap_probe(truth):
     return None
 
 
+def canonical_struct_page(f, sz):
+    """Address of the struct page zdx pfn -j says f's is a copy of, by
+    crash's sizeof(struct page) from the head's address."""
+    c = f["compound"]
+    return h(c["head_struct_page"]) + (h(c["canonical_pfn"]) - h(c["head_pfn"])) * sz
+
+
+def compound_vtops(truth, out):
+    """test_compound: vtop of the memmap pages zdx pgmap sampled in each
+    compound pgmap (memmap pages 1, 2 and the last of its first compound
+    page, and the head's), and of the struct pages of each namespace's last
+    pfn (a shared tail with the dedup) and of the pfn zdx says it copies."""
+    cmds = []
+    pg = _json(out.get("zdx pgmap -j")) or {}
+    for p in pg.get("pgmaps") or []:
+        c = p.get("compound") or {}
+        cmds += ["vtop %s" % s["vaddr"] for s in c.get("samples") or [] if h(s["vaddr"])]
+    for n in pmem_namespaces(truth):
+        f = _json(out.get("zdx pfn -j %#x" % ((h(n["start"]) + n["size"]) // PAGE - 1))) or {}
+        c = f.get("compound") or {}
+        sz = page_size(out)
+        if c.get("shared_copy") and sz:
+            cmds += ["vtop %s" % f["struct_page"], "vtop %s" % c["head_struct_page"],
+                     "vtop %#x" % canonical_struct_page(f, sz), "kmem -p %#x" % (h(f["pfn"]) * PAGE)]
+    return cmds
+
+
 def plan(truth, entry, out):
     """Every crash-only command the dump tests will ask for on this dump."""
     cmds = []
@@ -155,4 +182,5 @@ def plan(truth, entry, out):
     cmds += memmap_home_vtops(truth, entry, out).values()
     cmds += [p[0] for p in dumpcheck_probes(out)]
     cmds += memmap_on_memory_vtops(truth, entry, out)
+    cmds += compound_vtops(truth, out)
     return list(dict.fromkeys(cmds))

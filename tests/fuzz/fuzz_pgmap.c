@@ -1,10 +1,12 @@
 /* dev_pagemap and vmem_altmap bytes, then every question asked of the
- * pgmap, and the owner map built over it: a range end near 2^64 must not
+ * pgmap (its compound pages and memmap dedup too), and the owner map built
+ * over it: a range end near 2^64 must not
  * become 2^52 loop iterations. */
 #include <stdlib.h>
 #include "fuzz.h"
 #include "model_fixture.h"
 #include "zdx/model.h"
+#include "zdx/vmemmap_dedup.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,6 +37,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < pi.pg.nr_range; i++)
 			zdx_pgmap_pfn_first(&l, &pi.pg, i);
 		zdx_pgmap_region_of(&l, &pi.pg, pfn);
+		{       /* compound pages and the memmap dedup of any shift */
+			struct zdx_compound_page cp;
+			uint64_t mapped, distinct;
+
+			zdx_vmemmap_can_optimize(&l, &pi.pg);
+			zdx_compound_page_of(&l, &pi.pg, pfn, &cp);
+			zdx_pgmap_memmap_pages(&l, &pi.pg, &mapped, &distinct);
+		}
 		fixture_section(&sec, &l, 3, 0xf, 0xffff0000ffffULL);
 		m = (struct zdx_model){ .l = &l, .sec = &sec, .nsec = 1, .pgm = &pi, .npgm = 1 };
 		if (zdx_map_build(&m, &runs) >= 0)
