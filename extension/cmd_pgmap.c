@@ -311,6 +311,9 @@ static int select_pgmap(const struct zdx_model *m, const char *arg, struct zdx_e
 			   "nor a pfn of one", arg);
 }
 
+/* ADDR|PFN is looked up in the model: select_pgmap() */
+static const struct zdx_cmd_args pgmap_args = { .synopsis = "zdx pgmap [-j] [ADDR|PFN]", .max = 1 };
+
 void zdx_cmd_pgmap(int argc, char **argv)
 {
 	int json = zdx_take_flag(&argc, argv, "-j"), only = -1, i;
@@ -318,11 +321,7 @@ void zdx_cmd_pgmap(int argc, char **argv)
 	struct zdx_err e = { 0 };
 	struct zdx_json j;
 
-	if (argc > 2) {
-		zdx_err_unexpected(&e, argv[2], "zdx pgmap [-j] [ADDR|PFN]");
-		goto fail;
-	}
-	if (!(m = zdx_model(&e)))
+	if (!(m = zdx_cmd_preamble(&pgmap_args, argc, argv, NULL, &e)))
 		goto fail;
 	if (!m->l->pgmap_container) {
 		zdx_err_set(&e, ZDX_E_UNSUPPORTED, NULL, 0, "this kernel has no pgmap_array or pgmap_radix "
