@@ -262,7 +262,7 @@ static void check_log(struct dc *d)
 	}
 }
 
-static const struct zdx_cmd_args dumpcheck_args = { .synopsis = "zdx dumpcheck [-j]", .max = 0 };
+static const struct zdx_cmd_args dumpcheck_args = { .synopsis = "zdx " ZDX_SYN_DUMPCHECK, .max = 0 };
 
 void zdx_cmd_dumpcheck(int argc, char **argv)
 {

@@ -388,7 +388,7 @@ static int add_dir(struct zdx_explain_run *e, const char *dir, const char *from,
 	return 0;
 }
 
-static const char synopsis[] = "zdx explain [-j] [-m MODULE_DIR]...";
+static const char synopsis[] = "zdx " ZDX_SYN_EXPLAIN;
 
 /* -m DIR..., then ZDX_MODULE_PATH, into the struct zdx_explain_run out. */
 static int parse_opts(int argc, char **argv, void *out, struct zdx_err *err)

@@ -82,7 +82,7 @@ static void json_blocks(struct zdx_json *j, const struct zdx_model *m, const str
 		zj_str(j, "region", "block-memmap");
 }
 
-static const struct zdx_cmd_args map_args = { .synopsis = "zdx map [-j]", .max = 0 };
+static const struct zdx_cmd_args map_args = { .synopsis = "zdx " ZDX_SYN_MAP, .max = 0 };
 
 void zdx_cmd_map(int argc, char **argv)
 {

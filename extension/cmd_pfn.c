@@ -334,7 +334,7 @@ static int parse_number(int argc, char **argv, void *out, struct zdx_err *e)
 }
 
 static const struct zdx_cmd_args pfn_args = {
-	.synopsis = "zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE", .max = 1, .parse = parse_number
+	.synopsis = "zdx " ZDX_SYN_PFN, .max = 1, .parse = parse_number
 };
 
 void zdx_cmd_pfn(int argc, char **argv)

@@ -311,7 +311,7 @@ static int parse_pgmap_arg(int argc, char **argv, void *out, struct zdx_err *e)
 }
 
 static const struct zdx_cmd_args pgmap_args = {
-	.synopsis = "zdx pgmap [-j] [ADDR|PFN]", .max = 1, .parse = parse_pgmap_arg
+	.synopsis = "zdx " ZDX_SYN_PGMAP, .max = 1, .parse = parse_pgmap_arg
 };
 
 /* ADDR selects a pgmap by address, a smaller value selects the one holding

@@ -255,7 +255,7 @@ static void gather(const struct zdx_model *m, const char *mdirs)
 	cache.dumpcheck = run_json(zdx_cmd_dumpcheck, "zdx dumpcheck -j");
 }
 
-static const char synopsis[] = "zdx report [-j] [-m MODULE_DIR]...";
+static const char synopsis[] = "zdx " ZDX_SYN_REPORT;
 
 /* explain's -m arguments, as zdx report passes them on */
 struct report_opts {

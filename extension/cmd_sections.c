@@ -42,7 +42,7 @@ static int parse_range(int argc, char **argv, void *out, struct zdx_err *e)
 }
 
 static const struct zdx_cmd_args sections_args = {
-	.synopsis = "zdx sections [-a] [-j] [NR|NR-NR]", .max = 1, .parse = parse_range
+	.synopsis = "zdx " ZDX_SYN_SECTIONS, .max = 1, .parse = parse_range
 };
 
 static void print_header(void)

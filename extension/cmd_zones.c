@@ -75,7 +75,7 @@ static void mixed_sections(const struct zdx_model *m, struct zdx_json *j)
 		fprintf(fp, "%s\n", any ? "" : "mixed: none");
 }
 
-static const struct zdx_cmd_args zones_args = { .synopsis = "zdx zones [-j]", .max = 0 };
+static const struct zdx_cmd_args zones_args = { .synopsis = "zdx " ZDX_SYN_ZONES, .max = 0 };
 
 void zdx_cmd_zones(int argc, char **argv)
 {

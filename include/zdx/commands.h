@@ -12,6 +12,17 @@ void zdx_cmd_explain(int argc, char **argv);
 void zdx_cmd_dumpcheck(int argc, char **argv);
 void zdx_cmd_report(int argc, char **argv);
 
+/* Each subcommand's synopsis after "zdx ": its usage errors name it, and
+ * crash's `help zdx` lists them all (zdx.c). */
+#define ZDX_SYN_SECTIONS "sections [-a] [-j] [NR|NR-NR]"
+#define ZDX_SYN_PGMAP "pgmap [-j] [ADDR|PFN]"
+#define ZDX_SYN_ZONES "zones [-j]"
+#define ZDX_SYN_MAP "map [-j]"
+#define ZDX_SYN_PFN "pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE"
+#define ZDX_SYN_EXPLAIN "explain [-j] [-m MODULE_DIR]..."
+#define ZDX_SYN_DUMPCHECK "dumpcheck [-j]"
+#define ZDX_SYN_REPORT "report [-j] [-m MODULE_DIR]..."
+
 /* Every subcommand parses its arguments with these. */
 #include "zdx/args.h"
 
