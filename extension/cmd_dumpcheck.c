@@ -317,6 +317,8 @@ static void check_log(struct dc *d)
 	}
 }
 
+static const struct zdx_cmd_args dumpcheck_args = { .synopsis = "zdx " ZDX_SYN_DUMPCHECK, .max = 0 };
+
 void zdx_cmd_dumpcheck(int argc, char **argv)
 {
 	struct dc d = { 0 };
@@ -324,11 +326,7 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 	int json = zdx_take_flag(&argc, argv, "-j");
 	clock_t t0 = clock();
 
-	if (argc > 1) {
-		zdx_err_unexpected(&e, argv[1], "zdx dumpcheck [-j]");
-		goto fail;
-	}
-	if (!(d.m = zdx_model(&e)))
+	if (!(d.m = zdx_cmd_preamble(&dumpcheck_args, argc, argv, NULL, &e)))
 		goto fail;
 	d.l = d.m->l;
 	d.df = zdx_dumpfile_of_session(&d.path, &d.bytes);

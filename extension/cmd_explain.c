@@ -391,19 +391,23 @@ static int add_dir(struct zdx_explain_run *e, const char *dir, const char *from,
 	return 0;
 }
 
-static int parse_opts(struct zdx_explain_run *e, int *argc, char **argv, struct zdx_err *err)
+static const char synopsis[] = "zdx " ZDX_SYN_EXPLAIN;
+
+/* -m DIR..., then ZDX_MODULE_PATH, into the struct zdx_explain_run out. */
+static int parse_opts(int argc, char **argv, void *out, struct zdx_err *err)
 {
 	static char env_dirs[1024];
+	struct zdx_explain_run *e = out;
 	char *s, *save = NULL;
 	int i;
 
-	for (i = 1; i < *argc; i++) {
-		if (!strcmp(argv[i], "-m") && i + 1 < *argc) {
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-m") && i + 1 < argc) {
 			if (add_dir(e, argv[++i], "-m", err))
 				return -1;
 			continue;
 		}
-		return zdx_err_unexpected(err, argv[i], "zdx explain [-j] [-m MODULE_DIR]...");
+		return zdx_err_unexpected(err, argv[i], synopsis);
 	}
 	snprintf(env_dirs, sizeof(env_dirs), "%s", getenv("ZDX_MODULE_PATH") ? getenv("ZDX_MODULE_PATH") : "");
 	for (s = strtok_r(env_dirs, ":", &save); s; s = strtok_r(NULL, ":", &save))
@@ -411,6 +415,10 @@ static int parse_opts(struct zdx_explain_run *e, int *argc, char **argv, struct 
 			return -1;
 	return 0;
 }
+
+static const struct zdx_cmd_args explain_args = {
+	.synopsis = synopsis, .max = -1, .parse = parse_opts
+};
 
 void zdx_cmd_explain(int argc, char **argv)
 {
@@ -420,7 +428,7 @@ void zdx_cmd_explain(int argc, char **argv)
 	int json = zdx_take_flag(&argc, argv, "-j");
 
 	memset(&e, 0, sizeof(e));
-	if (parse_opts(&e, &argc, argv, &err) || !(e.m = zdx_model(&err)))
+	if (!(e.m = zdx_cmd_preamble(&explain_args, argc, argv, &e, &err)))
 		goto fail;
 	if (zdx_panic_context(&e.panic, e.panicmsg, sizeof(e.panicmsg))) {
 		zdx_err_set(&err, ZDX_E_NOT_FOUND, NULL, 0, "this dump has no panic task: nothing to explain");

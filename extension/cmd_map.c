@@ -82,6 +82,8 @@ static void json_blocks(struct zdx_json *j, const struct zdx_model *m, const str
 		zj_str(j, "region", "block-memmap");
 }
 
+static const struct zdx_cmd_args map_args = { .synopsis = "zdx " ZDX_SYN_MAP, .max = 0 };
+
 void zdx_cmd_map(int argc, char **argv)
 {
 	int json = zdx_take_flag(&argc, argv, "-j");
@@ -91,11 +93,7 @@ void zdx_cmd_map(int argc, char **argv)
 	struct zdx_json j;
 	long n, i;
 
-	if (argc > 1) {
-		zdx_err_unexpected(&e, argv[1], "zdx map [-j]");
-		goto fail;
-	}
-	if (!(m = zdx_model(&e)))
+	if (!(m = zdx_cmd_preamble(&map_args, argc, argv, NULL, &e)))
 		goto fail;
 	if ((n = zdx_map_build(m, &runs)) < 0 || (n = name_blocks(m, &runs, n)) < 0) {
 		zdx_err_set(&e, ZDX_E_NOMEM, NULL, 0, "out of memory building the map");

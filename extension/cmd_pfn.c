@@ -405,6 +405,19 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 	zj_done(&j);
 }
 
+/* The one number the command takes, into a uint64_t; 0, or -1 with e. */
+static int parse_number(int argc, char **argv, void *out, struct zdx_err *e)
+{
+	if (argc < 2 || zdx_parse_u64(argv[1], out))
+		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "give a pfn, a physical address (-p) or a "
+				   "struct page address (-s)");
+	return 0;
+}
+
+static const struct zdx_cmd_args pfn_args = {
+	.synopsis = "zdx " ZDX_SYN_PFN, .max = 1, .parse = parse_number
+};
+
 void zdx_cmd_pfn(int argc, char **argv)
 {
 	int json = zdx_take_flag(&argc, argv, "-j");
@@ -417,16 +430,7 @@ void zdx_cmd_pfn(int argc, char **argv)
 	const char *how;
 	uint64_t v, pfn;
 
-	if (argc > 2) {
-		zdx_err_unexpected(&e, argv[2], "zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE");
-		goto fail;
-	}
-	if (argc < 2 || zdx_parse_u64(argv[1], &v)) {
-		zdx_err_set(&e, ZDX_E_USAGE, NULL, 0, "give a pfn, a physical address (-p) or a struct "
-			    "page address (-s)");
-		goto fail;
-	}
-	if (!(m = zdx_model(&e)))
+	if (!(m = zdx_cmd_preamble(&pfn_args, argc, argv, &v, &e)))
 		goto fail;
 	if (!ZDX_NEED(m->l->off_page_flags, "page.flags", &e) ||
 	    !ZDX_NEED(m->l->off_page_pgmap, "page.pgmap", &e) ||

@@ -377,22 +377,40 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 	zj_end_obj(j);
 }
 
+/* The ADDR|PFN argument, when given: parsed before the dump is read,
+ * looked up in the model by select_pgmap(). */
+struct pgmap_arg {
+	const char *text;         /* NULL: every pgmap */
+	uint64_t v;
+};
+
+static int parse_pgmap_arg(int argc, char **argv, void *out, struct zdx_err *e)
+{
+	struct pgmap_arg *a = out;
+
+	a->text = argc > 1 ? argv[1] : NULL;
+	if (a->text && zdx_parse_u64(a->text, &a->v))
+		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "\"%s\" is not an address or pfn", a->text);
+	return 0;
+}
+
+static const struct zdx_cmd_args pgmap_args = {
+	.synopsis = "zdx " ZDX_SYN_PGMAP, .max = 1, .parse = parse_pgmap_arg
+};
+
 /* ADDR selects a pgmap by address, a smaller value selects the one holding
  * that pfn; its index, or -1 with e set. */
-static int select_pgmap(const struct zdx_model *m, const char *arg, struct zdx_err *e)
+static int select_pgmap(const struct zdx_model *m, const struct pgmap_arg *a, struct zdx_err *e)
 {
-	uint64_t v;
 	int i;
 
-	if (zdx_parse_u64(arg, &v))
-		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "\"%s\" is not an address or pfn", arg);
 	for (i = 0; i < m->npgm; i++)
-		if (m->pgm[i].pg.addr == v)
+		if (m->pgm[i].pg.addr == a->v)
 			return i;
-	if ((i = zdx_model_pgmap_of(m, v)) >= 0)
+	if ((i = zdx_model_pgmap_of(m, a->v)) >= 0)
 		return i;
 	return zdx_err_set(e, ZDX_E_NOT_FOUND, NULL, 0, "%s is neither a dev_pagemap in pgmap_array "
-			   "nor a pfn of one", arg);
+			   "nor a pfn of one", a->text);
 }
 
 void zdx_cmd_pgmap(int argc, char **argv)
@@ -400,13 +418,10 @@ void zdx_cmd_pgmap(int argc, char **argv)
 	int json = zdx_take_flag(&argc, argv, "-j"), only = -1, i;
 	const struct zdx_model *m;
 	struct zdx_err e = { 0 };
+	struct pgmap_arg arg;
 	struct zdx_json j;
 
-	if (argc > 2) {
-		zdx_err_unexpected(&e, argv[2], "zdx pgmap [-j] [ADDR|PFN]");
-		goto fail;
-	}
-	if (!(m = zdx_model(&e)))
+	if (!(m = zdx_cmd_preamble(&pgmap_args, argc, argv, &arg, &e)))
 		goto fail;
 	if (!m->l->pgmap_container) {
 		zdx_err_set(&e, ZDX_E_UNSUPPORTED, NULL, 0, "this kernel has no pgmap_array or pgmap_radix "
@@ -418,7 +433,7 @@ void zdx_cmd_pgmap(int argc, char **argv)
 	    !ZDX_NEED(m->l->off_pgmap_type, "dev_pagemap.type", &e) ||
 	    !ZDX_NEED(m->l->off_xa_node_slots, "xa_node.slots (pgmap_array is an XArray)", &e))
 		goto fail;
-	if (argc > 1 && (only = select_pgmap(m, argv[1], &e)) < 0)
+	if (arg.text && (only = select_pgmap(m, &arg, &e)) < 0)
 		goto fail;
 	if (json) {
 		zj_init(&j, fp);

@@ -255,9 +255,18 @@ static void gather(const struct zdx_model *m, const char *mdirs)
 	cache.dumpcheck = run_json(zdx_cmd_dumpcheck, "zdx dumpcheck -j");
 }
 
-static int parse_opts(int argc, char **argv, char *mdirs, size_t n, struct zdx_err *e)
+static const char synopsis[] = "zdx " ZDX_SYN_REPORT;
+
+/* explain's -m arguments, as zdx report passes them on */
+struct report_opts {
+	char mdirs[512];
+};
+
+static int parse_opts(int argc, char **argv, void *out, struct zdx_err *e)
 {
-	size_t used = 0;
+	struct report_opts *o = out;
+	char *mdirs = o->mdirs;
+	size_t used = 0, n = sizeof(o->mdirs);
 	int i;
 
 	mdirs[0] = 0;
@@ -266,7 +275,7 @@ static int parse_opts(int argc, char **argv, char *mdirs, size_t n, struct zdx_e
 			used += snprintf(mdirs + used, used < n ? n - used : 0, " -m %s", argv[++i]);
 			continue;
 		}
-		return zdx_err_unexpected(e, argv[i], "zdx report [-j] [-m MODULE_DIR]...");
+		return zdx_err_unexpected(e, argv[i], synopsis);
 	}
 	if (used >= n)   /* explain would be run with a truncated directory */
 		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "the -m directories take %zu characters, "
@@ -274,19 +283,21 @@ static int parse_opts(int argc, char **argv, char *mdirs, size_t n, struct zdx_e
 	return 0;
 }
 
+static const struct zdx_cmd_args report_args = { .synopsis = synopsis, .max = -1, .parse = parse_opts };
+
 void zdx_cmd_report(int argc, char **argv)
 {
 	int json = zdx_take_flag(&argc, argv, "-j"), i;
 	const struct zdx_model *m;
 	struct zdx_err e = { 0 };
 	struct zdx_report_in in;
-	char mdirs[512];
+	struct report_opts o;
 
-	if (parse_opts(argc, argv, mdirs, sizeof(mdirs), &e) || !(m = zdx_model(&e))) {
+	if (!(m = zdx_cmd_preamble(&report_args, argc, argv, &o, &e))) {
 		zdx_err_print(fp, "report", json, &e);
 		return;
 	}
-	gather(m, mdirs);
+	gather(m, o.mdirs);
 	memset(&in, 0, sizeof(in));
 	in.meta = cache.meta;
 	in.explain = cache.explain;

@@ -8,15 +8,21 @@
 #include "zdx/commands.h"
 #include "zdx/json.h"
 
-/* NR or NR-NR; 0, or -1 with e naming the argument as it was given. */
-static int parse_range(int argc, char **argv, unsigned long *lo, unsigned long *hi, struct zdx_err *e)
+struct nr_range {
+	unsigned long lo, hi;
+};
+
+/* NR or NR-NR into a struct nr_range (every section when none is given);
+ * 0, or -1 with e naming the argument as it was given. */
+static int parse_range(int argc, char **argv, void *out, struct zdx_err *e)
 {
+	struct nr_range *r = out;
 	uint64_t a, b;
 	char *dash;
 	int bad;
 
-	*lo = 0;
-	*hi = ~0UL;
+	r->lo = 0;
+	r->hi = ~0UL;
 	if (argc < 2)
 		return 0;
 	if ((dash = strchr(argv[1], '-'))) {
@@ -30,10 +36,14 @@ static int parse_range(int argc, char **argv, unsigned long *lo, unsigned long *
 	if (bad)
 		return zdx_err_set(e, ZDX_E_USAGE, NULL, 0, "\"%s\" is not a section number or NR-NR "
 				   "range", argv[1]);
-	*lo = a;
-	*hi = b;
+	r->lo = a;
+	r->hi = b;
 	return 0;
 }
+
+static const struct zdx_cmd_args sections_args = {
+	.synopsis = "zdx " ZDX_SYN_SECTIONS, .max = 1, .parse = parse_range
+};
 
 static void print_header(void)
 {
@@ -100,17 +110,11 @@ void zdx_cmd_sections(int argc, char **argv)
 	int all = zdx_take_flag(&argc, argv, "-a"), json = zdx_take_flag(&argc, argv, "-j");
 	const struct zdx_model *m;
 	struct zdx_err e = { 0 };
-	unsigned long lo, hi;
+	struct nr_range r;
 	struct zdx_json j;
 	size_t i, shown = 0;
 
-	if (argc > 2) {
-		zdx_err_unexpected(&e, argv[2], "zdx sections [-a] [-j] [NR|NR-NR]");
-		goto fail;
-	}
-	if (parse_range(argc, argv, &lo, &hi, &e))
-		goto fail;
-	if (!(m = zdx_model(&e)))
+	if (!(m = zdx_cmd_preamble(&sections_args, argc, argv, &r, &e)))
 		goto fail;
 	if (json) {
 		zj_init(&j, fp);
@@ -131,7 +135,7 @@ void zdx_cmd_sections(int argc, char **argv)
 	for (i = 0; i < m->nsec; i++) {
 		const struct zdx_section *s = &m->sec[i];
 
-		if (s->nr < lo || s->nr > hi || (!all && !zdx_section_present(m->l, s)))
+		if (s->nr < r.lo || s->nr > r.hi || (!all && !zdx_section_present(m->l, s)))
 			continue;
 		shown++;
 		if (json)

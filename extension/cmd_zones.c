@@ -75,6 +75,8 @@ static void mixed_sections(const struct zdx_model *m, struct zdx_json *j)
 		fprintf(fp, "%s\n", any ? "" : "mixed: none");
 }
 
+static const struct zdx_cmd_args zones_args = { .synopsis = "zdx " ZDX_SYN_ZONES, .max = 0 };
+
 void zdx_cmd_zones(int argc, char **argv)
 {
 	int json = zdx_take_flag(&argc, argv, "-j"), i;
@@ -84,11 +86,7 @@ void zdx_cmd_zones(int argc, char **argv)
 	long nrun;
 	struct zdx_json j;
 
-	if (argc > 1) {
-		zdx_err_unexpected(&e, argv[1], "zdx zones [-j]");
-		goto fail;
-	}
-	if (!(m = zdx_model(&e)))
+	if (!(m = zdx_cmd_preamble(&zones_args, argc, argv, NULL, &e)))
 		goto fail;
 	if (!ZDX_NEED(m->l->off_zone_start_pfn, "zone.zone_start_pfn", &e) ||
 	    !ZDX_NEED(m->l->off_zone_spanned_pages, "zone.spanned_pages", &e))

@@ -11,8 +11,7 @@
 #include "zdx/field.h"
 
 static struct zdx_layout layout;
-static int layout_state;          /* 0 unread, 1 ok, -1 unusable */
-static struct zdx_err layout_err; /* why it is unusable */
+static struct zdx_cached layout_read;   /* read yet? why it is unusable */
 
 static long off(const char *s, const char *m)
 {
@@ -456,48 +455,48 @@ static void read_features(struct zdx_layout *l)
 	l->has_pgmap_pfn_valid = kernel_symbol_exists("pgmap_pfn_valid");
 }
 
+/* 0 when zdx can decode this dump with l; else -1 with e saying why. */
 static int layout_usable(const struct zdx_layout *l, struct zdx_err *e)
 {
 	if (!(vt->flags & SPARSEMEM))
 		return zdx_err_set(e, ZDX_E_UNSUPPORTED, NULL, 0, "this kernel is not SPARSEMEM: there "
-				   "are no mem_sections to decode"), 0;
+				   "are no mem_sections to decode");
 	if (l->off_ms_section_mem_map < 0 || l->sz_mem_section <= 0 || l->sz_page <= 0 ||
 	    !l->mem_section_roots)
 		return zdx_err_set(e, ZDX_E_REFUSED, NULL, 0, "the debuginfo lacks struct mem_section/"
 				   "struct page or the mem_section symbol: is this the vmlinux of the "
-				   "dumped kernel?"), 0;
-	return zdx_layout_check(l, e);
+				   "dumped kernel?");
+	return zdx_layout_check(l, e) ? 0 : -1;
+}
+
+static void read_layout(struct zdx_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	read_features(l);
+	read_geometry(l);
+	read_sections(l);
+	read_section_flags(l);
+	read_page(l);
+	read_zones(l);
+	read_pgmap(l);
+	read_modules(l);
+	read_printk(l);
+	read_memblocks(l);
+	read_pfn_sb(l);
 }
 
 const struct zdx_layout *zdx_layout(struct zdx_err *e)
 {
-	if (layout_state) {
-		/* an unusable layout is refused again, with the same reason,
-		 * on every later call: no command may fail silently */
-		if (layout_state < 0 && e)
-			*e = layout_err;
-		return layout_state > 0 ? &layout : NULL;
+	if (!zdx_cached_tried(&layout_read)) {
+		read_layout(&layout);
+		zdx_cached_set(&layout_read, layout_usable(&layout, &layout_read.err));
 	}
-	memset(&layout, 0, sizeof(layout));
-	memset(&layout_err, 0, sizeof(layout_err));
-	read_features(&layout);
-	read_geometry(&layout);
-	read_sections(&layout);
-	read_section_flags(&layout);
-	read_page(&layout);
-	read_zones(&layout);
-	read_pgmap(&layout);
-	read_modules(&layout);
-	read_printk(&layout);
-	read_memblocks(&layout);
-	read_pfn_sb(&layout);
-	layout_state = layout_usable(&layout, &layout_err) ? 1 : -1;
-	return zdx_layout(e);
+	return zdx_cached_get(&layout_read, &layout, e);
 }
 
 void zdx_layout_forget(void)
 {
-	layout_state = 0;
+	zdx_cached_forget(&layout_read);
 }
 
 int zdx_need(long val, const char *what, struct zdx_err *e, const char *func, const char *file,

@@ -10,11 +10,9 @@
 #include "zdx/field.h"
 #include "zdx/xarray.h"
 #include "zdx/page.h"
-#include "zdx/field.h"
 
 static struct zdx_model model;
-static int model_state;           /* 0 unbuilt, 1 built, -1 unusable */
-static struct zdx_err model_err;  /* why it is unusable */
+static struct zdx_cached model_built;   /* built yet? why it is unusable */
 
 /* --- sections --- */
 
@@ -456,43 +454,39 @@ static void phase(const char *what)
 	last = now;
 }
 
-const struct zdx_model *zdx_model(struct zdx_err *e)
+/* 0 with *m built, or -1 with e saying why (the layout's reason, or the
+ * mem_section roots'). */
+static int build_model(struct zdx_model *m, struct zdx_err *e)
 {
 	const struct zdx_layout *l;
 
-	if (model_state) {
-		/* a model that could not be built is refused again, with the
-		 * same reason, on every later call: no command fails silently */
-		if (model_state < 0 && e)
-			*e = model_err;
-		return model_state > 0 ? &model : NULL;
-	}
 	phase(NULL);
-	memset(&model_err, 0, sizeof(model_err));
-	if (!(l = zdx_layout(&model_err))) {
-		model_state = -1;
-		return zdx_model(e);
-	}
+	if (!(l = zdx_layout(e)))
+		return -1;
 	phase("layout");
-	memset(&model, 0, sizeof(model));
-	model.l = l;
-	if (read_sections(&model, &model_err)) {
-		model_state = -1;
-		return zdx_model(e);
-	}
+	memset(m, 0, sizeof(*m));
+	m->l = l;
+	if (read_sections(m, e))
+		return -1;
 	phase("sections");
-	read_zones(&model);
-	zdx_model_read_memblocks(&model);
-	read_pgmaps(&model);
-	zdx_model_read_devgeom(&model);
+	read_zones(m);
+	zdx_model_read_memblocks(m);
+	read_pgmaps(m);
+	zdx_model_read_devgeom(m);
 	phase("pgmaps");
-	model.page_flags_agreed = check_page_flags(&model);
+	m->page_flags_agreed = check_page_flags(m);
 	phase("page-flags");
-	if (model.page_flags_agreed < 0)
-		zdx_incomplete_add(&model.inc, "page->flags layout", 0, "zone/node shifts disagree "
+	if (m->page_flags_agreed < 0)
+		zdx_incomplete_add(&m->inc, "page->flags layout", 0, "zone/node shifts disagree "
 				   "with the zone spans: zone and node of struct pages not trusted");
-	model_state = 1;
-	return &model;
+	return 0;
+}
+
+const struct zdx_model *zdx_model(struct zdx_err *e)
+{
+	if (!zdx_cached_tried(&model_built))
+		zdx_cached_set(&model_built, build_model(&model, &model_built.err));
+	return zdx_cached_get(&model_built, &model, e);
 }
 
 void zdx_model_forget(void)
@@ -504,7 +498,7 @@ void zdx_model_forget(void)
 	free(model.zones);
 	free(model.mb);
 	memset(&model, 0, sizeof(model));
-	model_state = 0;
+	zdx_cached_forget(&model_built);
 }
 
 /* --- queries of the model that need the dump --- */

@@ -1,6 +1,7 @@
 /*
- * The one error type (include/zdx/error.h): filling it, converting the
- * DWARF code's results into it, and printing it at the command boundary.
+ * The one error type (include/zdx/error.h): filling it, keeping it with a
+ * result built once per session, converting the DWARF code's results into
+ * it, and printing it at the command boundary.
  * Pure, so the message format and the JSON shape are unit-tested.
  */
 #include <stdarg.h>
@@ -55,6 +56,30 @@ const char *zdx_err_message(const struct zdx_err *e, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%s", e->why);
 	return buf;
+}
+
+int zdx_cached_tried(const struct zdx_cached *c)
+{
+	return c->state != 0;
+}
+
+void zdx_cached_set(struct zdx_cached *c, int rc)
+{
+	c->state = rc ? -1 : 1;
+}
+
+void *zdx_cached_get(const struct zdx_cached *c, void *result, struct zdx_err *e)
+{
+	if (c->state > 0)
+		return result;
+	if (e)
+		*e = c->err;
+	return NULL;
+}
+
+void zdx_cached_forget(struct zdx_cached *c)
+{
+	memset(c, 0, sizeof(*c));
 }
 
 int zdx_err_from_dw(struct zdx_err *e, int dw_rc, const char *path)

@@ -16,14 +16,14 @@ static char help_verdicts[256];    /* filled from zdx/verdicts.h at load */
 static char *help_zdx[] = {
 	"zdx",
 	"ZONE_DEVICE and persistent-memory analysis",
-	"sections [-a] [-j] [NR|NR-NR]\n"
-	"       zdx pgmap [-j] [ADDR|PFN]\n"
-	"       zdx zones [-j]\n"
-	"       zdx map [-j]\n"
-	"       zdx pfn [-j] [-p|-s] PFN|PHYSADDR|PAGE\n"
-	"       zdx explain [-j] [-m MODULE_DIR]...\n"
-	"       zdx dumpcheck [-j]\n"
-	"       zdx report [-j] [-m MODULE_DIR]...",
+	ZDX_SYN_SECTIONS "\n"
+	"       zdx " ZDX_SYN_PGMAP "\n"
+	"       zdx " ZDX_SYN_ZONES "\n"
+	"       zdx " ZDX_SYN_MAP "\n"
+	"       zdx " ZDX_SYN_PFN "\n"
+	"       zdx " ZDX_SYN_EXPLAIN "\n"
+	"       zdx " ZDX_SYN_DUMPCHECK "\n"
+	"       zdx " ZDX_SYN_REPORT,
 	"  zdx rebuilds, from the dump alone, who owns every pfn and which struct",
 	"  pages can be trusted on machines with ZONE_DEVICE memory (fsdax/devdax",
 	"  pmem, device-private, p2pdma), x86_64.  Struct offsets and sizes and enum",

@@ -50,6 +50,25 @@ const char *zdx_err_code_name(enum zdx_err_code code);
  * "WHAT at ADDR: WHY" (ADDR in hex), "WHAT: WHY" or "WHY". */
 const char *zdx_err_message(const struct zdx_err *e, char *buf, size_t n);
 
+/* A result built once per session and kept (the layout, the model), with
+ * the reason it could not be built: every later call gets the same
+ * refusal, so no command on an unusable dump fails without saying why.
+ * The builder fills err when it fails; zdx_cached_forget() (extend -u)
+ * makes the next call build again. */
+struct zdx_cached {
+	int state;            /* 0 not built yet, 1 built, -1 could not be built */
+	struct zdx_err err;   /* why, when state is -1 */
+};
+
+/* Has the build been tried since the start (or the last forget)? */
+int zdx_cached_tried(const struct zdx_cached *c);
+/* Record the build's outcome: rc 0 built, -1 not (c->err says why). */
+void zdx_cached_set(struct zdx_cached *c, int rc);
+/* result when it was built; else NULL, with the reason copied to e (when
+ * e is not NULL). */
+void *zdx_cached_get(const struct zdx_cached *c, void *result, struct zdx_err *e);
+void zdx_cached_forget(struct zdx_cached *c);
+
 /* The ZDX_DW_* result of the DWARF code (zdx/dwarf.h) as an error about
  * the file at path; returns -1. */
 int zdx_err_from_dw(struct zdx_err *e, int dw_rc, const char *path);

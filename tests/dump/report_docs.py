@@ -22,8 +22,7 @@ def main(argv):
         if k != kernel or entry["file"] != fname or not truth["scenario"].startswith("walk-"):
             continue
         cmd = "zdx report -m %s" % os.path.join(CACHE, "kmod", kernel)
-        res, log = run_crash(kernel, path, [cmd])
-        text = res.get(cmd) or ""
+        text = run_crash(kernel, path, [cmd])["out"].get(cmd) or ""
         # The cache path is the reader's own: show it as ~/.cache/zdx.
         text = text.replace(CACHE, "~/.cache/zdx")
         with open(os.path.join(out, truth["scenario"] + ".md"), "w") as f:

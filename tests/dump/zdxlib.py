@@ -158,30 +158,47 @@ def zdx_so(kernel):
 
 
 def run_crash(kernel, dump, commands, timeout=600, load_zdx=True):
-    """Run crash commands; return ({command: output}, crash's own output)."""
+    """One crash session of its own running commands from a script (-i),
+    with zdx loaded first unless load_zdx is false.  Each command's output
+    goes to a file of its own (crash's `>`), and a shell `!date` before and
+    after it times it.  crash outliving timeout seconds is killed with
+    SIGKILL (it may ignore SIGTERM; issue 10).  Bytes that are not UTF-8
+    (a damaged dump's) are replaced, never an exception.  Returns
+      {"out": {command: output, None if crash did not run it},
+       "secs": {command: seconds, None if it started and never ended},
+       "log": crash's own output, "rc": its exit status,
+       "timeout": whether it was killed, "wall": seconds}."""
     tmp = tempfile.mkdtemp(prefix="zdx-test-")
     script = os.path.join(tmp, "cmds")
-    outs = {}
     with open(script, "w") as f:
         if load_zdx:
             f.write("extend %s\n" % zdx_so(kernel))
         for i, c in enumerate(commands):
-            outs[c] = os.path.join(tmp, "out%d" % i)
-            f.write("%s > %s\n" % (c, outs[c]))
-        f.write("exit\n")
-    r = subprocess.run([crash_binary(kernel), "-s", vmlinux(kernel), dump, "-i", script],
-                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
-    res = {}
-    for c, p in outs.items():
-        try:
-            with open(p) as f:
-                res[c] = f.read()
-        except OSError:
-            res[c] = None
-    for name in os.listdir(tmp):
-        os.unlink(os.path.join(tmp, name))
-    os.rmdir(tmp)
-    return res, r.stdout + r.stderr
+            f.write("!date +%%s.%%N > %s/t%d\n" % (tmp, i))
+            f.write("%s > %s/o%d\n" % (c, tmp, i))
+        f.write("!date +%%s.%%N > %s/t%d\nexit\n" % (tmp, len(commands)))
+    t0 = time.time()
+    p = subprocess.Popen([crash_binary(kernel), "-s", vmlinux(kernel), dump, "-i", script],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, errors="replace")
+    killed = False
+    try:
+        log, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        killed = True
+        p.kill()
+        log, _ = p.communicate()
+    res = {"out": {}, "secs": {}, "log": log, "rc": p.returncode, "timeout": killed,
+           "wall": time.time() - t0}
+    stamps = [_read_or_none(os.path.join(tmp, "t%d" % i)) for i in range(len(commands) + 1)]
+    for i, c in enumerate(commands):
+        res["out"][c] = _read_or_none(os.path.join(tmp, "o%d" % i))
+        if stamps[i] and stamps[i + 1]:
+            res["secs"][c] = float(stamps[i + 1]) - float(stamps[i])
+        elif stamps[i]:
+            res["secs"][c] = None
+    shutil.rmtree(tmp, ignore_errors=True)
+    return res
 
 
 def load_json(text):
@@ -329,7 +346,7 @@ class _Session:
 
 def _read_or_none(path):
     try:
-        with open(path) as f:
+        with open(path, errors="replace") as f:
             return f.read()
     except OSError:
         return None
@@ -385,7 +402,7 @@ def crash_only(b, kernel, path, cmds):
         return {c: have[c] for c in cmds}
     print("# %s: %d crash-only commands oracle_plan did not foresee: a crash session of their own"
           % (path, sum(have.get(c) is None for c in cmds)), flush=True)
-    return run_crash(kernel, path, cmds, load_zdx=False)[0]
+    return run_crash(kernel, path, cmds, load_zdx=False)["out"]
 
 
 def _ran_any(out):

@@ -102,7 +102,7 @@ static size_t make_vmlinux(unsigned char *b)
 
 static void check_dump(const char *what, unsigned char *b, size_t n)
 {
-	struct mem m = { b, n, 0 };
+	struct mem m = { .b = b, .n = n };
 	struct zdx_file_ids ids;
 
 	ok(zdx_file_ids(mem_read, &m, &ids) == 0 && ids.kind == ZDX_ID_VMCORE, "%s: a dump with a build-id (%s)",
@@ -130,18 +130,19 @@ int main(void)
 	check_dump("kdump v4, VMCOREINFO among the notes", a, make_kdump(a, 4, 0));
 	memset(a, 0, 1 << 16);
 	n = make_kdump(a, 2, 1);
-	m = (struct mem){ a, n, 0 };
+	m = (struct mem){ .b = a, .n = n };
 	ok(zdx_file_ids(mem_read, &m, &ids) < 0 && strstr(ids.why, "version 3"),
 	   "kdump v2 has no VMCOREINFO: %s", ids.why);
 
 	memset(a, 0, 1 << 16);
-	m = (struct mem){ a, make_vmlinux(a), 0 };
+	m = (struct mem){ .b = a, .n = make_vmlinux(a) };
 	ok(zdx_file_ids(mem_read, &m, &ids) == 0 && ids.kind == ZDX_ID_VMLINUX, "vmlinux: GNU build-id note");
 	ok(!strcmp(ids.build_id, "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3"), "vmlinux build-id %s", ids.build_id);
 	put(a + 1024 + 64 + 4, 1, 4);    /* the section is no longer a note */
 	ok(zdx_file_ids(mem_read, &m, &ids) < 0 && strstr(ids.why, "no GNU build-id"),
 	   "ELF without notes: %s", ids.why);
-	m = (struct mem){ (unsigned char *)"hello world, not a dump at all........................................", 70, 0 };
+	m = (struct mem){ .b = (unsigned char *)"hello world, not a dump at all........................................",
+			  .n = 70 };
 	ok(zdx_file_ids(mem_read, &m, &ids) < 0 && ids.kind == ZDX_ID_NONE, "text file: %s", ids.why);
 
 	ok(zdx_vmcoreinfo_get(vmci, "PAGESIZE", v, sizeof(v)) == 0 && !strcmp(v, "4096"), "PAGESIZE=4096");

@@ -104,7 +104,7 @@ static size_t make_flat(unsigned char *out, const unsigned char *f, size_t n)
 static void test_kdump(void)
 {
 	static unsigned char f[4 * 4096], flat[4 * 4096 + 4096 + 64 * 16 + 16];
-	struct mem m = { f, make_kdump(f), 0 };
+	struct mem m = { .b = f, .n = make_kdump(f) };
 	struct zdx_dumpfile df;
 
 	ok(zdx_dumpfile_parse(mem_read, &m, 1 << 20, &df) == 0 && !df.error[0],
@@ -177,7 +177,7 @@ static size_t make_elf(unsigned char *f, int xnum)
 static void test_elf(int xnum)
 {
 	static unsigned char f[1024];
-	struct mem m = { f, make_elf(f, xnum), 0 };
+	struct mem m = { .b = f, .n = make_elf(f, xnum) };
 	struct zdx_dumpfile df;
 	const char *w = xnum ? "ELF PN_XNUM" : "ELF";
 
@@ -199,7 +199,7 @@ static void test_elf(int xnum)
 static void test_garbage(void)
 {
 	unsigned char f[128];
-	struct mem m = { f, sizeof(f), 0 };
+	struct mem m = { .b = f, .n = sizeof(f) };
 	struct zdx_dumpfile df;
 	int flat;
 
@@ -223,7 +223,7 @@ static void test_garbage(void)
 static void test_hostile_elf(void)
 {
 	static unsigned char f[1024];
-	struct mem m = { f, 0, 0 };
+	struct mem m = { .b = f, .n = 0 };
 	struct zdx_dumpfile df;
 
 	m.n = make_elf(f, 0);

@@ -66,7 +66,7 @@ struct src_kind {
 static void open_sources(const struct fixture *f, struct src_kind *k)
 {
 	struct zdx_dwarf_load so_load = { .bias = f->l_addr };
-	struct zdx_dwarf_section text = { ".text", 0 };
+	struct zdx_dwarf_section text = { .name = ".text", .addr = 0 };
 	struct zdx_dwarf_load o_load = { .sections = &text, .nsections = 1 };
 	uint64_t off;
 	void *fn = dlsym(f->dl, "fx_reg");
@@ -166,7 +166,7 @@ static void check_reg(const struct fixture *f, struct zdx_dwarf *src, const char
 	zdx_dwarf_frame_vars_free(&fv);
 }
 
-static const struct zdx_dwarf_filter page_filter = { zdx_dwarf_filter_pages, NULL };
+static const struct zdx_dwarf_filter page_filter = { .fn = zdx_dwarf_filter_pages, .arg = NULL };
 
 static void run_inline(const struct fixture *f, void *arg)
 {
@@ -258,7 +258,7 @@ static void run_pieces(const struct fixture *f, void *arg)
 static void check_pieces(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
 {
 	const struct fx_state *st = f->get_state();
-	struct zdx_dwarf_filter flt = { by_name, "range" };
+	struct zdx_dwarf_filter flt = { .fn = by_name, .arg = "range" };
 	struct zdx_dwarf_frame_vars fv;
 	const struct zdx_dwarf_var *v;
 	uint64_t lo, hi;
@@ -289,7 +289,7 @@ static void check_pieces(const struct fixture *f, struct zdx_dwarf *src, const c
 static void check_half(const struct fixture *f, struct zdx_dwarf *src, const char *sk)
 {
 	const struct fx_state *st = f->get_state();
-	struct zdx_dwarf_filter flt = { by_name, "range" };
+	struct zdx_dwarf_filter flt = { .fn = by_name, .arg = "range" };
 	struct zdx_dwarf_frame_vars fv;
 	const struct zdx_dwarf_var *v;
 	char ctx[64];
@@ -477,7 +477,7 @@ static void test_api_errors(const struct fixture *f)
  * does not relocate), frame-base variables must say so, not guess. */
 static void test_no_cfi(struct fixture *f)
 {
-	struct zdx_dwarf_section text = { ".text", 0 };
+	struct zdx_dwarf_section text = { .name = ".text", .addr = 0 };
 	struct zdx_dwarf_load load = { .sections = &text, .nsections = 1 };
 	struct zdx_dwarf_frame_vars fv;
 	struct zdx_dwarf *src;
@@ -510,7 +510,7 @@ static void test_no_cfi(struct fixture *f)
 static void test_corrupt(const struct fixture *f)
 {
 	const struct fx_state *st;
-	struct zdx_dwarf_section text = { ".text", 0 };
+	struct zdx_dwarf_section text = { .name = ".text", .addr = 0 };
 	struct zdx_dwarf_load load = { .sections = &text, .nsections = 1 };
 	char bad[600];
 	uint64_t off, size, dioff, disize;

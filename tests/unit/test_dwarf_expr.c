@@ -34,7 +34,7 @@ static int fake_read(void *ctx, uint64_t addr, void *out, size_t len)
 #define STACK_BASE 0xffffc90000a0f000ULL
 
 static uint8_t stack_bytes[256];
-static struct fakemem stack_mem = { STACK_BASE, stack_bytes, sizeof(stack_bytes) };
+static struct fakemem stack_mem = { .base = STACK_BASE, .buf = stack_bytes, .len = sizeof(stack_bytes) };
 static struct zdx_regs regs;
 
 static void put64(uint64_t addr, uint64_t v)

@@ -1,6 +1,6 @@
 /* The one error type (zdx/error.h): the message format, the JSON object a
  * -j command answers with (parsed back, as zdx report does), the DWARF
- * code conversion. */
+ * code conversion, a result kept with its error (struct zdx_cached). */
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
@@ -18,6 +18,30 @@ static char *printed(const char *cmd, int json, const struct zdx_err *e)
 	zdx_err_print(f, cmd, json, e);
 	fclose(f);
 	return buf;
+}
+
+/* What the layout and the model do with struct zdx_cached: build once,
+ * hand out the result, or refuse every later call with the same reason. */
+static void cached(void)
+{
+	static struct zdx_cached c;
+	int result = 7;
+	struct zdx_err e = { 0 };
+
+	ok(!zdx_cached_tried(&c), "cached: not tried at first");
+	zdx_cached_set(&c, zdx_err_set(&c.err, ZDX_E_REFUSED, NULL, 0, "out of range"));
+	ok(zdx_cached_tried(&c) && !zdx_cached_get(&c, &result, &e) && e.code == ZDX_E_REFUSED &&
+	   !strcmp(e.why, "out of range"), "cached: a failed build is refused with its reason");
+	memset(&e, 0, sizeof(e));
+	ok(!zdx_cached_get(&c, &result, &e) && e.code == ZDX_E_REFUSED && zdx_cached_tried(&c),
+	   "cached: and again on a later call, still tried (no second build)");
+	ok(!zdx_cached_get(&c, &result, NULL), "cached: a NULL error is not written");
+	zdx_cached_forget(&c);
+	ok(!zdx_cached_tried(&c) && c.err.code == ZDX_E_NONE, "cached: forget clears the state and the reason");
+	zdx_cached_set(&c, 0);
+	memset(&e, 0, sizeof(e));
+	ok(zdx_cached_get(&c, &result, &e) == &result && e.code == ZDX_E_NONE,
+	   "cached: a built result is handed out, e untouched");
 }
 
 int main(void)
@@ -87,6 +111,8 @@ int main(void)
 	   !strcmp(zdx_err_code_name(ZDX_E_NOT_IN_DUMP), "not_in_dump") &&
 	   !strcmp(zdx_err_code_name(ZDX_E_NO_DEBUGINFO), "no_debuginfo") &&
 	   !strcmp(zdx_err_code_name(ZDX_E_NOMEM), "out_of_memory"), "code names");
+
+	cached();
 
 	/* the DWARF code's results, converted at the crash-I/O boundary */
 	ok(zdx_err_from_dw(&e, ZDX_DW_ENODWARF, "/lib/modules/x/nd_pmem.ko") == -1 &&

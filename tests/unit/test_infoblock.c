@@ -84,12 +84,12 @@ int main(void)
 	strcpy(pgm[0].owner, "dax0.0");
 	pgm[0].niopath = 2;
 	strcpy(pgm[0].iopath[0].name, "Persistent Memory (legacy)");
-	pgm[0].iopath[1] = (struct zdx_res){ 0x60000000, 0x7fffffff, "namespace0.0" };
+	pgm[0].iopath[1] = (struct zdx_res){ .start = 0x60000000, .end = 0x7fffffff, .name = "namespace0.0" };
 	pgm[0].ns = 1;
 	pgm[0].ib = ib;
 	pgm[0].ib_state = ZDX_IB_READ;
 	pgm[0].data_start = 0x60200000;
-	pgm[0].data_res = (struct zdx_res){ 0x60200000, 0x7fffffff, "dax0.0" };
+	pgm[0].data_res = (struct zdx_res){ .start = 0x60200000, .end = 0x7fffffff, .name = "dax0.0" };
 	m = (struct zdx_model){ .l = &l, .sec = sec, .nsec = 4, .pgm = pgm, .npgm = 1 };
 	ok(zdx_pgmap_dev_part(&m, &pgm[0], 0x60000) == ZDX_DEVPART_INFOBLOCK, "pfn 0x60000: info block");
 	ok(zdx_pgmap_dev_part(&m, &pgm[0], 0x60002) == ZDX_DEVPART_PADDING, "pfn 0x60002: padding");

@@ -84,8 +84,8 @@ int main(void)
 	struct zdx_model m = { 0 };
 	struct zdx_memblock mb[16];
 	struct zdx_zone zones[2] = {
-		{ 0, 1, "DMA32", 0x1000, 0x5f000, 0, 0, 0 },
-		{ 0, 3, "Movable", 0x108000, 0x10000, 0, 0, 0 },
+		{ .node = 0, .zone = 1, .name = "DMA32", .start_pfn = 0x1000, .spanned = 0x5f000 },
+		{ .node = 0, .zone = 3, .name = "Movable", .start_pfn = 0x108000, .spanned = 0x10000 },
 	};
 	struct zdx_run *runs, *named;
 	char buf[64];

@@ -139,8 +139,9 @@ static void check_degraded(void)
 
 int main(void)
 {
-	struct zdx_report_in in = { P(meta), P(explain), P(pfn), P(map), P(pgmap), P(dumpcheck),
-				    { "zdx pfn -j 0x60001: boom" }, 1 };
+	struct zdx_report_in in = { .meta = P(meta), .explain = P(explain), .pfn = P(pfn), .map = P(map),
+				    .pgmap = P(pgmap), .dumpcheck = P(dumpcheck),
+				    .errors = { "zdx pfn -j 0x60001: boom" }, .nerrors = 1 };
 
 	ok(in.meta && in.explain && in.pfn && in.map && in.pgmap && in.dumpcheck, "fixtures parse");
 	check_markdown(&in);
