@@ -157,9 +157,10 @@ def check_kernel(t, kernel, dump, others):
         bad_cmd = "zdx explain -j" + "".join(" -m " + d for d in bad)
         wrong_ko = os.path.join(wrong, MODULE + ".ko")
         loaded_bad, loaded_good = "zdx explain -j", "zdx explain -j -m " + wrong
-        outs, log = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd, "mod -s %s %s" % (MODULE, wrong_ko),
-                                             loaded_bad, "mod -d " + MODULE,
-                                             "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good])
+        res = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd, "mod -s %s %s" % (MODULE, wrong_ko),
+                                       loaded_bad, "mod -d " + MODULE,
+                                       "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good])
+        outs, log = res["out"], res["log"]
     finally:
         srv.terminate()
         srv.wait(timeout=30)
