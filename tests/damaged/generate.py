@@ -32,7 +32,13 @@ Classes (manifest "class" of each damage):
                   filled with slab poison (0x6b);
   vmcoreinfo      VMCOREINFO numbers out of range (edited in the file's
                   VMCOREINFO text, same length);
-  vmlinux         the dump opened with the other kernel's vmlinux.
+  vmlinux         the dump opened with the other kernel's vmlinux;
+  filtered        base.kdump (as an ELF: dumpfmt.kdump_to_elf) refiltered
+                  by the makedumpfile that knows the
+                  kernel (dumps/makedumpfile-for.sh) at each page-class bit
+                  alone (-d 1, 2, 4, 8, 16) and at 31: a dump level is a
+                  union of page classes, so the pages one level lacks are
+                  the union of what its bits lack (docs/robustness.md).
 
 Objects are found through the dump's own address translation (locate.py:
 drgn for symbols and types, the kernel's page tables for virtual ->
@@ -48,12 +54,14 @@ import random
 import shutil
 import struct
 import sys
+import subprocess
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dumpfmt  # noqa: E402
 
+ROOT = os.path.dirname(os.path.dirname(HERE))
 CACHE = os.environ.get("ZDX_CACHE", os.path.expanduser("~/.cache/zdx"))
 OUT = os.path.join(CACHE, "damaged")
 SEED = int(os.environ.get("ZDX_DAMAGED_SEED", "10"))
@@ -76,6 +84,9 @@ SOURCES = {
         "damage": ["memmap", "xa-shift", "pgmap-nrbig", "vmcoreinfo-lengths"],
         "elf": [], "vmlinux": True},
 }
+# makedumpfile -d: each page class alone, then all of them.  lzo (-l), not
+# zlib (-c): 3-5 times faster here, and crash reads both.
+FILTER_LEVELS = (1, 2, 4, 8, 16, 31)
 OTHER_KERNEL = {"6.1": "6.12", "6.12": "6.1"}
 VMCI_EDITS = {
     # name: [(key, value of the same length as the dump's)]
@@ -108,8 +119,19 @@ def source_files(src):
     return files
 
 
-def key_of(src, files):
-    h = hashlib.sha256(("%s %d %s" % (FORMAT, SEED, src)).encode())
+def makedumpfile(kernel):
+    """(path, version line) of the makedumpfile that filters kernel's dumps."""
+    r = subprocess.run([os.path.join(ROOT, "dumps", "makedumpfile-for.sh"), kernel],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise SourceMissing("no makedumpfile for %s: %s" % (kernel, r.stderr.strip()))
+    mdf = r.stdout.strip()
+    v = subprocess.run([mdf, "-v"], capture_output=True, text=True)
+    return mdf, (v.stdout + v.stderr).strip().splitlines()[0]
+
+
+def key_of(src, files, mdf_version):
+    h = hashlib.sha256(("%s %d %s %s" % (FORMAT, SEED, src, mdf_version)).encode())
     for name in ("generate.py", "dumpfmt.py", "locate.py", "../dump/drgn_oracle.py"):
         with open(os.path.join(HERE, name), "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
@@ -375,6 +397,16 @@ def elf_cuts(path, rng, which):
     return [(w, cuts[w]) for w in which]
 
 
+def filtered(mdf, level, src, out):
+    tmp = out + ".tmp"
+    if os.path.exists(tmp):
+        os.unlink(tmp)
+    r = subprocess.run([mdf, "-l", "-d", str(level), src, tmp], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("%s -l -d %d %s failed: %s" % (mdf, level, src, (r.stdout + r.stderr)[-800:]))
+    os.replace(tmp, out)
+
+
 # --- one source -----------------------------------------------------------
 
 def generate(src, force=False, log=print):
@@ -383,7 +415,8 @@ def generate(src, force=False, log=print):
     kernel, scen = src.split("/")
     d = os.path.join(OUT, kernel, scen)
     mpath = os.path.join(d, "manifest.json")
-    key = key_of(src, files)
+    mdf, mdf_version = makedumpfile(kernel)
+    key = key_of(src, files, mdf_version)
     try:
         with open(mpath) as f:
             m = json.load(f)
@@ -449,6 +482,23 @@ def generate(src, force=False, log=print):
             continue
         recs = fns[name](L, t, p, rng)
         add(name, recs[0]["class"], t.path, recs)
+    # filtered: the twin itself refiltered, so a filtered dump differs from
+    # it only by the pages makedumpfile left out
+    sp_phys = {pfn: L.vtop(L.struct_page(pfn)) for pfn in (p["ns_pfn"], p["data_pfn"], p["ram_pfn"])}
+    elf = os.path.join(d, "base.elf")
+    dumpfmt.kdump_to_elf(base, elf)
+    for level in FILTER_LEVELS:
+        out = os.path.join(d, "filtered-d%d.kdump" % level)
+        filtered(mdf, level, elf, out)
+        k = dumpfmt.Kdump(out)
+        add("filtered-d%d" % level, "filtered", out,
+            [{"class": "filtered", "object": "base.kdump", "field": "makedumpfile -l -d %d" % level,
+              "dump_level": level, "makedumpfile": mdf_version, "pages_dumped": k.ndesc,
+              # the dump's own bitmap: is the page holding each chosen
+              # pfn's struct page in this file?
+              "struct_page_dumped": {"%#x" % pfn: None if pa is None else bool(k.dumped(pa // PAGE))
+                                     for pfn, pa in sp_phys.items()}}])
+    os.unlink(elf)
     if cfg["vmlinux"]:
         add("vmlinux-" + OTHER_KERNEL[kernel], "vmlinux", base,
             [{"class": "vmlinux", "object": "vmlinux", "field": "the %s kernel's" % OTHER_KERNEL[kernel],
