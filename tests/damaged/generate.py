@@ -25,7 +25,9 @@ Classes (manifest "class" of each damage):
                   refuses an unreadable root), a section word filled with
                   slab poison, a usage pointer into an unmapped hole;
   usage_map       a section's sub-section map;
-  pgmap_array     an xa_node of pgmap_array (cycle, bad shift);
+  pgmap_array     an xa_node of pgmap_array (cycle, bad shift, two slots
+                  pointing at one child, a sibling naming a later slot or
+                  a slot beyond its node);
   dev_pagemap     nr_range 0 or 2^31, type outside the enum, altmap
                   reserve larger than the range, range end near 2^64;
   struct_page     the memmap page holding chosen pfns' struct pages
@@ -76,12 +78,12 @@ UNMAPPED = 0xffffc88000000000  # x86_64 mm.rst: "unused hole" below vmalloc
 SOURCES = {
     "6.1/fsdax-dev": {
         "trunc": "vmcore.d31", "elf_trunc": ["ELF header", "ELF notes"],
-        "damage": ["root", "memmap", "xa-cycle", "pgmap-nr0", "pgmap-type-altmap", "pgmap-end",
+        "damage": ["root", "memmap", "xa-cycle", "xa-dag", "xa-sibling-later", "pgmap-nr0", "pgmap-type-altmap", "pgmap-end",
                    "vmcoreinfo-section-bits"],
         "elf": ["pgmap-end"], "vmlinux": False},
     "6.12/walk-altmap-reserve": {
         "trunc": "vmcore.kdump", "elf_trunc": [],
-        "damage": ["memmap", "xa-shift", "pgmap-nrbig", "vmcoreinfo-lengths"],
+        "damage": ["memmap", "xa-shift", "xa-dag", "xa-sibling-out", "pgmap-nrbig", "vmcoreinfo-lengths"],
         "elf": [], "vmlinux": True},
 }
 # makedumpfile -d: each page class alone, then all of them.  lzo (-l), not
@@ -269,10 +271,39 @@ def xa_child(L):
     raise RuntimeError("pgmap_array's head node has no child node")
 
 
+def sibling_slots(L, node):
+    """(slot, canonical slot) of each sibling entry of node (xa_mk_sibling:
+    the canonical slot << 2 | 2, below 63 << 2 | 2)."""
+    off_slots = L.off("struct xa_node", "slots")
+    out = []
+    for i in range(64):
+        e = L.u64(node + off_slots + 8 * i)
+        if e & 3 == 2 and e < (63 << 2 | 2):
+            out.append((i, e >> 2))
+    return out
+
+
 def damage_xa(kind):
     def fn(L, t, p, rng):
         head, child = xa_child(L)
         off_slots = L.off("struct xa_node", "slots")
+        if kind == "dag":
+            # a second slot of the head node pointing at the same child
+            empty = [i for i in range(64) if L.u64(head - 2 + off_slots + 8 * i) == 0]
+            i = rng.choice(empty)
+            return [patch(L, t, head - 2 + off_slots + 8 * i, u64(child + 2), "pgmap_array",
+                          "xa_node %#x" % (head - 2), "slots[%d] -> xa_node %#x, already a child (DAG)" % (i, child))]
+        if kind in ("sibling-later", "sibling-out"):
+            sibs = sibling_slots(L, child)
+            if len(sibs) < 2:
+                raise RuntimeError("pgmap_array's child node %#x has no multi-index entry" % child)
+            i, canon = rng.choice(sibs[:-1])
+            # a later slot of the node (still a sibling encoding), or a slot
+            # beyond the node's 64 (below the retry entry, 256)
+            to = rng.randrange(i + 1, 63) if kind == "sibling-later" else rng.randrange(64, 256)
+            return [patch(L, t, child + off_slots + 8 * i, u64(to << 2 | 2), "pgmap_array",
+                          "xa_node %#x" % child, "slots[%d]: sibling of slot %d -> of slot %d (%s)"
+                          % (i, canon, to, "a later slot" if to < 64 else "outside the node"))]
         if kind == "cycle":
             empty = [i for i in range(64) if L.u64(child + off_slots + 8 * i) == 0]
             i = rng.choice(empty)
@@ -471,7 +502,8 @@ def generate(src, force=False, log=print):
                                       "file_offset": at, "source_size": os.path.getsize(files["elf"])}])
     # corrupted in place
     fns = {"root": damage_root, "memmap": damage_memmap,
-           "xa-cycle": damage_xa("cycle"), "xa-shift": damage_xa("shift"),
+           "xa-cycle": damage_xa("cycle"), "xa-shift": damage_xa("shift"), "xa-dag": damage_xa("dag"),
+           "xa-sibling-later": damage_xa("sibling-later"), "xa-sibling-out": damage_xa("sibling-out"),
            "pgmap-nr0": damage_pgmap("nr_range0"), "pgmap-nrbig": damage_pgmap("nr_range_big"),
            "pgmap-type-altmap": damage_pgmap("type_altmap"), "pgmap-end": damage_pgmap("end")}
     for name in cfg["damage"]:

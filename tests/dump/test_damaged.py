@@ -207,7 +207,7 @@ def filtered_checks(dm, path, res):
     bad = []
     dc_all = jload(res["out"].get("zdx dumpcheck -j")) or {}
     dc = dc_all.get("dumpfile") or {}
-    if dc.get("dump_level") != dm["dump_level"]:
+    if dc_all and dc.get("dump_level") != dm["dump_level"]:
         bad.append("zdx dumpcheck -j: dump_level %r, makedumpfile was given -d %d"
                    % (dc.get("dump_level"), dm["dump_level"]))
     bm = dumpfmt.Kdump(path)
