@@ -60,15 +60,17 @@ def commands(m):
     return out
 
 
-def session(crash_kernel, vmlinux, dump, cmds):
-    """One crash session: extend zdx, every command with its start and end
-    time (a shell `!date` between commands), then `sys`.  Returns
+def session(crash_kernel, vmlinux, dump, cmds, so=None, env=None):
+    """One crash session: extend zdx (so, or the zdx.so for crash_kernel's
+    crash), every command with its start and end time (a shell `!date`
+    between commands), then `sys`; crash runs with env added to the
+    environment.  Returns
     {"out": {cmd: text or None}, "secs": {cmd: s}, "log", "rc", "timeout"}."""
     tmp = tempfile.mkdtemp(prefix="zdx-damaged-")
     script = os.path.join(tmp, "cmds")
     all_cmds = cmds + ["sys"]
     with open(script, "w") as f:
-        f.write("extend %s\n" % zdxlib.zdx_so(crash_kernel))
+        f.write("extend %s\n" % (so or zdxlib.zdx_so(crash_kernel)))
         for i, c in enumerate(all_cmds):
             f.write("!date +%%s.%%N > %s/t%d\n" % (tmp, i))
             f.write("%s > %s/o%d\n" % (c, tmp, i))
@@ -76,7 +78,7 @@ def session(crash_kernel, vmlinux, dump, cmds):
     t0 = time.time()
     p = subprocess.Popen([zdxlib.crash_binary(crash_kernel), "-s", vmlinux, dump, "-i", script],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True, errors="replace")
+                         text=True, errors="replace", env=dict(os.environ, **(env or {})))
     timeout = False
     try:
         log, _ = p.communicate(timeout=SESSION_TIMEOUT)
