@@ -36,8 +36,10 @@ static void describe_run(const struct zdx_model *m, const struct zdx_run *r, cha
 
 		const char *own = zdx_dev_part_owner(pi, r->dev_part);
 
-		snprintf(buf, n, "%s pgmap %llx %s %s%s%s", zdx_pgmap_type_word(&pi->pg),
+		snprintf(buf, n, "%s pgmap %llx %s %s%s%s%s", zdx_pgmap_type_word(&pi->pg),
 			 (unsigned long long)pi->pg.addr, own ? own : "-", zdx_region_name(r->region),
+			 r->region == ZDX_REGION_UNKNOWN ? " (altmap inconsistent: reserve, memmap or "
+							   "data cannot be told)" : "",
 			 r->dev_part ? ", device " : "", r->dev_part ? zdx_dev_part_name(r->dev_part) : "");
 	} else if (r->owner == ZDX_OWN_RAM) {
 		char blk[64], chain[160];
@@ -130,6 +132,7 @@ void zdx_cmd_map(int argc, char **argv)
 				zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[r->pgmap].pg));
 				zj_str(&j, "device", zdx_dev_part_owner(&m->pgm[r->pgmap], r->dev_part));
 				zj_str(&j, "region", zdx_region_name(r->region));
+				zj_str(&j, "region_unknown_why", zdx_region_why(r->region));
 				zj_str(&j, "device_part", zdx_dev_part_name(r->dev_part));
 			}
 			zj_end_obj(&j);

@@ -102,6 +102,13 @@ static void judge_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 		pv->why = zdx_page_state_name(p->state);
 		return;
 	}
+	if (f->owner == ZDX_OWN_DEVICE && f->region == ZDX_REGION_UNKNOWN) {
+		/* reserve (never initialised), memmap storage (no pgmap) or data:
+		 * each reads differently, and the altmap that says which is bad */
+		pv->verdict = "unknown: region unknown";
+		pv->why = zdx_region_why(f->region);
+		return;
+	}
 	if (f->owner == ZDX_OWN_DEVICE && f->region == ZDX_REGION_RESERVE) {
 		pv->verdict = "NEVER INITIALISED";
 		pv->why = p->state == ZDX_PAGE_PLAUSIBLE
@@ -296,7 +303,8 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 		enum zdx_dev_part part = zdx_pgmap_dev_part(m, pi, f->pfn);
 		const char *own = zdx_dev_part_owner(pi, part);
 
-		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid ? "yes" : "no");
+		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid < 0
+			? "unknown (the pgmap's altmap is inconsistent)" : f->pgmap_pfn_valid ? "yes" : "no");
 		fprintf(fp, "  owner   device: pgmap %llx %s %s, region %s%s%s\n",
 			(unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
 			own ? own : "-", zdx_region_name(f->region), part ? ", device part " : "",
@@ -374,8 +382,9 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 
 		zj_str(&j, "device", zdx_dev_part_owner(&m->pgm[f->pgmap], part));
 		zj_str(&j, "region", zdx_region_name(f->region));
+		zj_str(&j, "region_unknown_why", zdx_region_why(f->region));
 		zj_str(&j, "device_part", zdx_dev_part_name(part));
-		zj_bool(&j, "pgmap_pfn_valid", f->pgmap_pfn_valid);
+		zj_tri(&j, "pgmap_pfn_valid", f->pgmap_pfn_valid);
 	}
 	if (f->zone) {
 		zj_int(&j, "node", f->zone->node);

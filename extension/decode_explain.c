@@ -45,8 +45,9 @@ void zdx_explain_classify(const struct zdx_model *m, struct zdx_candidate *c)
 	switch (f->owner) {
 	case ZDX_OWN_DEVICE:
 		c->cls = f->mixed ? ZDX_CLASS_MIXED_SECTION
-			 : f->region == ZDX_REGION_DATA ? ZDX_CLASS_ZONE_DEVICE_PAGE
-			 : ZDX_CLASS_ALTMAP_METADATA;
+			 : f->region == ZDX_REGION_RESERVE || f->region == ZDX_REGION_MEMMAP
+			 ? ZDX_CLASS_ALTMAP_METADATA
+			 : ZDX_CLASS_ZONE_DEVICE_PAGE;   /* data, or unknown: device memory either way */
 		break;
 	case ZDX_OWN_RAM:
 		/* A vmemmap page of an offline block stays offline memory: the
@@ -256,9 +257,14 @@ void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, c
 		len = why_online_page(m, f, buf, n, len);
 		break;
 	case ZDX_CLASS_ZONE_DEVICE_PAGE:
-		len += put(buf, n, len, "pfn %#llx is a ZONE_DEVICE data page: pfn_valid() is true, but "
-			   "it is not buddy or LRU memory and its struct page belongs to the pgmap's "
-			   "driver.", (unsigned long long)c->pfn);
+		if (f->region == ZDX_REGION_UNKNOWN)
+			len += put(buf, n, len, "pfn %#llx is ZONE_DEVICE memory, but altmap metadata or "
+				   "a data page cannot be told: %s. pfn_valid() is true; it is not buddy "
+				   "or LRU memory.", (unsigned long long)c->pfn, zdx_region_why(f->region));
+		else
+			len += put(buf, n, len, "pfn %#llx is a ZONE_DEVICE data page: pfn_valid() is "
+				   "true, but it is not buddy or LRU memory and its struct page belongs "
+				   "to the pgmap's driver.", (unsigned long long)c->pfn);
 		len = why_online_page(m, f, buf, n, len);
 		break;
 	case ZDX_CLASS_MEMMAP_ON_MEMORY:

@@ -148,7 +148,7 @@ void zdx_model_pfn_facts(const struct zdx_model *m, uint64_t pfn, struct zdx_pfn
 	}
 	if (f->pgmap >= 0) {
 		f->region = zdx_pgmap_region_of(l, &m->pgm[f->pgmap].pg, pfn);
-		f->pgmap_pfn_valid = f->region == ZDX_REGION_DATA;
+		f->pgmap_pfn_valid = zdx_pgmap_pfn_valid(l, &m->pgm[f->pgmap].pg, pfn);
 	}
 	if (f->owner == ZDX_OWN_RAM)
 		f->zone = zdx_model_ram_zone(m, pfn);

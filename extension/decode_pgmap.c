@@ -146,6 +146,11 @@ enum zdx_pgmap_region zdx_pgmap_region_of(const struct zdx_layout *l, const stru
 		    pfn < zdx_pgmap_range_first_pfn(l, pg, i) ||
 		    pfn >= zdx_pgmap_range_end_pfn(l, pg, i))
 			continue;
+		/* The altmap's reserve and memmap storage sit at the start of
+		 * range 0, their end is what the altmap says: with an
+		 * inconsistent one, no pfn of range 0 is known to be data. */
+		if (i == 0 && pg->altmap.inconsistent)
+			return ZDX_REGION_UNKNOWN;
 		if (i == 0 && pg->altmap.valid) {
 			if (pfn < pg->altmap.base_pfn + pg->altmap.reserve)
 				return ZDX_REGION_RESERVE;
@@ -159,7 +164,9 @@ enum zdx_pgmap_region zdx_pgmap_region_of(const struct zdx_layout *l, const stru
 
 int zdx_pgmap_pfn_valid(const struct zdx_layout *l, const struct zdx_pgmap *pg, uint64_t pfn)
 {
-	return zdx_pgmap_region_of(l, pg, pfn) == ZDX_REGION_DATA;
+	enum zdx_pgmap_region r = zdx_pgmap_region_of(l, pg, pfn);
+
+	return r == ZDX_REGION_UNKNOWN ? -1 : r == ZDX_REGION_DATA;
 }
 
 const char *zdx_region_name(enum zdx_pgmap_region r)
@@ -168,8 +175,17 @@ const char *zdx_region_name(enum zdx_pgmap_region r)
 	case ZDX_REGION_RESERVE: return "altmap-reserve";
 	case ZDX_REGION_MEMMAP:  return "altmap-memmap";
 	case ZDX_REGION_DATA:    return "data";
+	case ZDX_REGION_UNKNOWN: return "unknown";
 	default:                 return "none";
 	}
+}
+
+const char *zdx_region_why(enum zdx_pgmap_region r)
+{
+	return r == ZDX_REGION_UNKNOWN
+		? "the pgmap's altmap is inconsistent: where its reserve and memmap storage end, "
+		  "and so where data starts, is not known"
+		: NULL;
 }
 
 /* The enum's names changed (DEVDAX became GENERIC, 4533d3aed857), so match

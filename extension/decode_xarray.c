@@ -24,6 +24,9 @@ static int xa_is_sibling(const struct zdx_layout *l, uint64_t e)
 	return xa_is_internal(e) && e < max;
 }
 
+/* XA_RETRY_ENTRY and XA_ZERO_ENTRY: xa_mk_internal(256), (257). */
+static int xa_is_retry_or_zero(uint64_t e) { return e == 0x402 || e == 0x406; }
+
 static int xa_is_object(uint64_t e)
 {
 	return e && !(e & 1) && !xa_is_internal(e);
@@ -211,12 +214,16 @@ static int enter_node(struct xa_walk *w, uint64_t node, int want, struct xa_node
 
 /* A slot's entry, a sibling resolved to its canonical slot.  A sibling
  * names an earlier slot of its own node; one naming itself or a later slot
- * is corrupt.  A canonical slot not holding an object (a store or erase
- * caught half-done by the crash) leaves the sibling empty. */
+ * is corrupt, and so is any other internal entry below the node pointers
+ * but a retry or zero entry (a "sibling" naming a slot beyond the node).  A
+ * canonical slot not holding an object (a store or erase caught half-done
+ * by the crash) leaves the sibling empty. */
 static int slot_entry(const struct xa_walk *w, const struct xa_node_buf *nb, unsigned off,
 		      uint64_t *e)
 {
 	*e = nb->slots[off];
+	if (xa_is_internal(*e) && !xa_is_node(*e) && !xa_is_sibling(w->l, *e) && !xa_is_retry_or_zero(*e))
+		return ZDX_XA_CORRUPT;
 	if (!xa_is_sibling(w->l, *e))
 		return ZDX_XA_OK;
 	if ((*e >> 2) >= off)

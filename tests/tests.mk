@@ -19,9 +19,10 @@ lint:
 	@tests/run.sh tests/lint/lint.py
 
 # check: everything, from a cold machine.  Every tool a dump test uses (each
-# crash, each zdx.so built against it) and the corpus are prerequisites,
-# built (or found in the cache) before any test runs.
-check: deps all $(UNIT_BINS) fuzz-build alt-so dumps
+# crash, each zdx.so built against it, the ASan zdx.so that
+# test_damaged_asan.py loads) and the corpus are prerequisites, built (or
+# found in the cache) before any test runs.
+check: deps all $(UNIT_BINS) fuzz-build alt-so build/asan/zdx.so dumps
 	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py tests/fuzz/run_short.sh $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:

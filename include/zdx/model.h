@@ -142,7 +142,7 @@ struct zdx_pfn_facts {
 	enum zdx_owner owner;
 	int pgmap;                      /* index into m->pgm, -1 */
 	enum zdx_pgmap_region region;
-	int pgmap_pfn_valid;
+	int pgmap_pfn_valid;            /* -1 unknown (the pgmap's altmap is inconsistent) */
 	const struct zdx_zone *zone;    /* RAM zone, NULL */
 	int mixed;                      /* section shared by RAM and device memory */
 };

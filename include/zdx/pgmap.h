@@ -24,6 +24,8 @@ enum zdx_pgmap_region {
 	ZDX_REGION_RESERVE,       /* altmap reserve (info block): struct pages never initialised */
 	ZDX_REGION_MEMMAP,        /* altmap memmap storage: reserved ZONE_DEVICE pages, no pgmap */
 	ZDX_REGION_DATA,          /* pfn_first onward: initialised, page->pgmap set */
+	ZDX_REGION_UNKNOWN,       /* range 0 of a pgmap whose altmap is inconsistent: where its
+				   * reserve and memmap storage end cannot be known */
 };
 
 struct zdx_pgmap {
@@ -63,9 +65,12 @@ uint64_t zdx_pgmap_pfn_first(const struct zdx_layout *l, const struct zdx_pgmap 
 /* Which region of pg holds pfn. */
 enum zdx_pgmap_region zdx_pgmap_region_of(const struct zdx_layout *l, const struct zdx_pgmap *pg,
 					  uint64_t pfn);
-/* pgmap_pfn_valid() (34dc45be4563): in a range and not altmap metadata. */
+/* pgmap_pfn_valid() (34dc45be4563): in a range and not altmap metadata;
+ * -1 (unknown) in range 0 of a pgmap whose altmap is inconsistent. */
 int zdx_pgmap_pfn_valid(const struct zdx_layout *l, const struct zdx_pgmap *pg, uint64_t pfn);
 const char *zdx_region_name(enum zdx_pgmap_region r);
+/* Why a region is not known (ZDX_REGION_UNKNOWN), NULL for the others. */
+const char *zdx_region_why(enum zdx_pgmap_region r);
 /* Short type word: "fsdax", "devdax", "private", "coherent", "p2pdma". */
 const char *zdx_pgmap_type_word(const struct zdx_pgmap *pg);
 

@@ -190,3 +190,58 @@ def sparse_copy(src, dst, length=None, chunk=1 << 20):
         o.truncate(o.tell())
     os.replace(tmp, dst)
 
+
+
+def kdump_to_elf(src, dst):
+    """Write the pages of the kdump-compressed file src as a sparse ELF64
+    vmcore dst: one PT_NOTE with src's ELF notes, one PT_LOAD per run of
+    dumped pfns (physical address, no virtual one, as QEMU writes them).
+    makedumpfile filters ELF input only: 1.7.2 refuses a flattened file and
+    maps the pfns of an unflattened QEMU kdump wrongly (pfns below the
+    first gap's size go missing)."""
+    k = Kdump(src)
+    runs, start = [], None
+    for pfn in range(k.max_mapnr + 1):
+        d = pfn < k.max_mapnr and k.dumped(pfn)
+        if d and start is None:
+            start = pfn
+        elif not d and start is not None:
+            runs.append((start, pfn))
+            start = None
+    ehdr = struct.Struct("<16sHHIQQQIHHHHHH")
+    phdr = struct.Struct("<IIQQQQQQ")
+    note_at = ehdr.size + phdr.size * (1 + len(runs))
+    data_at = (note_at + k.note_size + k.block_size - 1) // k.block_size * k.block_size
+    phdrs = [phdr.pack(PT_NOTE, 0, note_at, 0, 0, k.note_size, k.note_size, 0)]
+    at = data_at
+    for s, e in runs:
+        n = (e - s) * k.block_size
+        phdrs.append(phdr.pack(PT_LOAD, 0, at, 0, s * k.block_size, n, n, 0))
+        at += n
+    ident = b"\x7fELF\x02\x01\x01" + bytes(9)
+    tmp = dst + ".tmp"
+    zero = bytes(k.block_size)
+    with open(src, "rb") as f, open(tmp, "wb") as o:
+        o.write(ehdr.pack(ident, 4, 62, 1, 0, ehdr.size, 0, 0, ehdr.size, phdr.size, len(phdrs), 0, 0, 0))
+        o.write(b"".join(phdrs))
+        f.seek(k.note_off)
+        o.write(f.read(k.note_size))
+        f.seek(k.desc_off)
+        descs = f.read(k.ndesc * PAGE_DESC.size)
+        i, pos = 0, data_at
+        for s, e in runs:
+            for _pfn in range(s, e):
+                off, size, flags, _pf = PAGE_DESC.unpack_from(descs, i * PAGE_DESC.size)
+                i += 1
+                f.seek(off)
+                b = f.read(size)
+                if flags & DH_COMPRESSED_ZLIB:
+                    b = zlib.decompress(b)
+                elif flags:
+                    raise ValueError("%s: compression %#x not supported" % (src, flags))
+                if b != zero:
+                    o.seek(pos)
+                    o.write(b)
+                pos += k.block_size
+        o.truncate(pos)
+    os.replace(tmp, dst)

@@ -25,14 +25,22 @@ Classes (manifest "class" of each damage):
                   refuses an unreadable root), a section word filled with
                   slab poison, a usage pointer into an unmapped hole;
   usage_map       a section's sub-section map;
-  pgmap_array     an xa_node of pgmap_array (cycle, bad shift);
+  pgmap_array     an xa_node of pgmap_array (cycle, bad shift, two slots
+                  pointing at one child, a sibling naming a later slot or
+                  a slot beyond its node);
   dev_pagemap     nr_range 0 or 2^31, type outside the enum, altmap
                   reserve larger than the range, range end near 2^64;
   struct_page     the memmap page holding chosen pfns' struct pages
                   filled with slab poison (0x6b);
   vmcoreinfo      VMCOREINFO numbers out of range (edited in the file's
                   VMCOREINFO text, same length);
-  vmlinux         the dump opened with the other kernel's vmlinux.
+  vmlinux         the dump opened with the other kernel's vmlinux;
+  filtered        base.kdump (as an ELF: dumpfmt.kdump_to_elf) refiltered
+                  by the makedumpfile that knows the
+                  kernel (dumps/makedumpfile-for.sh) at each page-class bit
+                  alone (-d 1, 2, 4, 8, 16) and at 31: a dump level is a
+                  union of page classes, so the pages one level lacks are
+                  the union of what its bits lack (docs/robustness.md).
 
 Objects are found through the dump's own address translation (locate.py:
 drgn for symbols and types, the kernel's page tables for virtual ->
@@ -48,12 +56,14 @@ import random
 import shutil
 import struct
 import sys
+import subprocess
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dumpfmt  # noqa: E402
 
+ROOT = os.path.dirname(os.path.dirname(HERE))
 CACHE = os.environ.get("ZDX_CACHE", os.path.expanduser("~/.cache/zdx"))
 OUT = os.path.join(CACHE, "damaged")
 SEED = int(os.environ.get("ZDX_DAMAGED_SEED", "10"))
@@ -68,14 +78,17 @@ UNMAPPED = 0xffffc88000000000  # x86_64 mm.rst: "unused hole" below vmalloc
 SOURCES = {
     "6.1/fsdax-dev": {
         "trunc": "vmcore.d31", "elf_trunc": ["ELF header", "ELF notes"],
-        "damage": ["root", "memmap", "xa-cycle", "pgmap-nr0", "pgmap-type-altmap", "pgmap-end",
+        "damage": ["root", "memmap", "xa-cycle", "xa-dag", "xa-sibling-later", "pgmap-nr0", "pgmap-type-altmap", "pgmap-end",
                    "vmcoreinfo-section-bits"],
         "elf": ["pgmap-end"], "vmlinux": False},
     "6.12/walk-altmap-reserve": {
         "trunc": "vmcore.kdump", "elf_trunc": [],
-        "damage": ["memmap", "xa-shift", "pgmap-nrbig", "vmcoreinfo-lengths"],
+        "damage": ["memmap", "xa-shift", "xa-dag", "xa-sibling-out", "pgmap-nrbig", "vmcoreinfo-lengths"],
         "elf": [], "vmlinux": True},
 }
+# makedumpfile -d: each page class alone, then all of them.  lzo (-l), not
+# zlib (-c): 3-5 times faster here, and crash reads both.
+FILTER_LEVELS = (1, 2, 4, 8, 16, 31)
 OTHER_KERNEL = {"6.1": "6.12", "6.12": "6.1"}
 VMCI_EDITS = {
     # name: [(key, value of the same length as the dump's)]
@@ -108,8 +121,19 @@ def source_files(src):
     return files
 
 
-def key_of(src, files):
-    h = hashlib.sha256(("%s %d %s" % (FORMAT, SEED, src)).encode())
+def makedumpfile(kernel):
+    """(path, version line) of the makedumpfile that filters kernel's dumps."""
+    r = subprocess.run([os.path.join(ROOT, "dumps", "makedumpfile-for.sh"), kernel],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise SourceMissing("no makedumpfile for %s: %s" % (kernel, r.stderr.strip()))
+    mdf = r.stdout.strip()
+    v = subprocess.run([mdf, "-v"], capture_output=True, text=True)
+    return mdf, (v.stdout + v.stderr).strip().splitlines()[0]
+
+
+def key_of(src, files, mdf_version):
+    h = hashlib.sha256(("%s %d %s %s" % (FORMAT, SEED, src, mdf_version)).encode())
     for name in ("generate.py", "dumpfmt.py", "locate.py", "../dump/drgn_oracle.py"):
         with open(os.path.join(HERE, name), "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
@@ -247,10 +271,39 @@ def xa_child(L):
     raise RuntimeError("pgmap_array's head node has no child node")
 
 
+def sibling_slots(L, node):
+    """(slot, canonical slot) of each sibling entry of node (xa_mk_sibling:
+    the canonical slot << 2 | 2, below 63 << 2 | 2)."""
+    off_slots = L.off("struct xa_node", "slots")
+    out = []
+    for i in range(64):
+        e = L.u64(node + off_slots + 8 * i)
+        if e & 3 == 2 and e < (63 << 2 | 2):
+            out.append((i, e >> 2))
+    return out
+
+
 def damage_xa(kind):
     def fn(L, t, p, rng):
         head, child = xa_child(L)
         off_slots = L.off("struct xa_node", "slots")
+        if kind == "dag":
+            # a second slot of the head node pointing at the same child
+            empty = [i for i in range(64) if L.u64(head - 2 + off_slots + 8 * i) == 0]
+            i = rng.choice(empty)
+            return [patch(L, t, head - 2 + off_slots + 8 * i, u64(child + 2), "pgmap_array",
+                          "xa_node %#x" % (head - 2), "slots[%d] -> xa_node %#x, already a child (DAG)" % (i, child))]
+        if kind in ("sibling-later", "sibling-out"):
+            sibs = sibling_slots(L, child)
+            if len(sibs) < 2:
+                raise RuntimeError("pgmap_array's child node %#x has no multi-index entry" % child)
+            i, canon = rng.choice(sibs[:-1])
+            # a later slot of the node (still a sibling encoding), or a slot
+            # beyond the node's 64 (below the retry entry, 256)
+            to = rng.randrange(i + 1, 63) if kind == "sibling-later" else rng.randrange(64, 256)
+            return [patch(L, t, child + off_slots + 8 * i, u64(to << 2 | 2), "pgmap_array",
+                          "xa_node %#x" % child, "slots[%d]: sibling of slot %d -> of slot %d (%s)"
+                          % (i, canon, to, "a later slot" if to < 64 else "outside the node"))]
         if kind == "cycle":
             empty = [i for i in range(64) if L.u64(child + off_slots + 8 * i) == 0]
             i = rng.choice(empty)
@@ -375,6 +428,16 @@ def elf_cuts(path, rng, which):
     return [(w, cuts[w]) for w in which]
 
 
+def filtered(mdf, level, src, out):
+    tmp = out + ".tmp"
+    if os.path.exists(tmp):
+        os.unlink(tmp)
+    r = subprocess.run([mdf, "-l", "-d", str(level), src, tmp], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("%s -l -d %d %s failed: %s" % (mdf, level, src, (r.stdout + r.stderr)[-800:]))
+    os.replace(tmp, out)
+
+
 # --- one source -----------------------------------------------------------
 
 def generate(src, force=False, log=print):
@@ -383,7 +446,8 @@ def generate(src, force=False, log=print):
     kernel, scen = src.split("/")
     d = os.path.join(OUT, kernel, scen)
     mpath = os.path.join(d, "manifest.json")
-    key = key_of(src, files)
+    mdf, mdf_version = makedumpfile(kernel)
+    key = key_of(src, files, mdf_version)
     try:
         with open(mpath) as f:
             m = json.load(f)
@@ -438,7 +502,8 @@ def generate(src, force=False, log=print):
                                       "file_offset": at, "source_size": os.path.getsize(files["elf"])}])
     # corrupted in place
     fns = {"root": damage_root, "memmap": damage_memmap,
-           "xa-cycle": damage_xa("cycle"), "xa-shift": damage_xa("shift"),
+           "xa-cycle": damage_xa("cycle"), "xa-shift": damage_xa("shift"), "xa-dag": damage_xa("dag"),
+           "xa-sibling-later": damage_xa("sibling-later"), "xa-sibling-out": damage_xa("sibling-out"),
            "pgmap-nr0": damage_pgmap("nr_range0"), "pgmap-nrbig": damage_pgmap("nr_range_big"),
            "pgmap-type-altmap": damage_pgmap("type_altmap"), "pgmap-end": damage_pgmap("end")}
     for name in cfg["damage"]:
@@ -449,6 +514,23 @@ def generate(src, force=False, log=print):
             continue
         recs = fns[name](L, t, p, rng)
         add(name, recs[0]["class"], t.path, recs)
+    # filtered: the twin itself refiltered, so a filtered dump differs from
+    # it only by the pages makedumpfile left out
+    sp_phys = {pfn: L.vtop(L.struct_page(pfn)) for pfn in (p["ns_pfn"], p["data_pfn"], p["ram_pfn"])}
+    elf = os.path.join(d, "base.elf")
+    dumpfmt.kdump_to_elf(base, elf)
+    for level in FILTER_LEVELS:
+        out = os.path.join(d, "filtered-d%d.kdump" % level)
+        filtered(mdf, level, elf, out)
+        k = dumpfmt.Kdump(out)
+        add("filtered-d%d" % level, "filtered", out,
+            [{"class": "filtered", "object": "base.kdump", "field": "makedumpfile -l -d %d" % level,
+              "dump_level": level, "makedumpfile": mdf_version, "pages_dumped": k.ndesc,
+              # the dump's own bitmap: is the page holding each chosen
+              # pfn's struct page in this file?
+              "struct_page_dumped": {"%#x" % pfn: None if pa is None else bool(k.dumped(pa // PAGE))
+                                     for pfn, pa in sp_phys.items()}}])
+    os.unlink(elf)
     if cfg["vmlinux"]:
         add("vmlinux-" + OTHER_KERNEL[kernel], "vmlinux", base,
             [{"class": "vmlinux", "object": "vmlinux", "field": "the %s kernel's" % OTHER_KERNEL[kernel],

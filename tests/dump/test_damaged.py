@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Damaged dumps (issue 10): every zdx command, text and -j, on each dump
 tests/damaged/generate.py derives from the factory's dumps (truncated,
-corrupted in place, VMCOREINFO out of range, another kernel's vmlinux),
+corrupted in place, VMCOREINFO out of range, another kernel's vmlinux,
+filtered by makedumpfile at each page class and at 31),
 then `sys`, in one crash session per dump, two sessions at a time.
 
 Per dump: crash survives (`sys` still answers, no signal, no
@@ -16,8 +17,8 @@ undamaged twin (the generator's base.kdump, run in the same way):
     consistent (a dev_pagemap the kernel could not have registered, a
     pgmap_array node out of shape, a section whose mem_map is not in the
     vmemmap) must be named;
-  * in a truncated dump, with a VMCOREINFO number out of range or with
-    another kernel's vmlinux, every fact zdx prints equals the undamaged
+  * in a truncated or filtered dump, with a VMCOREINFO number out of range
+    or with another kernel's vmlinux, every fact zdx prints equals the undamaged
     one or the answer says it stands on less than the dump (the
     `incomplete` list, a `?`, `not in this dump`) — nothing unread is
     printed as fact.
@@ -36,7 +37,9 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "damaged"))
 import zdxlib  # noqa: E402
 import generate  # noqa: E402
+import dumpfmt  # noqa: E402
 
+PAGE = 4096
 SESSION_TIMEOUT = int(os.environ.get("ZDX_DAMAGED_TIMEOUT", "180"))
 CRASH_SIGNS = ("segmentation violation", "SIGSEGV", "Segmentation fault", "floating point exception",
                "Aborted", "core dumped", "Bus error", "stack smashing")
@@ -145,6 +148,38 @@ def same_or_flagged(base, dmg, cmds):
         if diff and not flagged(dmg, c) and not unread_marked("pfn", d):
             bad.append("%s: %s printed as fact (undamaged: %s)" % (
                 c, {f: d.get(f) for f in diff}, {f: b.get(f) for f in diff}))
+    return bad
+
+
+def filtered_checks(dm, path, res):
+    """A makedumpfile-filtered dump: the dump level dumpcheck reads is the
+    one makedumpfile was given; each chosen pfn's struct page is said to be
+    in the dump exactly when the file's bitmap holds its page (the
+    generator read the bitmap: dm["struct_page_dumped"]); every page
+    dumpcheck calls present (missing) is (is not) in the file's bitmap."""
+    bad = []
+    dc_all = jload(res["out"].get("zdx dumpcheck -j")) or {}
+    dc = dc_all.get("dumpfile") or {}
+    if dc_all and dc.get("dump_level") != dm["dump_level"]:
+        bad.append("zdx dumpcheck -j: dump_level %r, makedumpfile was given -d %d"
+                   % (dc.get("dump_level"), dm["dump_level"]))
+    bm = dumpfmt.Kdump(path)
+    for c in dc_all.get("classes") or []:
+        for key, want in (("present", True), ("missing", False)):
+            for r in c.get(key) or []:
+                lo, hi = zdxlib.h(r["start"]) // PAGE, (zdxlib.h(r["end"]) + PAGE - 1) // PAGE
+                off = next((p for p in range(lo, hi) if bool(bm.dumped(p)) is not want), None)
+                if off is not None:
+                    bad.append("zdx dumpcheck -j: %s: %s range %s-%s: pfn %#x is%s in the file's bitmap"
+                               % (c.get("name"), key, r["start"], r["end"], off, " not" if want else ""))
+    for pfn, dumped in dm["struct_page_dumped"].items():
+        c = "zdx pfn -j %s" % pfn
+        j = jload(res["out"].get(c))
+        if j is None or dumped is None or "error" in j:
+            continue
+        if j.get("struct_page_in_dump") is not dumped:
+            bad.append("%s: struct_page_in_dump %r, the file's bitmap says %s"
+                       % (c, j.get("struct_page_in_dump"), dumped))
     return bad
 
 
@@ -301,10 +336,15 @@ def check_dump(t, m, e, base, res, cmds, stats):
         stats["silent"] += said
         t.ok(not said, "%s: `zdx pgmap` never says the dump has no ZONE_DEVICE memory (the twin has pgmaps)"
              % tag, (res["out"].get("zdx pgmap") or "")[:800])
-    if e["class"] in ("truncated", "vmcoreinfo", "vmlinux"):
+    if e["class"] in ("truncated", "vmcoreinfo", "vmlinux", "filtered"):
         bad = same_or_flagged(base, res, cmds)
         stats["silent"] += len(bad)
         t.ok(not bad, "%s: every fact equals the undamaged dump's or is flagged" % tag, "\n".join(bad[:10]))
+        if e["class"] == "filtered":
+            bad = filtered_checks(e["damage"][0], e["path"], res)
+            stats["silent"] += len(bad)
+            t.ok(not bad, "%s: dump level and struct pages in the dump as the file's own header and bitmap say"
+                 % tag, "\n".join(bad))
         return
     for what, silent, named in changed_object_checks(m, e, base, res):
         stats["silent"] += silent
@@ -339,6 +379,10 @@ def main():
         cmds = commands(m)
         jobs.append((m, None, m["baseline"]["path"], m["kernel"], cmds))
         for e in m["dumps"]:
+            # ZDX_TEST_ONLY=KERNEL/SCENARIO/NAME: the damaged dumps whose
+            # name holds it (and their twin)
+            if zdxlib.ONLY and zdxlib.ONLY.startswith(m["source"] + "/") and zdxlib.ONLY not in e["name"]:
+                continue
             jobs.append((m, e, e["path"], e["vmlinux_kernel"], cmds))
 
     def run(job):

@@ -157,9 +157,10 @@ def zdx_so(kernel):
     return so
 
 
-def run_crash(kernel, dump, commands, timeout=600, load_zdx=True):
+def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=None):
     """One crash session of its own running commands from a script (-i),
-    with zdx loaded first unless load_zdx is false.  Each command's output
+    with zdx loaded first (so, or the zdx.so for kernel's crash) unless
+    load_zdx is false, and env added to crash's environment.  Each command's output
     goes to a file of its own (crash's `>`), and a shell `!date` before and
     after it times it.  crash outliving timeout seconds is killed with
     SIGKILL (it may ignore SIGTERM; issue 10).  Bytes that are not UTF-8
@@ -172,7 +173,7 @@ def run_crash(kernel, dump, commands, timeout=600, load_zdx=True):
     script = os.path.join(tmp, "cmds")
     with open(script, "w") as f:
         if load_zdx:
-            f.write("extend %s\n" % zdx_so(kernel))
+            f.write("extend %s\n" % (so or zdx_so(kernel)))
         for i, c in enumerate(commands):
             f.write("!date +%%s.%%N > %s/t%d\n" % (tmp, i))
             f.write("%s > %s/o%d\n" % (c, tmp, i))
@@ -180,7 +181,7 @@ def run_crash(kernel, dump, commands, timeout=600, load_zdx=True):
     t0 = time.time()
     p = subprocess.Popen([crash_binary(kernel), "-s", vmlinux(kernel), dump, "-i", script],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True, errors="replace")
+                         text=True, errors="replace", env=dict(os.environ, **(env or {})))
     killed = False
     try:
         log, _ = p.communicate(timeout=timeout)

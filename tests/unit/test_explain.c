@@ -106,6 +106,19 @@ int main(void)
 	w = verdict_of(&m, c, 1);
 	ok(!strcmp(w, W(ZONE_DEVICE_PAGE)), "fault inside a data page's struct page (%s)", w);
 
+	/* Inconsistent altmap: the reserve page above is of an unknown region;
+	 * device memory, but never called altmap reserve or a data page. */
+	pgm[0].pg.altmap.valid = 0;
+	pgm[0].pg.altmap.inconsistent = 1;
+	c[0] = cand(ZDX_SRC_GARBAGE_LINK, ZDX_CAND_PAGE, l.vmemmap_base + 0x68001ULL * 64);
+	w = verdict_of(&m, c, 1);
+	zdx_explain_why(&m, &c[0], why, sizeof(why));
+	ok(c[0].facts.region == ZDX_REGION_UNKNOWN && !strstr(why, "altmap reserve") &&
+	   !strstr(why, "is a ZONE_DEVICE data page") && strstr(why, "cannot be told"),
+	   "inconsistent altmap: why says metadata or data cannot be told (%s)", why);
+	pgm[0].pg.altmap.valid = 1;
+	pgm[0].pg.altmap.inconsistent = 0;
+
 	/* Shared section 12: device pfn there is a mixed-section verdict. */
 	pgm[0].pg.range[0].start = 0x60400000;
 	pgm[0].pg.altmap.base_pfn = 0x60400;

@@ -69,6 +69,43 @@ static void hostile_range_end(const struct zdx_layout *l, struct zdx_model *m)
 	}
 }
 
+/* tests/damaged pgmap-type-altmap: an altmap whose reserve is larger than
+ * the range is inconsistent; `zdx map` and `zdx pfn` placed the range in
+ * "data" (pgmap_pfn_valid() yes) regardless.  Where its reserve and memmap
+ * storage end is unknown, so no pfn of range 0 is data. */
+static void inconsistent_altmap(const struct zdx_model *m)
+{
+	struct zdx_pgmap_info bad = m->pgm[0];
+	struct zdx_model hm = *m;
+	struct zdx_run *runs;
+	struct zdx_pfn_facts f;
+	long n, i;
+	int data = 0;
+	uint64_t unknown = 0;
+
+	bad.pg.altmap.valid = 0;
+	bad.pg.altmap.inconsistent = 1;
+	bad.pg.altmap.reserve = 0xa1d37;
+	hm.pgm = &bad;
+	zdx_model_pfn_facts(&hm, 0x60401, &f);
+	ok(f.owner == ZDX_OWN_DEVICE && f.region == ZDX_REGION_UNKNOWN && f.pgmap_pfn_valid == -1,
+	   "inconsistent altmap: 0x60401 is device memory of an unknown region, pgmap_pfn_valid() unknown");
+	zdx_model_pfn_facts(&hm, 0x70000, &f);
+	ok(f.region == ZDX_REGION_UNKNOWN && f.pgmap_pfn_valid == -1,
+	   "inconsistent altmap: 0x70000 is not claimed as data");
+	n = zdx_map_build(&hm, &runs);
+	for (i = 0; i < n; i++) {
+		data += runs[i].owner == ZDX_OWN_DEVICE && runs[i].region == ZDX_REGION_DATA;
+		if (runs[i].owner == ZDX_OWN_DEVICE && runs[i].region == ZDX_REGION_UNKNOWN)
+			unknown += runs[i].end - runs[i].start;
+	}
+	ok(n > 0 && !data && unknown == 0x80000 - 0x60400,
+	   "inconsistent altmap: the map's device runs are all of an unknown region (%#llx pfns), none data",
+	   (unsigned long long)unknown);
+	if (n > 0)
+		free(runs);
+}
+
 int main(void)
 {
 	struct zdx_layout l;
@@ -134,5 +171,6 @@ int main(void)
 	   "last run: offline hot-plugged section 20");
 	free(runs);
 	hostile_range_end(&l, &m);
+	inconsistent_altmap(&m);
 	return tap_done();
 }

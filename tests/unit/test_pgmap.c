@@ -74,6 +74,14 @@ int main(void)
 	put64(raw + 16, 0x3baa1);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap reserve 0x3baa1 > the range's 0x20000 pages: inconsistent");
+	/* ... and no pfn of its range is data: where the reserve and the
+	 * memmap storage end is what the altmap would have said. */
+	ok(zdx_pgmap_region_of(&l, &pg, 0x60000) == ZDX_REGION_UNKNOWN &&
+	   zdx_pgmap_region_of(&l, &pg, 0x7ffff) == ZDX_REGION_UNKNOWN,
+	   "inconsistent altmap: first and last pfn of the range are of an unknown region, not data");
+	ok(zdx_pgmap_region_of(&l, &pg, 0x80000) == ZDX_REGION_NONE, "inconsistent altmap: past the end still none");
+	ok(zdx_pgmap_pfn_valid(&l, &pg, 0x70000) == -1, "inconsistent altmap: pgmap_pfn_valid() unknown (-1)");
+	ok(!strcmp(zdx_region_name(ZDX_REGION_UNKNOWN), "unknown"), "region name: unknown");
 	put64(raw + 16, 0xfffffffffffff000ULL);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap reserve + free wrapping 2^64: inconsistent");

@@ -94,6 +94,15 @@ static void hostile_trees(const struct zdx_layout *l)
 	chain[1].slots[3] = (3 << 2) | 2;
 	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_CORRUPT,
 	   "sibling pointing at itself: corrupt");
+	/* tests/damaged xa-sibling-out: a sibling naming slot 100 of a
+	 * 64-slot node is no sibling, node, retry or zero entry; the walk
+	 * took it for an empty slot and dropped its range in silence. */
+	chain[1].slots[3] = (100 << 2) | 2;
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_CORRUPT,
+	   "sibling naming a slot outside its node: corrupt");
+	chain[1].slots[3] = 0x402;            /* XA_RETRY_ENTRY, xa_mk_internal(256) */
+	ok(zdx_xa_for_each(l, fake_read, &m, XA, collect, &v, &bad) == ZDX_XA_OK,
+	   "a retry entry is no corruption");
 	/* A sibling whose canonical slot was already cleared (an erase caught
 	 * half-done): empty, the walk goes on. */
 	chain[1].slots[2] = 0;
