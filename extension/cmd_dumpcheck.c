@@ -187,7 +187,7 @@ static uint64_t page_vaddr(const struct dc *d, uint64_t pfn)
 {
 	const struct zdx_section *s = zdx_model_section(d->m, zdx_pfn_to_section_nr(d->l, pfn));
 
-	return s && zdx_section_has_memmap(d->l, s) ? zdx_section_page_addr(d->l, s, pfn) : 0;
+	return s && zdx_valid_section(d->l, s) ? zdx_section_page_addr(d->l, s, pfn) : 0;
 }
 
 /* 1 when every memmap page of the compound page at head past its first
@@ -248,7 +248,7 @@ static void probe_run(struct dc *d, const struct zdx_run *r)
 		const struct zdx_section *s = zdx_model_section(d->m, nr);
 
 		b = b < r->end ? b : r->end;
-		if (s && zdx_section_has_memmap(l, s)) {
+		if (s && zdx_valid_section(l, s)) {
 			uint64_t vs = zdx_section_page_addr(l, s, a);
 			uint64_t ve = zdx_section_page_addr(l, s, b - 1) + l->sz_page;
 

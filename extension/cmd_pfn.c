@@ -175,7 +175,7 @@ static void read_compound(const struct zdx_model *m, const struct zdx_pfn_facts 
 	if (pv->nr <= 1 || zdx_compound_page_of(l, &m->pgm[f->pgmap].pg, f->pfn, &pv->cp))
 		return;
 	hs = zdx_model_section(m, zdx_pfn_to_section_nr(l, pv->cp.head_pfn));
-	if (hs && zdx_section_has_memmap(l, hs))
+	if (hs && zdx_valid_section(l, hs))
 		pv->head_vaddr = zdx_section_page_addr(l, hs, pv->cp.head_pfn);
 	if (pv->in_dump && pv->page.tail)
 		pv->head_named = pv->page.pgmap_word - 1 == pv->head_vaddr;
@@ -189,7 +189,7 @@ static void read_page_view(const struct zdx_model *m, const struct zdx_pfn_facts
 	unsigned char buf[512];
 
 	memset(pv, 0, sizeof(*pv));
-	if (!f->sec || !zdx_section_has_memmap(l, f->sec) || l->sz_page > (long)sizeof(buf)) {
+	if (!f->sec || !zdx_valid_section(l, f->sec) || l->sz_page > (long)sizeof(buf)) {
 		pv->verdict = "no struct page";
 		pv->why = "the section has no memmap";
 		return;
@@ -311,8 +311,8 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 			part ? zdx_dev_part_name(part) : "");
 	} else if (f->owner == ZDX_OWN_RAM) {
 		fprintf(fp, "  owner   RAM: %s %s, node %d zone %s\n",
-			zdx_section_early(l, f->sec) ? "early" : "hot-plugged",
-			zdx_section_online(l, f->sec) ? "online" : "offline",
+			zdx_early_section(l, f->sec) ? "early" : "hot-plugged",
+			zdx_online_section(l, f->sec) ? "online" : "offline",
 			f->zone ? f->zone->node : -1, f->zone ? f->zone->name : "none");
 		print_block(m, f->pfn);
 	} else {
@@ -391,8 +391,8 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 		zj_str(&j, "zone", f->zone->name);
 	}
 	if (f->sec && f->owner == ZDX_OWN_RAM) {
-		zj_bool(&j, "online", zdx_section_online(l, f->sec));
-		zj_bool(&j, "early", zdx_section_early(l, f->sec));
+		zj_bool(&j, "online", zdx_online_section(l, f->sec));
+		zj_bool(&j, "early", zdx_early_section(l, f->sec));
 		json_block(&j, m, f->pfn);
 	}
 	zj_hex(&j, "struct_page", pv->vaddr);

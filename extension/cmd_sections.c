@@ -57,7 +57,7 @@ static void print_row(const struct zdx_model *m, const struct zdx_section *s)
 	uint64_t start = zdx_section_nr_to_pfn(l, s->nr);
 	uint64_t mem_map = zdx_section_page_addr(l, s, start);
 	char letters[16], strip[80], home[80], range[48];
-	int hm = zdx_section_has_memmap(l, s);
+	int hm = zdx_valid_section(l, s);
 
 	zdx_section_flag_letters(l, s->flags, letters);
 	zdx_subsection_strip(l, s, strip, 64);
@@ -90,7 +90,7 @@ static void json_row(struct zdx_json *j, const struct zdx_model *m, const struct
 		if (zdx_sflag_known(l, f))
 			zj_bool(j, l->sflag[f].name, zdx_sflag_set(l, f, s->flags));
 	zj_end_obj(j);
-	if (zdx_section_has_memmap(l, s)) {
+	if (zdx_valid_section(l, s)) {
 		zj_hex(j, "mem_map", mem_map);
 		zj_str(j, "memmap_home", zdx_memmap_home_of(mem_map, home, sizeof(home)));
 	} else {
@@ -135,7 +135,7 @@ void zdx_cmd_sections(int argc, char **argv)
 	for (i = 0; i < m->nsec; i++) {
 		const struct zdx_section *s = &m->sec[i];
 
-		if (s->nr < r.lo || s->nr > r.hi || (!all && !zdx_section_present(m->l, s)))
+		if (s->nr < r.lo || s->nr > r.hi || (!all && !zdx_present_section(m->l, s)))
 			continue;
 		shown++;
 		if (json)

@@ -17,7 +17,7 @@ static uint64_t page_vaddr(const struct zdx_model *m, uint64_t pfn)
 {
 	const struct zdx_section *s = zdx_model_section(m, zdx_pfn_to_section_nr(m->l, pfn));
 
-	return s && zdx_section_has_memmap(m->l, s) ? zdx_section_page_addr(m->l, s, pfn) : 0;
+	return s && zdx_valid_section(m->l, s) ? zdx_section_page_addr(m->l, s, pfn) : 0;
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -207,7 +207,7 @@ static void locate_memmap(struct zdx_model *m, struct zdx_pgmap_info *pi)
 
 	pi->memmap_home = ZDX_HOME_UNKNOWN;
 	pi->memmap_pgmap = -1;
-	if (!s || !zdx_section_has_memmap(l, s))
+	if (!s || !zdx_valid_section(l, s))
 		return;
 	vaddr = zdx_section_page_addr(l, s, pfn);
 	if (zdx_kvtop(vaddr, &paddr))

@@ -52,12 +52,12 @@ void zdx_explain_classify(const struct zdx_model *m, struct zdx_candidate *c)
 	case ZDX_OWN_RAM:
 		/* A vmemmap page of an offline block stays offline memory: the
 		 * whole block is uninitialised and the fix is the offline one. */
-		c->cls = !zdx_section_online(m->l, f->sec) ? ZDX_CLASS_OFFLINE
+		c->cls = !zdx_online_section(m->l, f->sec) ? ZDX_CLASS_OFFLINE
 			 : zdx_model_vmemmap_block(m, c->pfn) >= 0 ? ZDX_CLASS_MEMMAP_ON_MEMORY
 			 : ZDX_CLASS_ONLINE_RAM;
 		break;
 	default:
-		c->cls = f->sec && zdx_section_has_memmap(m->l, f->sec) ? ZDX_CLASS_NO_MEMMAP
+		c->cls = f->sec && zdx_valid_section(m->l, f->sec) ? ZDX_CLASS_NO_MEMMAP
 								 : ZDX_CLASS_HOLE;
 	}
 }
@@ -240,8 +240,8 @@ void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, c
 		len += put(buf, n, len, "Section %lu is %s and shared by System RAM and device memory: "
 			   "pfn_valid() is true for every pfn of %s, so a walker trusting it walks "
 			   "from RAM into the device.", nr,
-			   f->sec && zdx_section_early(m->l, f->sec) ? "early" : "hot-plugged",
-			   f->sec && zdx_section_early(m->l, f->sec)
+			   f->sec && zdx_early_section(m->l, f->sec) ? "early" : "hot-plugged",
+			   f->sec && zdx_early_section(m->l, f->sec)
 			   ? "an early section (its sub-section map is skipped)" : "a populated sub-section");
 		len = why_online_page(m, f, buf, n, len);
 		break;

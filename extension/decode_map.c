@@ -76,7 +76,7 @@ enum zdx_owner zdx_model_owner(const struct zdx_model *m, const struct zdx_secti
 	*pgmap = zdx_model_pgmap_of(m, pfn);
 	if (*pgmap >= 0)
 		return ZDX_OWN_DEVICE;
-	if (!s || !zdx_section_has_memmap(l, s))
+	if (!s || !zdx_valid_section(l, s))
 		return ZDX_OWN_HOLE;
 	return zdx_subsection_populated(l, s, zdx_subsection_idx(l, pfn)) ? ZDX_OWN_RAM
 									   : ZDX_OWN_HOLE;
@@ -118,7 +118,7 @@ static int online_page(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 {
 	const struct zdx_layout *l = m->l;
 
-	if (!f->sec || !zdx_section_online(l, f->sec))
+	if (!f->sec || !zdx_online_section(l, f->sec))
 		return 0;
 	if (!fixed)
 		return 1;
@@ -264,8 +264,8 @@ static void describe(const struct zdx_model *m, const struct zdx_section *s, uin
 	if (x->owner == ZDX_OWN_DEVICE) {
 		x->region = zdx_pgmap_region_of(m->l, &m->pgm[x->pgmap].pg, pfn);
 	} else if (x->owner == ZDX_OWN_RAM) {
-		x->online = zdx_section_online(m->l, s);
-		x->early = zdx_section_early(m->l, s);
+		x->online = zdx_online_section(m->l, s);
+		x->early = zdx_early_section(m->l, s);
 		if ((z = zdx_model_ram_zone(m, pfn))) {
 			x->node = z->node;
 			x->zone = z->zone;

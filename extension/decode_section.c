@@ -42,31 +42,31 @@ void zdx_section_set_usage(const struct zdx_layout *l, struct zdx_section *s,
 	s->usage_state = ZDX_USAGE_OK;
 }
 
-int zdx_section_present(const struct zdx_layout *l, const struct zdx_section *s)
+int zdx_present_section(const struct zdx_layout *l, const struct zdx_section *s)
 {
 	return zdx_sflag_set(l, ZDX_SF_PRESENT, s->flags);
 }
 
 /* Before sparse_init_one_section() the word holds nid << SECTION_NID_SHIFT;
  * only HAS_MEM_MAP says the rest is a memmap pointer. */
-int zdx_section_has_memmap(const struct zdx_layout *l, const struct zdx_section *s)
+int zdx_valid_section(const struct zdx_layout *l, const struct zdx_section *s)
 {
 	return zdx_sflag_set(l, ZDX_SF_HAS_MEM_MAP, s->flags) && s->map_base != 0;
 }
 
 int zdx_section_memmap_consistent(const struct zdx_layout *l, const struct zdx_section *s)
 {
-	if (!l->sparsemem_vmemmap || !l->vmemmap_base || !zdx_section_has_memmap(l, s))
+	if (!l->sparsemem_vmemmap || !l->vmemmap_base || !zdx_valid_section(l, s))
 		return 1;
 	return s->map_base == l->vmemmap_base;
 }
 
-int zdx_section_online(const struct zdx_layout *l, const struct zdx_section *s)
+int zdx_online_section(const struct zdx_layout *l, const struct zdx_section *s)
 {
 	return zdx_sflag_set(l, ZDX_SF_ONLINE, s->flags);
 }
 
-int zdx_section_early(const struct zdx_layout *l, const struct zdx_section *s)
+int zdx_early_section(const struct zdx_layout *l, const struct zdx_section *s)
 {
 	return zdx_sflag_set(l, ZDX_SF_EARLY, s->flags);
 }
@@ -171,9 +171,9 @@ void zdx_section_flag_names(const struct zdx_layout *l, unsigned long flags, cha
 
 int zdx_pfn_valid(const struct zdx_layout *l, const struct zdx_section *s, uint64_t pfn)
 {
-	if (!zdx_section_has_memmap(l, s))
+	if (!zdx_valid_section(l, s))
 		return 0;
-	if (!l->has_subsection_map || zdx_section_early(l, s))
+	if (!l->has_subsection_map || zdx_early_section(l, s))
 		return 1;
 	if (s->usage_state == ZDX_USAGE_MISSING)
 		return -1;

@@ -50,15 +50,15 @@ static inline uint64_t zdx_section_mask(const struct zdx_layout *l)
 	return l->section_map_last_bit < 64 ? (1ULL << l->section_map_last_bit) - 1 : ~0ULL;
 }
 
-int zdx_section_present(const struct zdx_layout *l, const struct zdx_section *s);
-int zdx_section_has_memmap(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_present_section(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_valid_section(const struct zdx_layout *l, const struct zdx_section *s);
 /* 0 when a memmap-bearing section word cannot be one this kernel wrote:
  * with SPARSEMEM_VMEMMAP, sparse_encode_mem_map() stores vmemmap itself in
  * every section (mem_map - section_nr_to_pfn(nr)).  1 when consistent or
  * when the layout cannot tell (no vmemmap_base, no SPARSEMEM_VMEMMAP). */
 int zdx_section_memmap_consistent(const struct zdx_layout *l, const struct zdx_section *s);
-int zdx_section_online(const struct zdx_layout *l, const struct zdx_section *s);
-int zdx_section_early(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_online_section(const struct zdx_layout *l, const struct zdx_section *s);
+int zdx_early_section(const struct zdx_layout *l, const struct zdx_section *s);
 int zdx_section_tainted(const struct zdx_layout *l, const struct zdx_section *s);
 
 /* Sub-section idx of a pfn inside its section. */

@@ -18,9 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	raw = malloc(l.sz_mem_section);
 	take_rest(&c, raw, l.sz_mem_section);
 	zdx_section_decode(&l, 7, raw, &s);
-	zdx_section_present(&l, &s);
-	zdx_section_has_memmap(&l, &s);
-	zdx_section_online(&l, &s);
+	zdx_present_section(&l, &s);
+	zdx_valid_section(&l, &s);
+	zdx_online_section(&l, &s);
 	zdx_section_tainted(&l, &s);
 	zdx_section_flag_letters(&l, s.flags, letters);
 	zdx_section_flag_names(&l, s.flags, names, sizeof(names));

@@ -32,9 +32,9 @@ int main(void)
 	is_u64(s.map_base, l.vmemmap_base, "VMEMMAP sections decode to vmemmap_base");
 	is_u64(zdx_section_page_addr(&l, &s, 0x60000), mem_map, "struct page of the first pfn");
 	is_u64(zdx_section_page_addr(&l, &s, 0x60001), mem_map + 64, "next pfn is sizeof(struct page) on");
-	ok(zdx_section_present(&l, &s) && zdx_section_has_memmap(&l, &s), "present with memmap");
+	ok(zdx_present_section(&l, &s) && zdx_valid_section(&l, &s), "present with memmap");
 	ok(zdx_section_memmap_consistent(&l, &s), "encoded as sparse_encode_mem_map() does: consistent");
-	ok(!zdx_section_online(&l, &s) && !zdx_section_early(&l, &s), "not online, not early");
+	ok(!zdx_online_section(&l, &s) && !zdx_early_section(&l, &s), "not online, not early");
 	is_u64(s.usage, 0xffff888003a5c000ULL, "usage pointer");
 	ok(zdx_pfn_valid(&l, &s, 0x60000) == 0, "usage not read yet: pfn_valid false without a map");
 
@@ -64,7 +64,7 @@ int main(void)
 
 		memset(poison, 0x6b, sizeof(poison));
 		zdx_section_decode(&l, 12, poison, &p);
-		ok(zdx_section_has_memmap(&l, &p) && !zdx_section_memmap_consistent(&l, &p),
+		ok(zdx_valid_section(&l, &p) && !zdx_section_memmap_consistent(&l, &p),
 		   "poisoned section word: memmap %llx is not vmemmap, inconsistent",
 		   (unsigned long long)p.map_base);
 		nl.vmemmap_base = 0;
@@ -111,7 +111,7 @@ int main(void)
 		a = l;
 		a.off_ms_section_mem_map = ZDX_ABSENT;
 		zdx_section_decode(&a, 12, raw, &s);
-		ok(s.coded == 0 && !zdx_section_present(&a, &s),
+		ok(s.coded == 0 && !zdx_present_section(&a, &s),
 		   "absent section_mem_map member: an empty word, not raw[-1]");
 		a = l;
 		a.off_ms_usage = a.sz_mem_section;            /* beyond struct mem_section */
@@ -128,7 +128,7 @@ int main(void)
 	l.section_map_last_bit = 5;
 	put64(raw, (uint64_t)1 << 5 | 1);
 	zdx_section_decode(&l, 3, raw, &s);
-	ok(!zdx_section_has_memmap(&l, &s), "present but no memmap yet");
+	ok(!zdx_valid_section(&l, &s), "present but no memmap yet");
 	ok(zdx_pfn_valid(&l, &s, 3 << 15) == 0, "no memmap: pfn_valid false");
 	return tap_done();
 }
