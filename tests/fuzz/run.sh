@@ -6,6 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 flags=$1; shift
 tests/fuzz/seeds.sh build/fuzz/corpus >/dev/null || exit 1
+for bin in "$@"; do mkdir -p "build/fuzz/corpus/$(basename "$bin")"; done
 for bin in "$@"; do
 	name=$(basename "$bin")
 	start=$(date +%s)

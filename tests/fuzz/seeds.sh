@@ -123,4 +123,24 @@ seed("fuzz_dwarf_expr", "breg-deref", bytes([8 | 3, 0x77, 0x08, 0x06]))         
 seed("fuzz_dwarf_expr", "fbreg", bytes([8 | 3, 0x91, 0x58]))                     # fbreg -40
 seed("fuzz_dwarf_expr", "pieces", bytes([16, 0x53, 0x93, 0x08, 0x5c, 0x93, 0x08]))  # rbx piece 8, r12 piece 8
 seed("fuzz_dwarf_expr", "stack", bytes([8, 0x11, 0x7f, 0x12, 0x22, 0x30, 0x2e, 0x28, 0x01, 0x00, 0x9f]))
+
+# --- module notes: shape byte, then memory at BASE: struct module
+# (notes_attrs at 8) -> module_notes_attrs at 0x40 -> one bin_attribute
+# (size at 16, private at 24) -> a GNU build-id note at 0x100
+BASE = 0xffff888000000000
+def modmem(group):
+    mem = bytearray(0x140)
+    struct.pack_into("<Q", mem, 8, BASE + 0x40)
+    note = struct.pack("<III", 4, 20, 3) + b"GNU\0" + bytes(range(1, 21))
+    mem[0x100:0x100 + len(note)] = note
+    if group:   # bin_attrs list at 0 -> [attr at 0x80, NULL]; attrs from 48
+        struct.pack_into("<QQQ", mem, 0x40, BASE + 0xe0, 0, 0)
+        struct.pack_into("<QQ", mem, 0xe0, BASE + 0x80, 0)
+        struct.pack_into("<QQ", mem, 0x80 + 16, len(note), BASE + 0x100)
+    else:       # count 1 at 8, attrs at 16
+        struct.pack_into("<Q", mem, 0x48, 1)
+        struct.pack_into("<QQ", mem, 0x50 + 16, len(note), BASE + 0x100)
+    return bytes([1 if group else 0]) + bytes(mem)
+seed("fuzz_modnotes", "count", modmem(False))
+seed("fuzz_modnotes", "group", modmem(True))
 PY
