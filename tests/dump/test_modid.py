@@ -156,7 +156,10 @@ def check_kernel(t, kernel, dump, others):
         good_cmd = "zdx explain -j -m %s" % os.path.dirname(kmod(kernel))
         bad_cmd = "zdx explain -j" + "".join(" -m " + d for d in bad)
         wrong_ko = os.path.join(wrong, MODULE + ".ko")
-        loaded_bad, loaded_good = "zdx explain -j", "zdx explain -j -m " + wrong
+        # outputs are keyed by command text: loaded_good names the wrong
+        # directory with a trailing slash so that it never equals bad_cmd
+        # (the same text when no -D rebuild could be made: 5.10, 6.12)
+        loaded_bad, loaded_good = "zdx explain -j", "zdx explain -j -m %s/" % wrong
         res = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd, "mod -s %s %s" % (MODULE, wrong_ko),
                                        loaded_bad, "mod -d " + MODULE,
                                        "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good])
