@@ -43,4 +43,20 @@ static inline void maybe_absent(long *field, uint64_t mask, int bit)
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Kernel memory at BASE for the decoders that read through a callback
+ * (XArray nodes, module notes): the input's bytes, nothing outside them. */
+#define BASE 0xffff888000000000ULL
+
+struct mem { const uint8_t *p; size_t n; };
+
+static inline int mem_read(void *ctx, uint64_t addr, void *buf, unsigned long len)
+{
+	const struct mem *m = ctx;
+
+	if (addr < BASE || addr - BASE > m->n || len > m->n - (addr - BASE))
+		return -1;
+	memcpy(buf, m->p + (addr - BASE), len);
+	return 0;
+}
+
 #endif

@@ -7,20 +7,6 @@
 #include "fuzz.h"
 #include "zdx/modnotes.h"
 
-#define BASE 0xffff888000000000ULL
-
-struct mem { const uint8_t *p; size_t n; };
-
-static int mem_read(void *ctx, uint64_t addr, void *buf, unsigned long len)
-{
-	const struct mem *m = ctx;
-
-	if (addr < BASE || addr - BASE > m->n || len > m->n - (addr - BASE))
-		return -1;
-	memcpy(buf, m->p + (addr - BASE), len);
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mem m = { data + 1, size ? size - 1 : 0 };

@@ -5,20 +5,6 @@
 #include "fuzz.h"
 #include "zdx/xarray.h"
 
-#define BASE 0xffff888000000000ULL
-
-struct mem { const uint8_t *p; size_t n; };
-
-static int mem_read(void *ctx, uint64_t addr, void *buf, unsigned long len)
-{
-	const struct mem *m = ctx;
-
-	if (addr < BASE || addr - BASE > m->n || len > m->n - (addr - BASE))
-		return -1;
-	memcpy(buf, m->p + (addr - BASE), len);
-	return 0;
-}
-
 static void visit(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	(*(uint64_t *)arg)++;

@@ -40,4 +40,18 @@ static inline void put_be(unsigned char *p, uint64_t v)
 		p[i] = (unsigned char)(v >> (8 * (7 - i)));
 }
 
+/* One ELF note (name, type, desc) into p, 4-byte aligned as in a
+ * PT_NOTE segment or a .note section; returns its size. */
+static inline size_t note(unsigned char *p, const char *name, uint32_t type, const void *desc, size_t dn)
+{
+	size_t nl = strlen(name) + 1, at = 12 + ((nl + 3) & ~3UL);
+
+	put(p, nl, 4);
+	put(p + 4, dn, 4);
+	put(p + 8, type, 4);
+	memcpy(p + 12, name, nl);
+	memcpy(p + at, desc, dn);
+	return at + ((dn + 3) & ~3UL);
+}
+
 #endif

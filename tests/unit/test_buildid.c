@@ -10,19 +10,6 @@
 #define BID "0f1e2d3c4b5a69788796a5b4c3d2e1f000112233"
 static const char vmci[] = "OSRELEASE=6.1.0-50-amd64\nPAGESIZE=4096\nBUILD-ID=" BID "\nSYMBOL(init_uts_ns)=ffffffff82a13200\n";
 
-/* One note: returns its size. */
-static size_t note(unsigned char *p, const char *name, uint32_t type, const void *desc, size_t dn)
-{
-	size_t nl = strlen(name) + 1, at = 12 + ((nl + 3) & ~3UL);
-
-	put(p, nl, 4);
-	put(p + 4, dn, 4);
-	put(p + 8, type, 4);
-	memcpy(p + 12, name, nl);
-	memcpy(p + at, desc, dn);
-	return at + ((dn + 3) & ~3UL);
-}
-
 static void elf_header(unsigned char *b, int type, uint64_t phoff, int phnum, uint64_t shoff, int shnum)
 {
 	memcpy(b, "\177ELF", 4);

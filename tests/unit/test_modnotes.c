@@ -19,19 +19,6 @@
 
 static unsigned char module[1024], notes[1024], list[8 * 80], blobs[3][64];
 
-/* One ELF note (name, type, desc) into p; its size. */
-static size_t note(unsigned char *p, const char *name, uint32_t type, const unsigned char *desc, size_t dn)
-{
-	size_t nl = strlen(name) + 1, at = 12 + ((nl + 3) & ~3UL);
-
-	put(p, nl, 4);
-	put(p + 4, dn, 4);
-	put(p + 8, type, 4);
-	memcpy(p + 12, name, nl);
-	memcpy(p + at, desc, dn);
-	return at + ((dn + 3) & ~3UL);
-}
-
 static void hex_bytes(const char *hex, unsigned char *out)
 {
 	size_t i;
