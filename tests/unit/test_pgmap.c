@@ -7,27 +7,10 @@
 #include "tap.h"
 #include "layout_fixture.h"
 #include "zdx/pgmap.h"
+#include "pgmap_fixture.h"
 
 static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
-
-static void build(unsigned char *raw, uint64_t start, uint64_t end, int altmap, int type)
-{
-	memset(raw, 0, 152);
-	if (altmap) {
-		put64(raw + 0, start >> 12);
-		put64(raw + 8, end >> 12);
-		put64(raw + 16, 2);
-		put64(raw + 24, 0x9fe);
-		put64(raw + 32, 0x1fe);
-		put64(raw + 40, 0x800);
-	}
-	put32(raw + 96, type);
-	put32(raw + 100, altmap);
-	put32(raw + 128, 1);
-	put64(raw + 136, start);
-	put64(raw + 144, end);
-}
 
 int main(void)
 {
@@ -36,7 +19,7 @@ int main(void)
 	unsigned char raw[152];
 
 	fixture_layout_61(&l);
-	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 1, 3, 0);
 	ok(zdx_pgmap_decode(&l, 0xffff888012340000ULL, raw, sizeof(raw), &pg) == 0, "decodes");
 	ok(!strcmp(pg.type_name, "MEMORY_DEVICE_FS_DAX"), "type name from the enum: %s", pg.type_name);
 	ok(!strcmp(zdx_pgmap_type_word(&pg), "fsdax"), "type word");
@@ -54,14 +37,14 @@ int main(void)
 	   "pgmap_pfn_valid() rejects metadata");
 
 	/* devdax --map=mem: no altmap, all data. */
-	build(raw, 0x60000000, 0x7fffffff, 0, 4);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 0, 4, 0);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && !strcmp(zdx_pgmap_type_word(&pg), "devdax"), "no altmap, devdax");
 	ok(!pg.altmap.inconsistent && pg.type_known, "a zeroed altmap is no altmap, not an inconsistent one");
 	ok(zdx_pgmap_region_of(&l, &pg, 0x60000) == ZDX_REGION_DATA, "first pfn is data without altmap");
 
 	/* Inconsistent altmap (base far from the range) is not trusted. */
-	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 1, 3, 0);
 	put64(raw + 0, 0x10000);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid, "altmap whose base is outside the range rejected");
@@ -70,7 +53,7 @@ int main(void)
 	/* tests/damaged pgmap-type-altmap: reserve larger than the range (and
 	 * than 2^64 - free, so reserve + free wraps): not valid, inconsistent,
 	 * never an altmap-less all-data pgmap in silence. */
-	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 1, 3, 0);
 	put64(raw + 16, 0x3baa1);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap reserve 0x3baa1 > the range's 0x20000 pages: inconsistent");
@@ -85,13 +68,13 @@ int main(void)
 	put64(raw + 16, 0xfffffffffffff000ULL);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap reserve + free wrapping 2^64: inconsistent");
-	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 1, 3, 0);
 	put64(raw + 24, 0);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.altmap.valid && pg.altmap.inconsistent, "altmap with reserve but free 0: inconsistent");
 
 	/* Corrupt nr_range and a truncated buffer are refused, not read past. */
-	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 1, 3, 0);
 	put32(raw + 128, 1000);
 	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == -1, "nr_range 1000 refused");
 	put32(raw + 128, 2);
@@ -100,17 +83,17 @@ int main(void)
 	put64(raw + 144, 0x100);
 	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == -1, "end before start refused");
 	/* Unknown enum value names itself as unknown. */
-	build(raw, 0x60000000, 0x7fffffff, 0, 7);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 0, 7, 0);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!strcmp(pg.type_name, "unknown"), "type outside the enum: unknown");
 	ok(!pg.type_known, "type outside the enum: not known (named by the model)");
-	build(raw, 0x60000000, 0x7fffffff, 0, -5);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 0, -5, 0);
 	zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg);
 	ok(!pg.type_known && !strcmp(pg.type_name, "unknown"), "negative type: not known");
 
 	/* Issue 10: an absent altmap member is not read at a shifted offset
 	 * (altmap at -1 read reserve from bytes 15..22 before). */
-	build(raw, 0x60000000, 0x7fffffff, 1, 3);
+	pgmap_raw(raw, 0x60000000, 0x7fffffff, 1, 3, 0);
 	{
 		struct zdx_layout a = l;
 
@@ -124,7 +107,7 @@ int main(void)
 		   "absent range.end: the pgmap is refused, not given end 0");
 	}
 	/* A range ending near 2^64: decoded, flagged, its altmap not trusted. */
-	build(raw, 0x60000000, 0xfffffffffffffffeULL, 1, 4);
+	pgmap_raw(raw, 0x60000000, 0xfffffffffffffffeULL, 1, 4, 0);
 	ok(zdx_pgmap_decode(&l, 1, raw, sizeof(raw), &pg) == 0 && !zdx_pgmap_range_sane(&l, &pg, 0) &&
 	   !pg.altmap.valid && zdx_pgmap_region_of(&l, &pg, 0x70000) == ZDX_REGION_NONE,
 	   "range end 0xff..fe: inconsistent, owns no pfn, altmap not valid");

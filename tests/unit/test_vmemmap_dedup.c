@@ -8,30 +8,14 @@
 #include "layout_fixture.h"
 #include "zdx/pgmap.h"
 #include "zdx/vmemmap_dedup.h"
-
-static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
-static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+#include "pgmap_fixture.h"
 
 static void build(const struct zdx_layout *l, struct zdx_pgmap *pg, uint64_t start, uint64_t end,
 		  int altmap, uint32_t shift)
 {
-	unsigned char raw[152];
+	unsigned char raw[PGMAP_RAW_SIZE];
 
-	memset(raw, 0, sizeof(raw));
-	if (altmap) {
-		put64(raw + 0, start >> 12);
-		put64(raw + 8, end >> 12);
-		put64(raw + 16, 2);
-		put64(raw + 24, 0x9fe);
-		put64(raw + 32, 0x1fe);
-		put64(raw + 40, 0x800);
-	}
-	put32(raw + 96, 4);                 /* MEMORY_DEVICE_GENERIC: devdax */
-	put32(raw + 100, altmap);
-	put32(raw + 104, shift);
-	put32(raw + 128, 1);
-	put64(raw + 136, start);
-	put64(raw + 144, end);
+	pgmap_raw(raw, start, end, altmap, 4, shift);   /* 4: MEMORY_DEVICE_GENERIC, devdax */
 	zdx_pgmap_decode(l, 0xffff888100000000ULL, raw, sizeof(raw), pg);
 }
 
