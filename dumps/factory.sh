@@ -394,11 +394,25 @@ main() {
     for t in "${todo[@]}"; do
         read -r _ k s <<<"$t"
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-        ( load_scn "$here/scenarios/$s.scn"; build_one "$k" "$s" ) &
+        # Each build's errors also go to its own file: the recap below
+        # repeats them, since a CI log keeps only its tail.
+        mkdir -p "$ZDX_CACHE/dumps/$k"
+        ( exec 2> >(tee "$ZDX_CACHE/dumps/$k/.$s.err" >&2)
+          load_scn "$here/scenarios/$s.scn"; build_one "$k" "$s" ) &
         pids+=($!); names+=("$k/$s")
     done
     for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
     step "factory: ${#todo[@]} dump(s) checked in $(( $(date +%s) - t0 )) s ($ZDX_CACHE/dumps)"
-    [ ${#failed[@]} -eq 0 ] || die "${#failed[@]} build(s) failed: ${failed[*]}"
+    [ ${#failed[@]} -eq 0 ] || { recap "${failed[@]}"; die "${#failed[@]} build(s) failed: ${failed[*]}"; }
+}
+
+# recap K/S...: what each failed build said, last.
+recap() {
+    local ks f
+    for ks in "$@"; do
+        f="$ZDX_CACHE/dumps/${ks%%/*}/.${ks#*/}.err"
+        echo "--- $ks failed; its last messages ($f, work dir kept) ---" >&2
+        tail -n 40 "$f" >&2 2>/dev/null || true
+    done
 }
 main "$@"
