@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""dumps/run_guest.py's boot-panic detection, offline.
+
+A guest that panics before its pvpanic driver is bound sends QEMU no
+GUEST_PANICKED event; run_guest.py must see the panic on the console and
+report a boot panic (the factory boots again) instead of waiting out its
+timeout.  The console texts are the kernel's own messages."""
+import os
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "dumps"))
+import run_guest  # noqa: E402
+
+n = failed = 0
+
+
+def ok(cond, what):
+    global n, failed
+    n += 1
+    print("%sok %d - %s" % ("" if cond else "not ", n, what))
+    failed += not cond
+
+
+EARLY = ("[    0.060000] ..... failed :\n"
+         "[    0.060000] Kernel panic - not syncing: IO-APIC + timer doesn't work!  "
+         "Boot with apic=debug and send a report.\n")
+BOOTING = "[    0.000000] Linux version 6.12.117+deb13-amd64\n[    7.5] Run /init as init process\n"
+
+
+def case(console, truth):
+    with tempfile.TemporaryDirectory() as d:
+        c, t = os.path.join(d, "console.log"), os.path.join(d, "truth.txt")
+        with open(c, "w") as f:
+            f.write(console)
+        if truth is not None:
+            with open(t, "w") as f:
+                f.write(truth)
+        return run_guest.panicked_before_init(c, t)
+
+
+ok(case(EARLY, None), "a panic on the console before any truth is a boot panic")
+ok(case(EARLY, ""), "an empty truth file is no truth")
+ok(not case(BOOTING, None), "a console without a panic is not")
+ok(not case(BOOTING + EARLY, "@@BEGIN\n"), "a panic after init wrote truth is the scenario's")
+ok(not case("", None), "an empty console is not")
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
