@@ -21,7 +21,7 @@ export ZDX_CACHE
 # Debian packages zdx and its factory use (installed by `make deps`).
 DEB_PKGS := crash libdw-dev libelf-dev qemu-system-x86 busybox-static ndctl daxctl \
             makedumpfile kexec-tools kmod cpio python3 python3-drgn gcc make \
-            zstd xz-utils bc debuginfod elfutils parallel chromium
+            zstd xz-utils bc debuginfod elfutils parallel chromium gdb
 
 # CFLAGS is the user's (`make CFLAGS=-O0`); what zdx itself needs to build
 # lives in ZDX_CFLAGS, so a command-line CFLAGS never drops it.

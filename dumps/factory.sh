@@ -351,6 +351,7 @@ write_truth() {
 # before builds run in parallel (they would race on it).
 prepare() {
     [ -f "$ZDX_CACHE/kernels/$1/.done" ] || "$here/kernel.sh" "$1"
+    "$here/vmlinux-index.sh" "$1"
     base_initramfs "$1" >/dev/null
     accel "$1" >/dev/null
     if [ "$2" = 1 ]; then
