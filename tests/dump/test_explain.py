@@ -13,7 +13,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, corpus_ok, load_json, h, CACHE, ROOT, bundles, crash_refused  # noqa: E402
+from zdxlib import Tap, dumps, corpus_ok, load_json, h, CACHE, ROOT, bundles, dump_opened  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
@@ -105,12 +105,11 @@ def main():
     corpus = dumps()
     corpus_ok(t, corpus)
     for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
-        tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+        tag = dump_opened(t, kernel, truth, entry, b)
+        if not tag:
+            continue
         cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
         out, log = b["out"], b["log"]
-        if crash_refused(b):
-            t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
-            continue
         r = load_json(out.get(cmd))
         if not t.ok(r is not None, "%s: zdx explain prints JSON" % tag, log[-3000:]):
             continue
