@@ -19,36 +19,48 @@
 # assigns only the NAMEs; else print what it did otherwise, one line each,
 # and return 1.
 scn_check() {
-    local file=$1 out
+    local file=$1 problems
     shift
-    # (bash sets _, PIPESTATUS and BASH_REMATCH itself as it runs.)
-    out=$(env -i PATH="$PATH" LC_ALL=C bash --norc --noprofile -c '
+    # The clean shell prints the shell's own messages, then the names
+    # before and after sourcing; the diff is made here, outside it.
+    problems=$(env -i PATH="$PATH" LC_ALL=C bash --norc --noprofile -c '
         zdx_file=$1; shift
         for zdx_d; do declare -- "$zdx_d"; done
-        zdx_names=$(printf "%s\n" "${@%%=*}")
         unset zdx_d
         set -u
-        zdx_funcs=$(compgen -A function | sort)
+        zdx_funcs=$(compgen -A function)
         zdx_opts=$(set +o; shopt -p; trap -p)
         zdx_vars=
-        zdx_vars=$(compgen -v | sort)
-        readonly $(grep -vxF -e _ -f <(echo "$zdx_names") <<<"$zdx_vars")
-        . "$zdx_file" >/dev/null </dev/null || { echo "sourcing it failed (status $?)"; exit 0; }
-        comm -13 <(echo "$zdx_vars") <(compgen -v | sort) |
-            grep -vxE "_|PIPESTATUS|BASH_REMATCH" | sed "s/^/unknown variable /"
-        comm -23 <(echo "$zdx_vars") <(compgen -v | sort) | sed "s/^/unsets /"
-        comm -13 <(echo "$zdx_funcs") <(compgen -A function | sort) | sed "s/^/defines function /"
-        [ "$(set +o; shopt -p; trap -p)" = "$zdx_opts" ] || echo "changes shell options or traps"
-        trap - EXIT
-        echo zdx-scn-returned' scn "$file" "$@" 2>&1)
+        zdx_vars=$(compgen -v)
+        # (bash itself sets _ before every command)
+        readonly $(printf "%s\n" "${@%%=*}" _ | grep -vxF -f - <(echo "$zdx_vars"))
+        . "$zdx_file" >/dev/null </dev/null ||
+            { echo "sourcing it failed (status $?)"; echo "@@returned"; exit 0; }
+        # (builtin: the file may have defined a function of that name)
+        [ "$(builtin set +o; builtin shopt -p; builtin trap -p)" = "$zdx_opts" ] ||
+            builtin echo "changes shell options or traps"
+        builtin trap - EXIT
+        builtin echo "@@vars-before"; builtin echo "$zdx_vars"; builtin echo "@@vars-after"
+        builtin compgen -v
+        builtin echo "@@funcs-before"; builtin echo "$zdx_funcs"; builtin echo "@@funcs-after"
+        builtin compgen -A function
+        builtin echo "@@returned"' scn "$file" "$@" 2>&1 | awk '
+        /^@@/ { part = $0; next }
+        part == "" { print; next }
+        part == "@@vars-before" { before[$0] = 1; next }
+        # (bash sets PIPESTATUS and BASH_REMATCH itself as it runs)
+        part == "@@vars-after" { after[$0] = 1
+            if (!($0 in before) && $0 !~ /^(_|PIPESTATUS|BASH_REMATCH)$/) print "unknown variable " $0
+            next }
+        part == "@@funcs-before" { had[$0] = 1; next }
+        part == "@@funcs-after" && !($0 in had) { print "defines function " $0 }
+        END {
+            for (v in before) if (v != "" && !(v in after)) print "unsets " v
+            if (part != "@@returned") print "sourcing it did not return (exit, or an error that stops the shell)"
+        }')
     # the shell names the file in its messages; the caller does too
-    out=${out//"$file: "/}
-    case $out in
-        zdx-scn-returned) return 0 ;;
-        *zdx-scn-returned) echo "${out%zdx-scn-returned}" | sed '/^$/d' ;;
-        *"sourcing it failed"*) echo "$out" ;;
-        *) echo "${out:+$out
-}sourcing it did not return (exit, or an error that stops the shell)" ;;
-    esac
+    problems=${problems//"$file: "/}
+    [ -z "$problems" ] && return 0
+    echo "$problems"
     return 1
 }

@@ -43,6 +43,7 @@ CASES = [
     ("cd (PWD)", "cd /\n", "PWD: readonly variable"),
     ("a scenario variable unset", "unset PMEM\n", "unsets PMEM"),
     ("a function that would replace the factory's", "die() { :; }\n", "defines function die"),
+    ("a function shadowing a builtin the check prints with", "echo() { :; }\n", "defines function echo"),
     ("set +u", "set +u\n", "changes shell options"),
     ("a trap", 'trap "echo hi" EXIT\n', "changes shell options or traps"),
     ("exit", "exit 0\n", "did not return"),
