@@ -7,6 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+. "$here/scn_check.sh"
 
 # The verdict words a walker scenario may expect: include/zdx/verdicts.h.
 VERDICTS=$(python3 "$here/verdicts.py" | tr '\n' ' ') && [ -n "$VERDICTS" ] ||
@@ -16,7 +17,8 @@ usage() { echo "usage: $0 [--kernel K] [--scenario S] [--force] [--list]" >&2; e
 
 # ---- scenario files ---------------------------------------------------------
 # Every variable a scenario file may set, with its default (docs/dumps.md
-# describes each).  A .scn file that assigns any other name is rejected:
+# describes each).  A .scn file that assigns any other name is rejected
+# (scn_check, dumps/scn_check.sh, says how):
 # a misspelt variable must not silently leave the real one at its default.
 SCN_DEFAULTS=(
     DESCRIPTION= KERNELS=6.1 MEM=2560M SMP=2 SLOTS= MAXMEM= CMDLINE= PMEM=none
@@ -27,27 +29,13 @@ SCN_DEFAULTS=(
     KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION= OPT_IN=no
 )
 
-# scn_assigned FILE: the names of the variables FILE assigns, found by
-# sourcing it in a clean shell and comparing the variables before and after.
-scn_assigned() {
-    # (bash itself sets PIPESTATUS and BASH_* as it runs: not the file's.)
-    env -i PATH="$PATH" LC_ALL=C bash --norc --noprofile -c '
-        zdx_before=$(compgen -v)
-        . "$1" >/dev/null 2>&1 </dev/null || exit 3
-        zdx_after=$(compgen -v)
-        comm -13 <(sort <<<"$zdx_before") <(sort <<<"$zdx_after") |
-            grep -vxE "zdx_(before|after)|PIPESTATUS|BASH_[A-Z_]*|_" || true' scn "$1"
-}
-
 # load_scn FILE: reset every scenario variable to its default, check that
-# FILE assigns only those, then source FILE.
+# FILE assigns only those (scn_check, dumps/scn_check.sh), then source FILE.
 load_scn() {
-    local d v names=" " assigned
-    for d in "${SCN_DEFAULTS[@]}"; do declare -g "$d"; names+="${d%%=*} "; done
-    assigned=$(scn_assigned "$1") || die "$1: sourcing it failed (status $?)"
-    for v in $assigned; do
-        [[ $names == *" $v "* ]] || die "$1: unknown variable $v (a scenario may set:$names)"
-    done
+    local d problems
+    for d in "${SCN_DEFAULTS[@]}"; do declare -g "$d"; done
+    problems=$(scn_check "$1" "${SCN_DEFAULTS[@]}") ||
+        die "$1: $(echo "$problems" | paste -sd';' | sed 's/;/; /g') (a scenario may set: ${SCN_DEFAULTS[*]%%=*})"
     # shellcheck disable=SC1090
     . "$1"
     [ -n "$DESCRIPTION" ] || die "$1: DESCRIPTION is empty"

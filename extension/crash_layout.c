@@ -466,7 +466,7 @@ static int layout_usable(const struct zdx_layout *l, struct zdx_err *e)
 		return zdx_err_set(e, ZDX_E_REFUSED, NULL, 0, "the debuginfo lacks struct mem_section/"
 				   "struct page or the mem_section symbol: is this the vmlinux of the "
 				   "dumped kernel?");
-	return zdx_layout_check(l, e) ? 0 : -1;
+	return zdx_layout_check(l, e);
 }
 
 static void read_layout(struct zdx_layout *l)

@@ -9,15 +9,15 @@
 #include "zdx/layout.h"
 #include "zdx/error.h"
 
+/* -1, the error contract's failure (error.h), with e naming the value */
 static int refuse(struct zdx_err *e, const char *fmt, unsigned long long v, unsigned long long b)
 {
 	char why[sizeof(e->why)];
 
 	/* every check names two numbers; fmt is one of the literals below */
 	snprintf(why, sizeof(why), fmt, v, b);
-	zdx_err_set(e, ZDX_E_REFUSED, NULL, 0, "refused: %s (VMCOREINFO or debuginfo of another "
-		    "kernel, or corrupt)", why);
-	return 0;
+	return zdx_err_set(e, ZDX_E_REFUSED, NULL, 0, "refused: %s (VMCOREINFO or debuginfo of "
+			   "another kernel, or corrupt)", why);
 }
 
 /* SECTION_SIZE_BITS and MAX_PHYSMEM_BITS: section_size_bits sits between
@@ -39,7 +39,7 @@ static int check_bits(const struct zdx_layout *l, struct zdx_err *e)
 			      "a page table entry holds", l->max_physmem_bits, l->phys_addr_bits);
 	if (l->max_physmem_bits >= 64)
 		return refuse(e, "MAX_PHYSMEM_BITS %llu is not below %llu", l->max_physmem_bits, 64);
-	return 1;
+	return 0;
 }
 
 /* LENGTH(mem_section) is NR_SECTION_ROOTS = DIV_ROUND_UP(NR_MEM_SECTIONS,
@@ -56,7 +56,7 @@ static int check_roots(const struct zdx_layout *l, struct zdx_err *e)
 	if (!l->nr_section_roots || l->nr_section_roots > want)
 		return refuse(e, "LENGTH(mem_section) %llu is not within NR_SECTION_ROOTS %llu "
 			      "(from MAX_PHYSMEM_BITS and SECTION_SIZE_BITS)", l->nr_section_roots, want);
-	return 1;
+	return 0;
 }
 
 /* LENGTH(node_data) is MAX_NUMNODES = 1 << NODES_SHIFT, and the node field
@@ -71,10 +71,12 @@ static int check_nodes(const struct zdx_layout *l, struct zdx_err *e)
 	if (l->nodes_width + l->zones_width + top_flag + 1 > 64)
 		return refuse(e, "LENGTH(node_data) %llu needs %llu node bits in page->flags, "
 			      "more than the PG_ flags leave", nodes, l->nodes_width);
-	return 1;
+	return 0;
 }
 
 int zdx_layout_check(const struct zdx_layout *l, struct zdx_err *e)
 {
-	return check_bits(l, e) && check_roots(l, e) && check_nodes(l, e);
+	if (check_bits(l, e) < 0 || check_roots(l, e) < 0 || check_nodes(l, e) < 0)
+		return -1;
+	return 0;
 }

@@ -219,8 +219,8 @@ static inline unsigned long zdx_nr_mem_sections(const struct zdx_layout *l)
 	return 1UL << (l->max_physmem_bits - l->section_size_bits);
 }
 
-/* 1 when the VMCOREINFO/debuginfo numbers used as shifts and counts are in
- * the ranges other numbers of the same kernel allow; else 0 with e
+/* 0 when the VMCOREINFO/debuginfo numbers used as shifts and counts are in
+ * the ranges other numbers of the same kernel allow; else -1 with e
  * (ZDX_E_REFUSED) naming the value (extension/decode_layout.c). */
 struct zdx_err;
 int zdx_layout_check(const struct zdx_layout *l, struct zdx_err *e);

@@ -7,7 +7,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, h, run_corpus_test, crash_refused, BAD_INPUT as BAD  # noqa: E402
+from zdxlib import crash_only, h, run_corpus_test, dump_opened, BAD_INPUT as BAD  # noqa: E402
 from oracle_plan import data_start_page  # noqa: E402
 
 def check_dump(t, kernel, d, truth, entry, path, b):
@@ -15,9 +15,8 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     probe = data_start_page(truth, out)
     if not probe:
         return
-    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-    if crash_refused(b):
-        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+    tag = dump_opened(t, kernel, truth, entry, b)
+    if not tag:
         return
     _cmd, f, rd_cmd = probe
     if not t.ok(f is not None, "%s: zdx pfn answers" % tag, log[-2000:]):

@@ -8,7 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, crash_refused  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened  # noqa: E402
 from oracle_plan import canonical_struct_page, compound_vtops, page_size, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
@@ -67,9 +67,8 @@ def check_tail(t, tag, truth, out, sz, res):
 
 
 def check_dump(t, kernel, d, truth, entry, path, b):
-    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-    if crash_refused(b):
-        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+    tag = dump_opened(t, kernel, truth, entry, b)
+    if not tag:
         return
     out = b["out"]
     zpg = load_json(out.get("zdx pgmap -j"))

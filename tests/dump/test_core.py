@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, vmlinux, run_corpus_test, crash_refused, sample_pfns  # noqa: E402
+from zdxlib import crash_only, load_json, h, vmlinux, run_corpus_test, dump_opened, sample_pfns  # noqa: E402
 from oracle_plan import KMEM_LETTERS, memmap_home_vtops, parse_kmem_n, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
@@ -170,13 +170,12 @@ def check_drgn(t, tag, kernel, path, zsec, pfn_out):
 
 
 def check_dump(t, kernel, d, truth, entry, path, b):
-    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
     full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
     pfns = sample_pfns(truth)
     cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j"]
     out, log = b["out"], b["log"]
-    if crash_refused(b):
-        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+    tag = dump_opened(t, kernel, truth, entry, b)
+    if not tag:
         return
     zsec, zpg, zz, zmap = (load_json(out.get(c)) for c in cmds[:4])
     if not t.ok(None not in (zsec, zpg, zz, zmap), "%s: zdx commands print JSON" % tag, log[-3000:]):

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """zdx dumpcheck on every factory dump, checked against independent oracles:
 
-- crash's own `rd -p` (and `rd` for unmapped virtual pages), in a second
-  crash session without zdx: every range dumpcheck reports present must
-  read, every range it reports missing must not (first, middle and last
-  page of each range);
+- crash's own `rd -p` (and `rd` for unmapped virtual pages), with zdx
+  unloaded (the last batch of the shared session, zdxlib.bundle): every
+  range dumpcheck reports present must read, every range it reports
+  missing must not (first, middle and last page of each range);
 - the truth file: a memmap_on_memory guest's hot-plugged blocks each hold
   their own memmap from their first byte (dumpcheck's memmap_on_memory
   classes);
@@ -19,10 +19,9 @@
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, corpus_ok, crash_only, load_json, h, bundle, crash_refused  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened  # noqa: E402
 from oracle_plan import dumpcheck_probes  # noqa: E402
 
 INFO_BLOCK = 8192
@@ -53,118 +52,93 @@ def dev_storage(truth):
     return out
 
 
-def block_memmap_checks(name, truth, rep):
+def block_memmap_checks(t, name, truth, rep):
     """Every hot-plugged block of a memmap_on_memory guest has its memmap
     class, its pages inside the block from the block's first byte."""
-    res = []
     bb = truth["memory_block_bytes"]
     blocks = {"memory%d" % blk: blk * bb
               for x in truth.get("hotplug") or [] for blk in x["blocks"]}
     mom = {c.get("memory_block"): c for c in rep["classes"] if c["class"] == "memmap_on_memory"}
-    res.append((set(mom) == set(blocks), "%s: a memmap_on_memory class for each hot-plugged block %s"
-                % (name, sorted(blocks)), sorted(k for k in mom if k)))
+    t.ok(set(mom) == set(blocks), "%s: a memmap_on_memory class for each hot-plugged block %s"
+         % (name, sorted(blocks)), sorted(k for k in mom if k))
     for blk, start in sorted(blocks.items()):
         c = mom.get(blk)
         if not c:
             continue
         rs = sorted(c["present"] + c["missing"], key=lambda r: h(r["start"]))
-        res.append((bool(rs) and h(rs[0]["start"]) == start and all(start <= h(r["start"]) and h(r["end"]) <= start + bb
-                                                                    for r in rs),
-                    "%s: %s's memmap is in the block, from its first byte %x" % (name, blk, start),
-                    [(r["start"], r["end"]) for r in rs]))
-    return res
+        t.ok(bool(rs) and h(rs[0]["start"]) == start and all(start <= h(r["start"]) and h(r["end"]) <= start + bb
+                                                             for r in rs),
+             "%s: %s's memmap is in the block, from its first byte %x" % (name, blk, start),
+             [(r["start"], r["end"]) for r in rs])
 
 
-def check_dump(kernel, truth, entry, path):
-    """Run both sessions; return a list of (cond, what, detail)."""
-    res = []
-    name = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+def check_dump(t, kernel, d, truth, entry, path, b):
+    name = dump_opened(t, kernel, truth, entry, b)
+    if not name:
+        return
     t0 = time.time()
-    b = bundle(kernel, path, truth)      # the session the other zdx tests share
-    if crash_refused(b):
-        return [(None, name, "crash cannot open this dump: " + crash_refused(b))]
     outs, log = b["out"], b["log"]
     rep = load_json(outs.get("zdx dumpcheck -j"))
-    res.append((rep is not None, "%s: dumpcheck -j is JSON" % name,
-                (outs.get("zdx dumpcheck -j") or "")[-800:] + log[-800:]))
+    t.ok(rep is not None, "%s: dumpcheck -j is JSON" % name,
+         (outs.get("zdx dumpcheck -j") or "")[-800:] + log[-800:])
     if rep is None:
-        return res
+        return
     text = outs.get("zdx dumpcheck") or ""
     df = rep["dumpfile"]
     want_fmt = "elf" if entry["format"] == "elf" else "kdump-compressed"
-    res.append((df["format"] == want_fmt, "%s: format %s" % (name, df["format"]), df))
+    t.ok(df["format"] == want_fmt, "%s: format %s" % (name, df["format"]), df)
     if entry.get("dump_level") is not None:
-        res.append((df.get("dump_level") == entry["dump_level"],
-                    "%s: header dump level %s = truth %s" % (name, df.get("dump_level"), entry["dump_level"]), df))
+        t.ok(df.get("dump_level") == entry["dump_level"],
+             "%s: header dump level %s = truth %s" % (name, df.get("dump_level"), entry["dump_level"]), df)
     kinds = {c["class"] for c in rep["classes"]}
     for k in ("section_roots", "dev_pagemap", "zone_memmap", "log"):
-        res.append((k in kinds, "%s: class %s reported" % (name, k), sorted(kinds)))
+        t.ok(k in kinds, "%s: class %s reported" % (name, k), sorted(kinds))
 
     # Truth: where the device-resident memmap lives, and whether it is in the dump.
     storage = dev_storage(truth)
     dev = [c for c in rep["classes"] if c["class"] == "pgmap_memmap" and c["home"] == "device"]
     if storage:
-        res.append((len(dev) > 0, "%s: a device-resident memmap is reported (--map=dev namespaces)" % name,
-                    [c["name"] for c in rep["classes"]]))
+        t.ok(len(dev) > 0, "%s: a device-resident memmap is reported (--map=dev namespaces)" % name,
+             [c["name"] for c in rep["classes"]])
     for c in dev:
         for r in c["present"] + c["missing"]:
             s, e = h(r["start"]), h(r["end"])
             inside = [d for (a, b, d) in storage if a <= s and e <= b]
-            res.append((bool(inside), "%s: device memmap %x-%x inside a namespace's memmap storage %s" %
-                        (name, s, e, inside), storage))
+            t.ok(bool(inside), "%s: device memmap %x-%x inside a namespace's memmap storage %s" %
+                 (name, s, e, inside), storage)
         want = entry.get("pmem_memmap_readable")
         if want is True:
-            res.append((c["missing_pages"] == 0, "%s: %s in the dump (truth: readable)" % (name, c["name"]), c))
+            t.ok(c["missing_pages"] == 0, "%s: %s in the dump (truth: readable)" % (name, c["name"]), c)
         elif want is None:      # makedumpfile's choice (dumps/truth.py): the QMP dump it filtered held it all
-            res.append((all(r["file"] == "excluded" for r in c["missing"]),
-                        "%s: %s: whatever is missing was excluded by the dump level (%d of %d pages)"
-                        % (name, c["name"], c["missing_pages"], c["missing_pages"] + c["present_pages"]), c))
+            t.ok(all(r["file"] == "excluded" for r in c["missing"]),
+                 "%s: %s: whatever is missing was excluded by the dump level (%d of %d pages)"
+                 % (name, c["name"], c["missing_pages"], c["missing_pages"] + c["present_pages"]), c)
         elif want is False:
-            res.append((c["present_pages"] == 0 and c["missing_pages"] > 0 and
-                        all(r["file"] == "not-captured" for r in c["missing"]),
-                        "%s: %s reported not captured (truth: not readable)" % (name, c["name"]), c))
-            res.append(("is in no kdump vmcore" in text and "--map=mem" in text,
-                        "%s: advice names the kdump limit and --map=mem" % name, text[-800:]))
+            t.ok(c["present_pages"] == 0 and c["missing_pages"] > 0 and
+                 all(r["file"] == "not-captured" for r in c["missing"]),
+                 "%s: %s reported not captured (truth: not readable)" % (name, c["name"]), c)
+            t.ok("is in no kdump vmcore" in text and "--map=mem" in text,
+                 "%s: advice names the kdump limit and --map=mem" % name, text[-800:])
 
     # Truth: memmap_on_memory keeps each hot-plugged block's memmap in the
     # block's own first pages (the guest's sysfs parameter and its QMP
     # hot-plug record say which blocks).
     if truth.get("memmap_on_memory"):
-        res += block_memmap_checks(name, truth, rep)
+        block_memmap_checks(t, name, truth, rep)
 
     # Independent readmem probes, crash alone.
     plan = dumpcheck_probes(outs)
     pouts = crash_only(b, kernel, path, [p[0] for p in plan])
     bad = [(cmd, want, what, (pouts.get(cmd) or "").strip()[:120]) for cmd, want, what in plan
            if readable(pouts.get(cmd)) != want]
-    res.append((not bad, "%s: %d rd probes agree with dumpcheck's present/missing ranges (%.0f s)" %
-                (name, len(plan), time.time() - t0), "\n".join(map(str, bad[:15]))))
-    return res
+    t.ok(not bad, "%s: %d rd probes agree with dumpcheck's present/missing ranges (%.0f s)" %
+         (name, len(plan), time.time() - t0), "\n".join(map(str, bad[:15])))
 
 
-def main():
-    t = Tap()
-    corpus = dumps()                     # honours ZDX_TEST_ONLY
-    if not corpus_ok(t, corpus):
-        return t.done()
-    seen_guest = False
-    with ThreadPoolExecutor(max_workers=int(os.environ.get("ZDX_TEST_JOBS", "2"))) as ex:
-        futs = [ex.submit(check_dump, k, truth, entry, path) for (k, _d, truth, entry, path) in corpus]
-        for (k, _d, truth, entry, path), f in zip(corpus, futs):
-            seen_guest |= entry.get("pmem_memmap_readable") is False
-            try:
-                results = f.result()
-            except Exception as e:  # a crashed session must fail, not vanish
-                results = [(False, "%s: %s" % (path, e), None)]
-            for cond, what, detail in results:
-                if cond is None:
-                    t.skip(what, detail)
-                else:
-                    t.ok(cond, what, detail)
-    if not seen_guest:
+def guest_seen(t, corpus):
+    if not any(entry.get("pmem_memmap_readable") is False for (_k, _d, _t, entry, _p) in corpus):
         print("# no in-guest kdump dump in the corpus: the not-captured path was not exercised")
-    return t.done()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_corpus_test(check_dump, after=guest_seen))

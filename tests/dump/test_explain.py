@@ -13,7 +13,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, corpus_ok, load_json, h, CACHE, ROOT, bundles, crash_refused  # noqa: E402
+from zdxlib import load_json, h, CACHE, ROOT, run_corpus_test, dump_opened  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
@@ -100,46 +100,40 @@ def check_vmemmap_owner(t, tag, truth, w, r):
                                                                        r.get("owner")))
 
 
-def main():
-    t = Tap()
-    corpus = dumps()
-    corpus_ok(t, corpus)
-    for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
-        tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-        cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
-        out, log = b["out"], b["log"]
-        if crash_refused(b):
-            t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
-            continue
-        r = load_json(out.get(cmd))
-        if not t.ok(r is not None, "%s: zdx explain prints JSON" % tag, log[-3000:]):
-            continue
-        w = truth.get("walker")
-        want = w["expected_verdict"] if w else UNRELATED
-        t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
-             "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
-        check_frame(t, tag, r, out)
-        if w and w.get("params") and expected_context(w):
-            t.ok(r.get("context") == expected_context(w),
-                 "%s: context %s (got %s)" % (tag, expected_context(w), r.get("context")))
-        if w and w.get("expected_function"):
-            t.ok(r.get("faulting_function") == w["expected_function"],
-                 "%s: faulting function %s (got %s)" % (tag, w["expected_function"], r.get("faulting_function")))
-        if not w or want == UNRELATED:
-            continue
-        t.ok(r["pfn"] is not None and h(r["pfn"]) == h(w["pfn"]),
-             "%s: pfn %s (got %s)" % (tag, w["pfn"], r["pfn"]))
-        if w.get("expected_owner") and want in DEVICE_VERDICTS:
-            t.ok(r.get("device") == w["expected_owner"],
-                 "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
-        if w.get("expected_owner") and want in (OFFLINE, MEMMAP_ON_MEMORY):
-            t.ok(r.get("memory_block") == w["expected_owner"],
-                 "%s: memory block %s (got %s)" % (tag, w["expected_owner"], r.get("memory_block")))
-        if want == MEMMAP_ON_MEMORY:
-            check_vmemmap_owner(t, tag, truth, w, r)
-        t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)
-    return t.done()
+def check_dump(t, kernel, d, truth, entry, path, b):
+    tag = dump_opened(t, kernel, truth, entry, b)
+    if not tag:
+        return
+    cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
+    out, log = b["out"], b["log"]
+    r = load_json(out.get(cmd))
+    if not t.ok(r is not None, "%s: zdx explain prints JSON" % tag, log[-3000:]):
+        return
+    w = truth.get("walker")
+    want = w["expected_verdict"] if w else UNRELATED
+    t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
+         "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
+    check_frame(t, tag, r, out)
+    if w and w.get("params") and expected_context(w):
+        t.ok(r.get("context") == expected_context(w),
+             "%s: context %s (got %s)" % (tag, expected_context(w), r.get("context")))
+    if w and w.get("expected_function"):
+        t.ok(r.get("faulting_function") == w["expected_function"],
+             "%s: faulting function %s (got %s)" % (tag, w["expected_function"], r.get("faulting_function")))
+    if not w or want == UNRELATED:
+        return
+    t.ok(r["pfn"] is not None and h(r["pfn"]) == h(w["pfn"]),
+         "%s: pfn %s (got %s)" % (tag, w["pfn"], r["pfn"]))
+    if w.get("expected_owner") and want in DEVICE_VERDICTS:
+        t.ok(r.get("device") == w["expected_owner"],
+             "%s: owner %s (got %s)" % (tag, w["expected_owner"], r.get("device")))
+    if w.get("expected_owner") and want in (OFFLINE, MEMMAP_ON_MEMORY):
+        t.ok(r.get("memory_block") == w["expected_owner"],
+             "%s: memory block %s (got %s)" % (tag, w["expected_owner"], r.get("memory_block")))
+    if want == MEMMAP_ON_MEMORY:
+        check_vmemmap_owner(t, tag, truth, w, r)
+    t.ok(all(e["check"] for e in r["evidence"]), "%s: every piece of evidence names a crash command" % tag)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_corpus_test(check_dump))

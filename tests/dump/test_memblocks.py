@@ -8,7 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, crash_refused, special_blocks  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, special_blocks  # noqa: E402
 from oracle_plan import memmap_on_memory_vtops, parse_kmem_blocks  # noqa: E402
 
 PAGE = 4096
@@ -152,9 +152,8 @@ def check_memmap_on_memory(t, tag, kernel, path, truth, entry, zmap, b):
 
 
 def check_dump(t, kernel, d, truth, entry, path, b):
-    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-    if crash_refused(b):
-        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+    tag = dump_opened(t, kernel, truth, entry, b)
+    if not tag:
         return
     out = b["out"]
     zmap, zpg = load_json(out.get("zdx map -j")), load_json(out.get("zdx pgmap -j"))

@@ -169,6 +169,7 @@ def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=N
        "secs": {command: seconds, None if it started and never ended},
        "log": crash's own output, "rc": its exit status,
        "timeout": whether it was killed, "wall": seconds}."""
+    distinct_commands(commands, "run_crash")
     tmp = tempfile.mkdtemp(prefix="zdx-test-")
     script = os.path.join(tmp, "cmds")
     with open(script, "w") as f:
@@ -200,6 +201,17 @@ def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=N
             res["secs"][c] = None
     shutil.rmtree(tmp, ignore_errors=True)
     return res
+
+
+def distinct_commands(commands, who):
+    """Refuse a batch that holds a command twice: outputs are keyed by the
+    command's text, so the second would silently share the first's (the
+    test_modid failure of the 2026-12-01 cold run).  Raises ValueError."""
+    seen = set()
+    twice = sorted({c for c in commands if c in seen or seen.add(c)})
+    if twice:
+        raise ValueError("%s: a batch holds %s more than once; outputs are keyed by command text, "
+                         "so make each command's text distinct" % (who, ", ".join(map(repr, twice))))
 
 
 def load_json(text):
@@ -315,6 +327,12 @@ class _Session:
 
     def run(self, commands, last=False):
         """{command: output or None} for commands (None: crash did not run it)."""
+        try:
+            distinct_commands(commands, "bundle")
+        except ValueError:
+            self.p.kill()       # no crash left waiting on its stdin
+            self.close()
+            raise
         outs = {}
         lines = []
         for c in commands:
@@ -409,6 +427,23 @@ def crash_only(b, kernel, path, cmds):
 def _ran_any(out):
     """crash ran at least one command of the session."""
     return any(v is not None for v in out.values())
+
+
+def dump_tag(kernel, truth, entry):
+    """How a dump test names one dump file: 6.1/fsdax-dev/vmcore.kdump."""
+    return "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
+
+
+def dump_opened(t, kernel, truth, entry, b):
+    """The start of every per-dump check: the dump's tag, or None when crash
+    itself could not open the dump (then the dump is skipped, with crash's
+    reason, and the check returns)."""
+    tag = dump_tag(kernel, truth, entry)
+    why = crash_refused(b)
+    if why:
+        t.skip(tag, "crash cannot open this dump: " + why)
+        return None
+    return tag
 
 
 def crash_refused(b):
