@@ -132,24 +132,6 @@ static void regs_candidates(struct zdx_explain_run *e, const struct zdx_regs *r,
 	}
 }
 
-/* How an exception frame relates to the deciding one: 0 it is, 1 nested
- * (an outer fault on the same stack, still running when the inner fault
- * hit), 2 a context that was interrupted (support only), -1 not usable. */
-static int exc_role(const struct zdx_panic *p, int i)
-{
-	const struct zdx_exc *x = &p->dbt->exc[i], *d;
-
-	if (i == p->dexc)
-		return 0;
-	/* the CPU's registers at dump time are the panic path, not a context */
-	if (x->bogus || x->user || x->at_dump)
-		return -1;
-	if (p->dexc < 0)
-		return 2;
-	d = &p->dbt->exc[p->dexc];
-	return i > p->dexc && x->seg == d->seg && !x->boundary && !d->boundary ? 1 : 2;
-}
-
 static void from_registers(struct zdx_explain_run *e)
 {
 	const struct zdx_panic *p = &e->panic;
@@ -162,16 +144,16 @@ static void from_registers(struct zdx_explain_run *e)
 		snprintf(check, sizeof(check), "bt");
 	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
 		const struct zdx_exc *x = &p->dbt->exc[i];
-		int role = exc_role(p, i);
+		int role = zdx_panic_exc_role(p, i);
 
-		if (role < 0)
+		if (role == ZDX_EXC_UNUSABLE)
 			continue;
 		e->cur_exc = i;
-		e->cur_support = role == 2;
+		e->cur_support = role == ZDX_EXC_INTERRUPTED;
 		snprintf(where, sizeof(where), "at %s+%#llx (exception frame %d, %s%s)",
 			 x->func[0] ? x->func : x->rip_text, (unsigned long long)x->off, i + 1,
-			 zdx_ctx_name(x->ctx), role == 1 ? "; an outer fault the deciding one interrupted"
-			 : role == 2 ? "; a context the faulting code interrupted" : "");
+			 zdx_ctx_name(x->ctx), role == ZDX_EXC_OUTER ? "; an outer fault the deciding one interrupted"
+			 : role == ZDX_EXC_INTERRUPTED ? "; a context the faulting code interrupted" : "");
 		regs_candidates(e, &x->regs, ZDX_SRC_REGISTER, where, check);
 	}
 	e->cur_exc = p->dexc;
@@ -352,12 +334,12 @@ static void from_dwarf(struct zdx_explain_run *e)
 	e->cur_support = 0;
 	dwarf_from(e, &p->regs);
 	for (i = 0; p->dbt && i < p->dbt->nexc; i++) {
-		int role = exc_role(p, i);
+		int role = zdx_panic_exc_role(p, i);
 
-		if (role != 1 || !(p->dbt->exc[i].regs.valid >> ZDX_RIP & 1))
+		if (role != ZDX_EXC_OUTER || !(p->dbt->exc[i].regs.valid >> ZDX_RIP & 1))
 			continue;
 		e->cur_exc = i;
-		e->cur_support = role == 2;
+		e->cur_support = 0;
 		dwarf_from(e, &p->dbt->exc[i].regs);
 	}
 	e->cur_exc = p->dexc;

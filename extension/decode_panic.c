@@ -260,3 +260,42 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 			 "register dump in the log");
 	}
 }
+
+/* The deciding registers came from the log and x, a frame of crash's bt,
+ * is at the RIP of an earlier report of the same oops episode on the same
+ * CPU, below the deciding report's stack pointer: the outer fault, whose
+ * reporting (a die notifier, say) faulted again.  crash (8.0.2, 8.0.6) can start
+ * such a bt at the outer oops' die() and never print the inner frame. */
+static int outer_in_log(const struct zdx_panic *p, const struct zdx_exc *x)
+{
+	const struct zdx_report *d;
+	int j;
+
+	if (p->drep < 0 || !p->regs_from_log)
+		return 0;
+	d = &p->rep[p->drep];
+	if (!(d->regs.valid >> ZDX_RSP & 1) || !(x->regs.valid >> ZDX_RSP & 1) ||
+	    d->regs.r[ZDX_RSP] >= x->regs.r[ZDX_RSP])
+		return 0;
+	for (j = 0; j < p->drep; j++)
+		if (p->rep[j].episode == d->episode && p->rep[j].cpu == d->cpu && p->rep[j].have_rip &&
+		    !strcmp(p->rep[j].rip_func, x->func) && p->rep[j].rip_off == x->off)
+			return 1;
+	return 0;
+}
+
+enum zdx_exc_role zdx_panic_exc_role(const struct zdx_panic *p, int i)
+{
+	const struct zdx_exc *x = &p->dbt->exc[i], *d;
+
+	if (i == p->dexc)
+		return ZDX_EXC_DECIDING;
+	/* the CPU's registers at dump time are the panic path, not a context */
+	if (x->bogus || x->user || x->at_dump)
+		return ZDX_EXC_UNUSABLE;
+	if (p->dexc < 0)
+		return outer_in_log(p, x) ? ZDX_EXC_OUTER : ZDX_EXC_INTERRUPTED;
+	d = &p->dbt->exc[p->dexc];
+	return i > p->dexc && x->seg == d->seg && !x->boundary && !d->boundary
+	       ? ZDX_EXC_OUTER : ZDX_EXC_INTERRUPTED;
+}

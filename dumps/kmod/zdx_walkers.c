@@ -59,7 +59,8 @@ static inline void zdx_resched(void)
 		cond_resched();
 }
 
-/* The page zdx_page_owner_ino() is working on, for the die notifier. */
+/* The page a walker is working on, for nest=1's die notifier: set by
+ * zdx_page_owner_ino() and by zdx_isolate_range(). */
 static struct page *zdx_cur_page;
 
 /*
@@ -199,6 +200,7 @@ static noinline int zdx_isolate_range(unsigned long start, unsigned long count)
 		if (!zone_spans_pfn(zone, pfn))
 			continue;
 		spin_lock_irqsave(&zone->lock, flags);
+		WRITE_ONCE(zdx_cur_page, page);
 		list_move_tail(&page->lru, &isolated);
 		nr_isolated++;
 		spin_unlock_irqrestore(&zone->lock, flags);
@@ -507,20 +509,40 @@ const struct zdx_mode zdx_modes[] = {
 	{ }
 };
 
-/* nest=1: a crash reporter that adds the owner of the page being scanned to
- * the oops: on a garbage or unmapped struct page it faults again.  It reports
- * once: the second oops runs the notifier chain too, and without the guard
- * every nested oops would fault again until the stack overflows (measured:
- * [#84] and counting, no panic).  It lives here because it calls
- * zdx_page_owner_ino(), a faulting frame that stays static. */
+/*
+ * nest=1's second look at the page: are its LRU neighbours linked back to
+ * it?  The question a reporter asks after a list_del corruption BUG, and
+ * the check __list_del_entry_valid() made, but without its NULL tests.  On
+ * a ZONE_DEVICE data page the words of ->lru are ->pgmap and
+ * ->zone_device_data (NULL for fsdax), so ->lru.prev->next reads address 0.
+ */
+static noinline bool zdx_page_lru_linked(struct page *page)
+{
+	struct list_head *prev = READ_ONCE(page->lru.prev);
+	struct list_head *next = READ_ONCE(page->lru.next);
+
+	return READ_ONCE(prev->next) == &page->lru && READ_ONCE(next->prev) == &page->lru;
+}
+
+/* nest=1: a crash reporter that adds the page being scanned to the oops:
+ * its owner (on a garbage or unmapped struct page that faults again), then
+ * whether its LRU links are sound (on a device data page that dereferences
+ * its NULL ->zone_device_data).  One statement each, so the owner is always
+ * asked first.  It reports once: the second oops runs the notifier chain
+ * too, and without the guard every nested oops would fault again until the
+ * stack overflows (measured: [#84] and counting, no panic).  It lives here
+ * because it calls zdx_page_owner_ino(), a faulting frame that stays
+ * static. */
 static atomic_t zdx_noted = ATOMIC_INIT(0);
 
 static int zdx_die_note(struct notifier_block *nb, unsigned long val, void *data)
 {
 	struct page *page = READ_ONCE(zdx_cur_page);
 
-	if (val == DIE_OOPS && page && atomic_xchg(&zdx_noted, 1) == 0)
-		pr_emerg("owner %lu\n", zdx_page_owner_ino(page));
+	if (val != DIE_OOPS || !page || atomic_xchg(&zdx_noted, 1))
+		return NOTIFY_DONE;
+	pr_emerg("owner %lu\n", zdx_page_owner_ino(page));
+	pr_emerg("lru %s\n", zdx_page_lru_linked(page) ? "linked" : "broken");
 	return NOTIFY_DONE;
 }
 

@@ -176,6 +176,16 @@ int zdx_panic_subject_cpu(const struct zdx_panic *p, int panic_cpu, int *rep);
  * not the panic task's). */
 void zdx_panic_decide(struct zdx_panic *p, int panic_cpu);
 
+/* How exception frame i of p->dbt relates to the deciding fault (after
+ * zdx_panic_decide()). */
+enum zdx_exc_role {
+	ZDX_EXC_UNUSABLE = -1,    /* bogus, user mode, or the CPU's registers at dump time */
+	ZDX_EXC_DECIDING = 0,
+	ZDX_EXC_OUTER,            /* a fault still being handled when the deciding one hit */
+	ZDX_EXC_INTERRUPTED,      /* code the faulting code interrupted: support only */
+};
+enum zdx_exc_role zdx_panic_exc_role(const struct zdx_panic *p, int i);
+
 const char *zdx_ctx_name(enum zdx_ctx c);
 const char *zdx_rep_kind_name(enum zdx_rep_kind k);
 

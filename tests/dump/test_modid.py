@@ -7,7 +7,8 @@ readelf -n sees in the .ko the factory loaded into the guest; then, in
 one crash session, zdx explain -j
   - with the factory's .ko: uses it, naming readelf's id;
   - with another build loaded by crash's `mod -s` (crash takes it without
-    a word): refuses it; with the right one loaded so: uses it first;
+    a word): refuses it; with the right one loaded so, or found by
+    `mod -S DIR` in a directory tree: uses it first;
   - with another kernel's build of the module and the same source
     rebuilt with an extra -D (another build-id): refuses both, naming
     each file with readelf's id and the dump's, and finds the right one
@@ -160,9 +161,11 @@ def check_kernel(t, kernel, dump, others):
         # directory with a trailing slash so that it never equals bad_cmd
         # (the same text when no -D rebuild could be made: 5.10, 6.12)
         loaded_bad, loaded_good = "zdx explain -j", "zdx explain -j -m %s/" % wrong
+        loaded_tree = "zdx explain -j -m %s//" % wrong
         res = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd, "mod -s %s %s" % (MODULE, wrong_ko),
                                        loaded_bad, "mod -d " + MODULE,
-                                       "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good])
+                                       "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good,
+                                       "mod -d " + MODULE, "mod -S " + scan, loaded_tree])
         outs, log = res["out"], res["log"]
     finally:
         srv.terminate()
@@ -188,6 +191,10 @@ def check_kernel(t, kernel, dump, others):
                       % (MODULE, re.escape(os.path.join(work, "client-cache")), right), n) for n in notes),
          "%s: the right build found through debuginfod by id %s" % (tag, right), notes)
     loaded(t, tag, outs, wrong_ko, kernel, right, loaded_bad, loaded_good)
+    notes = explain(outs, loaded_tree).get("notes") or []
+    t.ok(any(re.match(r"%s: DWARF from \S+ \(crash mod -s\), build-id %s = the dump's" % (MODULE, right), n)
+             for n in notes) and not any(n.startswith("refused") for n in notes),
+         "%s: the file crash's mod -S found in a directory tree is used first, before -m" % tag, notes)
     t.ok(res.get("verdict") == explain(outs, good_cmd).get("verdict") and
          any(e.get("source") == "DWARF variable" for e in res.get("evidence") or []),
          "%s: the same verdict (%s) with DWARF evidence from the debuginfod file" % (tag, res.get("verdict")),

@@ -4,7 +4,7 @@
  * modelled on crash 8.0.x `bt` and Debian 6.1/6.6/6.12 logs: a timer
  * callback faulting in softirq over idle (crash flags the idle frame
  * bogus), a hardirq fault over a busy task with a user frame, a nested
- * fault, a soft lockup (no fault at all), an NMI backtrace of the CPU a
+ * fault (with and without the inner frame in crash's bt), a soft lockup (no fault at all), an NMI backtrace of the CPU a
  * hard lockup was about, and a WARN with panic_on_warn.
  */
 #include <libgen.h>
@@ -225,7 +225,35 @@ static void nested(void)
 	ok(p->rep[1].cpu == 0 && p->rep[1].pid == 153, "6.12 CPU line with UID");
 	zdx_panic_decide(p, 0);
 	ok(p->drep == 1 && p->dexc == 0, "the last oops decides; its frame is the inner one");
+	ok(zdx_panic_exc_role(p, 0) == ZDX_EXC_DECIDING && zdx_panic_exc_role(p, 1) == ZDX_EXC_OUTER,
+	   "the frame below it on the same stack is the outer fault");
 	ok(p->gpf && p->fault_addr == 0xc9ec93045707334cULL, "GPF of the inner fault");
+}
+
+/* A real 6.1.176 dump (walk-ctx-nested-device): a list_del BUG on a
+ * ZONE_DEVICE data page, then nest=1's die notifier faults on its NULL
+ * ->zone_device_data while that BUG is reported.  crash starts the bt at
+ * the BUG's die(): the inner fault has no frame, the log's registers
+ * decide, and the BUG's frame is the outer fault, not an interrupted
+ * context. */
+static void nested_log_only(void)
+{
+	struct zdx_panic *p = load("nested-notifier-6.1.bt", "nested-notifier-6.1.log");
+	struct zdx_exc *x = &p->bt.exc[0];
+
+	ok(p->bt.nexc == 2 && !strcmp(x->func, "__list_del_entry_valid.cold") && x->off == 109,
+	   "crash's bt: the BUG's frame and the user frame only");
+	zdx_panic_decide(p, 1);
+	ok(p->regs_from_log && p->dexc < 0 && !strcmp(p->exc_func, "zdx_page_lru_linked") && p->exc_off == 0x11,
+	   "the inner fault decides from the log (%s+%#llx)", p->exc_func, (unsigned long long)p->exc_off);
+	ok(zdx_panic_exc_role(p, 0) == ZDX_EXC_OUTER, "the BUG's frame is the outer fault");
+	ok(zdx_panic_exc_role(p, 1) == ZDX_EXC_UNUSABLE, "the user frame is not used");
+	x->regs.r[ZDX_RSP] = p->rep[p->drep].regs.r[ZDX_RSP];
+	ok(zdx_panic_exc_role(p, 0) == ZDX_EXC_INTERRUPTED,
+	   "a frame the inner fault's stack pointer is not below: only interrupted code");
+	x->off++;
+	zdx_panic_decide(p, 1);
+	ok(zdx_panic_exc_role(p, 0) == ZDX_EXC_INTERRUPTED, "at no earlier report's RIP: interrupted code");
 }
 
 static void softlockup(void)
@@ -388,6 +416,7 @@ int main(int argc, char **argv)
 	softlockup_timer_612();
 	hardirq_busy();
 	nested();
+	nested_log_only();
 	softlockup();
 	nmi_hardlockup();
 	qmp_top_registers();
