@@ -9,6 +9,7 @@
 #include "defs.h"
 #include <string.h>
 #include "zdx/crash_glue.h"
+#include "zdx/field.h"
 
 #define DEVMODEL_MAX_VISITS 200000    /* a corrupt list must not loop forever */
 
@@ -22,16 +23,15 @@ struct kobj_match {
 static int find_device(const struct zdx_layout *l, const char *name, uint64_t exclude,
 		       struct kobj_match *km)
 {
-	uint64_t head = l->devices_kset + l->off_kset_list, cur, np;
+	uint64_t head = zdx_field_addr(l->devices_kset, l->off_kset_list), cur, np;
 	char buf[64];
 	int visits = 0;
 
 	memset(km, 0, sizeof(*km));
-	if (!l->devices_kset || l->off_kset_list < 0 || l->off_kobj_entry < 0 ||
-	    zdx_kread_field(head, l->off_list_next, 8, &cur))
+	if (!head || l->off_kobj_entry < 0 || zdx_kread_field(head, l->off_list_next, 8, &cur))
 		return -1;
 	while (cur != head) {
-		uint64_t kobj = cur - l->off_kobj_entry;
+		uint64_t kobj = zdx_field_container(cur, l->off_kobj_entry);
 
 		if (!cur || ++visits > DEVMODEL_MAX_VISITS)
 			return -1;

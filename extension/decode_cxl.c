@@ -14,7 +14,7 @@
  * is named then. */
 int zdx_cxl_from_iopath(const struct zdx_res *path, int n, long pmem_desc, struct zdx_cxl *c)
 {
-	int i, between = 0;
+	int i, npmem = 0, nother = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->window = c->nd_res = c->region = c->ns = -1;
@@ -23,25 +23,20 @@ int zdx_cxl_from_iopath(const struct zdx_res *path, int n, long pmem_desc, struc
 			c->window = i;
 	if (c->window < 0)
 		return 0;
-	for (i = c->window + 1; i < n; i++) {
-		if (!strncmp(path[i].name, "namespace", 9)) {
+	for (i = c->window + 1; i < n && c->ns < 0; i++) {
+		if (!strncmp(path[i].name, "namespace", 9))
 			c->ns = i;
-			break;
-		}
-		between++;
-		if (pmem_desc >= 0 && path[i].desc == pmem_desc && c->nd_res < 0)
-			c->nd_res = i;
-		else if (c->region < 0)
-			c->region = i;
+		else if (pmem_desc >= 0 && path[i].desc == pmem_desc)
+			npmem++, c->nd_res = i;
+		else
+			nother++, c->region = i;
 	}
-	if (c->ns < 0) {
-		c->nd_res = c->region = -1;
-		c->why = "no namespace resource below the CXL window";
-	} else if (pmem_desc < 0 || between != 2 || c->nd_res < 0) {
-		c->nd_res = c->region = -1;
-		c->why = pmem_desc < 0 ? "IORES_DESC_PERSISTENT_MEMORY is not in this kernel's debuginfo"
+	if (c->ns < 0 || pmem_desc < 0 || npmem != 1 || nother != 1) {
+		c->why = c->ns < 0 ? "no namespace resource below the CXL window"
+			 : pmem_desc < 0 ? "IORES_DESC_PERSISTENT_MEMORY is not in this kernel's debuginfo"
 			 : "the iomem path below the CXL window is not one CXL region and one "
 			   "nvdimm region resource";
+		c->nd_res = c->region = -1;
 	}
 	return 1;
 }
