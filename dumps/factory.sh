@@ -90,11 +90,16 @@ accel() {
     fi
     echo "$a" >"$f"; echo "$a"
 }
+# accel_args ACCEL [nohv]: nohv hides the CPUID hypervisor bit (CXL
+# machines: from 6.3 on, committing a CXL region calls
+# cxl_region_invalidate_memregion(), which fails "Failed to synchronize CPU
+# cache state" when the CPU says it runs under a hypervisor).
 accel_args() {
-    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"
+    local hv=${2:+,-hypervisor}
+    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host$hv"
     # +rdrand: the guest's crng is ready at boot (Debian trusts the CPU's RNG);
     # without it the raw fill waits seconds for /dev/urandom under TCG.
-    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+rdrand"; fi
+    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+rdrand$hv"; fi
 }
 
 # ---- stamp ------------------------------------------------------------------
@@ -259,7 +264,7 @@ qemu_argv() {
     [ "$PMEM" = nfit ] && machine="pc,nvdimm=on"
     [ -n "$CXL" ] && machine="q35,cxl=on"
     [ -n "$SLOTS" ] && mem="$mem,slots=$SLOTS,maxmem=$MAXMEM"
-    printf '%s\n' qemu-system-x86_64 $(accel_args "$3") -machine "$machine" -m "$mem" -smp "$SMP" \
+    printf '%s\n' qemu-system-x86_64 $(accel_args "$3" ${CXL:+nohv}) -machine "$machine" -m "$mem" -smp "$SMP" \
         -nodefaults -display none -no-reboot \
         -kernel "$ZDX_CACHE/kernels/$k/vmlinuz" -initrd "$w/initrd.img" -append "$(cmdline)" \
         -device pvpanic -device vmcoreinfo -action panic=pause \
