@@ -208,6 +208,10 @@ static void json_cxl(struct zdx_json *j, const struct zdx_pgmap_info *pi)
 	}
 	zj_str(j, "root_decoder", c->root_decoder[0] ? c->root_decoder : NULL);
 	zj_str(j, "nvdimm_region", c->nd_region[0] ? c->nd_region : NULL);
+	if (c->nd_res >= 0) {
+		zj_hex(j, "nvdimm_region_start", pi->iopath[c->nd_res].start);
+		zj_hex(j, "nvdimm_region_end", pi->iopath[c->nd_res].end);
+	}
 	zj_str(j, "nvdimm_bus", c->nd_bus[0] ? c->nd_bus : NULL);
 	zj_str(j, "namespace", c->ns >= 0 ? pi->iopath[c->ns].name : NULL);
 	zj_str(j, "unknown_why", c->why);

@@ -67,6 +67,11 @@ def check_region(t, tag, truth, dec, reg, zpg, zmap, out, kmem):
     t.ok(c["namespace"] == ns["dev"] and c["nvdimm_region"] == ndr,
          "%s: %s in nvdimm region %s as ndctl list recorded (zdx %s in %s)"
          % (tag, ns["dev"], ndr, c["namespace"], c["nvdimm_region"]))
+    sysfs = truth["nd_devices"].get(ndr) or {}
+    t.ok(sysfs.get("resource") and (h(c["nvdimm_region_start"]), h(c["nvdimm_region_end"])) ==
+         (h(sysfs["resource"]), h(sysfs["resource"]) + sysfs["size"] - 1),
+         "%s: nvdimm %s at %s+%s as sysfs recorded (zdx %s-%s)" % (tag, ndr, sysfs.get("resource"), sysfs.get("size"),
+                                                                 c.get("nvdimm_region_start"), c.get("nvdimm_region_end")))
     t.ok(not c["unknown_why"], "%s: every link of the chain named" % tag, c["unknown_why"])
     want = "%s < nvdimm %s < CXL %s < %s" % (ns["dev"], ndr, reg["region"], win[0]["name"] if win else "?")
     runs = [r for r in zmap["runs"] if r["owner"] == "device" and h(r["start_pfn"]) * PAGE <= h(ns["start"]) < h(r["end_pfn"]) * PAGE]
