@@ -26,7 +26,7 @@ SCN_DEFAULTS=(
     HOTPLUG= HOTPLUG_BLOCKS=0 "FORMATS=kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
     TRIGGER=sysrq "SYS_PANIC=sysrq triggered crash" WALKER_MODE= EXPECT_VERDICT= EXPECT_OWNER=
     GUEST_SETUP=: GUEST_AFTER_HOTPLUG=: GUEST_PREPARE=: GUEST_TRIGGER= GUEST_TRUTH_EXTRA=
-    KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION= OPT_IN=no
+    KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION= OPT_IN=no CXL=
 )
 
 # load_scn FILE: reset every scenario variable to its default, check that
@@ -43,6 +43,7 @@ load_scn() {
     case "$TRIGGER" in sysrq|walker) ;; *) die "$1: TRIGGER must be sysrq|walker";; esac
     case "$KDUMP" in yes|no) ;; *) die "$1: KDUMP must be yes|no";; esac
     case "$OPT_IN" in yes|no) ;; *) die "$1: OPT_IN must be yes|no";; esac
+    [ -z "$CXL" ] || [ -n "$MAXMEM" ] || die "$1: a CXL machine needs SLOTS and MAXMEM (QEMU places the CXL window above maxmem)"
     if [ "$TRIGGER" = walker ]; then
         [[ " $VERDICTS " == *" $EXPECT_VERDICT "* ]] || die "$1: EXPECT_VERDICT '$EXPECT_VERDICT' is not one of: $VERDICTS"
         [ -n "$WALKER_MODE" ] || die "$1: a walker scenario needs WALKER_MODE"
@@ -77,11 +78,16 @@ accel() {
     fi
     echo "$a" >"$f"; echo "$a"
 }
+# accel_args ACCEL [nohv]: nohv hides the CPUID hypervisor bit (CXL
+# machines: from 6.3 on, committing a CXL region calls
+# cxl_region_invalidate_memregion(), which fails "Failed to synchronize CPU
+# cache state" when the CPU says it runs under a hypervisor).
 accel_args() {
-    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"
+    local hv=${2:+,-hypervisor}
+    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host$hv"
     # +rdrand: the guest's crng is ready at boot (Debian trusts the CPU's RNG);
     # without it the raw fill waits seconds for /dev/urandom under TCG.
-    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+rdrand"; fi
+    else echo "-accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+rdrand$hv"; fi
 }
 
 # ---- stamp ------------------------------------------------------------------
@@ -125,7 +131,8 @@ scenario_cpio() {
         echo "ZDX_HOTPLUG_BLOCKS=$HOTPLUG_BLOCKS"
         echo "ZDX_WALKER_MODE='$WALKER_MODE'"
         echo "ZDX_WALKER_PARAMS='$WALKER_PARAMS'"
-        printf 'zdx_setup() {\n%s\n}\n' "$GUEST_SETUP"
+        printf 'zdx_setup() {\n%s\n%s\n}\n' "$([ -n "$CXL" ] && echo zdx_cxl_load)" "$GUEST_SETUP"
+        [ -n "$CXL" ] && cxl_guest_code
         printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
         printf 'zdx_prepare() {\n%s\n}\n' "$GUEST_PREPARE"
         [ -n "$GUEST_TRUTH_EXTRA" ] && printf 'zdx_truth_extra() {\n%s\n}\n' "$GUEST_TRUTH_EXTRA"
@@ -146,6 +153,7 @@ scenario_cpio() {
         cp "$ko" "$r/zdx_walker.ko"
         cp "$here/kmod/walker-args.sh" "$r/walker-args.sh"
     fi
+    [ -n "$CXL" ] && cxl_guest_files "$k" "$r"
     if [ "$KDUMP" = yes ]; then
         # The capture kernel reuses the base initramfs: its /init sees /proc/vmcore.
         mkdir -p "$r/kdump"
@@ -154,6 +162,56 @@ scenario_cpio() {
     fi
     ( cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 ) >"$w/scenario.cpio.gz"
     rm -rf "$r"
+}
+
+# ---- CXL ------------------------------------------------------------------
+# A CXL scenario's guest gets, in its scenario cpio (not the base initramfs,
+# which every other scenario shares), the kernel's drivers/cxl modules with
+# their dependencies in load order and bookworm's `cxl` tool (ndctl package)
+# with its libraries; /scenario.sh loads the modules before GUEST_SETUP runs.
+cxl_guest_files() {
+    local k=$1 r=$2 rel moddir m f
+    rel=$(cat "$ZDX_CACHE/kernels/$k/release")
+    moddir="$ZDX_CACHE/kernels/$k/modules/lib/modules/$rel"
+    [ -x /usr/bin/cxl ] || die "a CXL scenario needs /usr/bin/cxl on the host (apt-get install ndctl)"
+    install -D -m 0755 /usr/bin/cxl "$r/usr/bin/cxl"
+    for f in $(ldd /usr/bin/cxl | awk '/=> \//{print $3}'); do install -D -m 0755 "$f" "$r$f"; done
+    mkdir -p "$r/etc"; : >"$r/etc/zdx-cxl-modules"
+    for m in $(cxl_module_order "$moddir"); do
+        mkdir -p "$r/cxl/$(dirname "$m")"
+        case $m in *.xz) xz -dc "$moddir/$m" >"$r/cxl/${m%.xz}" ;; *) cp "$moddir/$m" "$r/cxl/$m" ;; esac
+        echo "/cxl/${m%.xz}" >>"$r/etc/zdx-cxl-modules"
+    done
+    [ -s "$r/etc/zdx-cxl-modules" ] || die "$k has no drivers/cxl modules"
+}
+# cxl_module_order MODDIR: drivers/cxl/*.ko and what they depend on,
+# dependencies first, each once (libnvdimm is in the base initramfs too:
+# its second insmod answers "File exists").  Probe order: the ACPI root
+# (cxl_acpi) before the memory devices, cxl_pmem (the nvdimm bridge) last.
+cxl_module_order() {
+    awk -F': *' '
+        { d[$1] = $2; n = $1; sub(/.*\//, "", n); sub(/\.ko.*/, "", n); path[n] = $1 }
+        function visit(f,   i, k, a) { if (f in seen) return; seen[f] = 1
+            k = split(d[f], a, " "); for (i = 1; i <= k; i++) visit(a[i]); print f }
+        END { split("cxl_core cxl_port cxl_acpi cxl_pci cxl_mem cxl_pmem", w, " ")
+              for (i = 1; i <= 6; i++) if (w[i] in path) visit(path[w[i]]) }' "$1/modules.dep"
+}
+cxl_guest_code() {
+    cat <<'EOS'
+zdx_cxl_load() {
+    local m
+    while read -r m; do
+        insmod "$m" 2>/tmp/insmod.err || grep -q 'File exists' /tmp/insmod.err ||
+            fail "insmod $m: $(cat /tmp/insmod.err)"
+    done </etc/zdx-cxl-modules
+}
+# cxl_run ARGS: the cxl tool with its failure reported through the truth port.
+cxl_run() {
+    log "cxl $*"
+    cxl "$@" >/tmp/cxl.out 2>&1 || { cat /tmp/cxl.out >/dev/console; fail "cxl $* failed: $(tail -n 3 /tmp/cxl.out | tr '\n' ' ')"; }
+    cat /tmp/cxl.out >/dev/console
+}
+EOS
 }
 
 # walker_guest_code: the guest computes the walk (range and the pfn that
@@ -196,8 +254,9 @@ cmdline() {
 qemu_argv() {
     local k=$1 w=$2 machine=pc mem=$MEM
     [ "$PMEM" = nfit ] && machine="pc,nvdimm=on"
+    [ -n "$CXL" ] && machine="q35,cxl=on"
     [ -n "$SLOTS" ] && mem="$mem,slots=$SLOTS,maxmem=$MAXMEM"
-    printf '%s\n' qemu-system-x86_64 $(accel_args "$3") -machine "$machine" -m "$mem" -smp "$SMP" \
+    printf '%s\n' qemu-system-x86_64 $(accel_args "$3" ${CXL:+nohv}) -machine "$machine" -m "$mem" -smp "$SMP" \
         -nodefaults -display none -no-reboot \
         -kernel "$ZDX_CACHE/kernels/$k/vmlinuz" -initrd "$w/initrd.img" -append "$(cmdline)" \
         -device pvpanic -device vmcoreinfo -action panic=pause \
@@ -218,7 +277,23 @@ qemu_argv() {
         truncate -s 1G "$w/kdump-d31.img" "$w/kdump-full.img"
         printf '%s\n' -drive "file=$w/kdump-d31.img,format=raw,if=virtio" -drive "file=$w/kdump-full.img,format=raw,if=virtio"
     fi
+    [ -n "$CXL" ] && cxl_argv "$w"
     local x; for x in $QEMU_EXTRA; do echo "$x"; done
+}
+
+# cxl_argv WORK: one CXL host bridge with one root port and one type-3
+# persistent memory device of $CXL bytes (sparse backing file) with a label
+# storage area, and a 4 GiB CXL fixed memory window targeting the bridge.
+# QEMU 7.2 spells the persistent backend memdev= (8.0+: persistent-memdev=).
+cxl_argv() {
+    local w=$1
+    truncate -s "$CXL" "$w/cxl-mem.img"; truncate -s 256M "$w/cxl-lsa.img"
+    printf '%s\n' -object "memory-backend-file,id=cxl-mem0,share=on,mem-path=$w/cxl-mem.img,size=$CXL" \
+        -object "memory-backend-file,id=cxl-lsa0,share=on,mem-path=$w/cxl-lsa.img,size=256M" \
+        -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 \
+        -device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2 \
+        -device cxl-type3,bus=root_port13,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0 \
+        -machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 }
 
 # ---- one dump ---------------------------------------------------------------
@@ -251,7 +326,7 @@ build_one() {
     # fresh backing files, up to three times in all.
     local attempt=1 rc
     while :; do
-        rm -f "$w"/nv*.img "$w"/kdump-*.img "$w/qmp.sock"
+        rm -f "$w"/nv*.img "$w"/cxl-*.img "$w"/kdump-*.img "$w/qmp.sock"
         qemu_argv "$k" "$w" "$acc" >"$w/qemu.argv"
         step "$k/$s: booting ($acc, $MEM, pmem=$PMEM, trigger=$TRIGGER)"
         mapfile -t qargs <"$w/qemu.argv"
@@ -264,7 +339,7 @@ build_one() {
         step "$k/$s: the guest panicked while booting, before its scenario ran: booting it again (attempt $attempt of 3)"
     done
     [ "$rc" = 0 ] || die "$k/$s: guest run failed (work dir $w)"
-    rm -f "$w"/nv*.img "$w/qmp.sock"
+    rm -f "$w"/nv*.img "$w"/cxl-*.img "$w/qmp.sock"
     derive "$k" "$s" "$w"
     step "$k/$s: writing truth.json"
     write_truth "$k" "$s" "$w" "$(( $(date +%s) - t0 ))"

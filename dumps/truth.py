@@ -309,6 +309,7 @@ def main():
         "hotplug": hot,
         "daxctl": parse_ndctl(sec.get("daxctl", [])),
         "dax_mappings": parse_ndctl(sec.get("daxctl_mem", [])),
+        "cxl": parse_ndctl(sec.get("cxl", [])),
         "memmap_on_memory": "".join(sec.get("memmap_on_memory", [])).strip() == "Y",
         "walker": walker,
         "filter_failure": read_opt(os.path.join(a.dir, "filter-failure.txt")),

@@ -35,12 +35,15 @@ static void describe_run(const struct zdx_model *m, const struct zdx_run *r, cha
 		const struct zdx_pgmap_info *pi = &m->pgm[r->pgmap];
 
 		const char *own = zdx_dev_part_owner(pi, r->dev_part);
+		char cxl[200];
 
-		snprintf(buf, n, "%s pgmap %llx %s %s%s%s%s", zdx_pgmap_type_word(&pi->pg),
+		zdx_cxl_chain_text(pi, cxl, sizeof(cxl));
+		snprintf(buf, n, "%s pgmap %llx %s %s%s%s%s%s%s", zdx_pgmap_type_word(&pi->pg),
 			 (unsigned long long)pi->pg.addr, own ? own : "-", zdx_region_name(r->region),
 			 r->region == ZDX_REGION_UNKNOWN ? " (altmap inconsistent: reserve, memmap or "
 							   "data cannot be told)" : "",
-			 r->dev_part ? ", device " : "", r->dev_part ? zdx_dev_part_name(r->dev_part) : "");
+			 r->dev_part ? ", device " : "", r->dev_part ? zdx_dev_part_name(r->dev_part) : "",
+			 cxl[0] ? "  cxl: " : "", cxl);
 	} else if (r->owner == ZDX_OWN_RAM) {
 		char blk[64], chain[160];
 
@@ -134,6 +137,9 @@ void zdx_cmd_map(int argc, char **argv)
 				zj_str(&j, "region", zdx_region_name(r->region));
 				zj_str(&j, "region_unknown_why", zdx_region_why(r->region));
 				zj_str(&j, "device_part", zdx_dev_part_name(r->dev_part));
+				if (m->pgm[r->pgmap].cxl.window >= 0)
+					zj_str(&j, "cxl", zdx_cxl_chain_text(&m->pgm[r->pgmap], chain,
+									    sizeof(chain)));
 			}
 			zj_end_obj(&j);
 			continue;

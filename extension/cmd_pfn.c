@@ -302,6 +302,7 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 
 		enum zdx_dev_part part = zdx_pgmap_dev_part(m, pi, f->pfn);
 		const char *own = zdx_dev_part_owner(pi, part);
+		char cxl[200];
 
 		fprintf(fp, "  pgmap_pfn_valid()           %s\n", f->pgmap_pfn_valid < 0
 			? "unknown (the pgmap's altmap is inconsistent)" : f->pgmap_pfn_valid ? "yes" : "no");
@@ -309,6 +310,8 @@ static void print_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f
 			(unsigned long long)pi->pg.addr, zdx_pgmap_type_word(&pi->pg),
 			own ? own : "-", zdx_region_name(f->region), part ? ", device part " : "",
 			part ? zdx_dev_part_name(part) : "");
+		if (pi->cxl.window >= 0)
+			fprintf(fp, "          cxl: %s\n", zdx_cxl_chain_text(pi, cxl, sizeof(cxl)));
 	} else if (f->owner == ZDX_OWN_RAM) {
 		fprintf(fp, "  owner   RAM: %s %s, node %d zone %s\n",
 			zdx_early_section(l, f->sec) ? "early" : "hot-plugged",
@@ -381,6 +384,11 @@ static void json_facts(const struct zdx_model *m, const struct zdx_pfn_facts *f,
 		enum zdx_dev_part part = zdx_pgmap_dev_part(m, &m->pgm[f->pgmap], f->pfn);
 
 		zj_str(&j, "device", zdx_dev_part_owner(&m->pgm[f->pgmap], part));
+		if (m->pgm[f->pgmap].cxl.window >= 0) {
+			char cxl[200];
+
+			zj_str(&j, "cxl", zdx_cxl_chain_text(&m->pgm[f->pgmap], cxl, sizeof(cxl)));
+		}
 		zj_str(&j, "region", zdx_region_name(f->region));
 		zj_str(&j, "region_unknown_why", zdx_region_why(f->region));
 		zj_str(&j, "device_part", zdx_dev_part_name(part));

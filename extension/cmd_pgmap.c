@@ -164,6 +164,60 @@ static void json_devgeom(struct zdx_json *j, const struct zdx_pgmap_info *pi)
 	zj_hex(j, "data_start", pi->data_start);
 }
 
+/* The CXL owner chain (zdx/cxl.h), window first; a link the dump does
+ * not name says why. */
+static void print_cxl(const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_cxl *c = &pi->cxl;
+	const struct zdx_res *w = &pi->iopath[c->window];
+
+	if (c->window < 0)
+		return;
+	fprintf(fp, "  CXL window     %s  phys %llx-%llx\n", w->name, (unsigned long long)w->start,
+		(unsigned long long)w->end);
+	if (c->region < 0) {
+		fprintf(fp, "  CXL region     unknown (%s)\n", c->why);
+		return;
+	}
+	fprintf(fp, "  CXL region     %s  phys %llx-%llx  device parent (root decoder) %s\n",
+		pi->iopath[c->region].name, (unsigned long long)pi->iopath[c->region].start,
+		(unsigned long long)pi->iopath[c->region].end,
+		c->root_decoder[0] ? c->root_decoder : "unknown");
+	fprintf(fp, "  nvdimm region  %s  phys %llx-%llx (iomem \"%s\")  bus %s\n",
+		c->nd_region[0] ? c->nd_region : "unknown", (unsigned long long)pi->iopath[c->nd_res].start,
+		(unsigned long long)pi->iopath[c->nd_res].end, pi->iopath[c->nd_res].name,
+		c->nd_bus[0] ? c->nd_bus : "unknown");
+	if (c->why)
+		fprintf(fp, "  (device model: %s)\n", c->why);
+}
+
+static void json_cxl(struct zdx_json *j, const struct zdx_pgmap_info *pi)
+{
+	const struct zdx_cxl *c = &pi->cxl;
+
+	if (c->window < 0)
+		return;
+	zj_obj(j, "cxl");
+	zj_str(j, "window", pi->iopath[c->window].name);
+	zj_hex(j, "window_start", pi->iopath[c->window].start);
+	zj_hex(j, "window_end", pi->iopath[c->window].end);
+	zj_str(j, "region", c->region >= 0 ? pi->iopath[c->region].name : NULL);
+	if (c->region >= 0) {
+		zj_hex(j, "region_start", pi->iopath[c->region].start);
+		zj_hex(j, "region_end", pi->iopath[c->region].end);
+	}
+	zj_str(j, "root_decoder", c->root_decoder[0] ? c->root_decoder : NULL);
+	zj_str(j, "nvdimm_region", c->nd_region[0] ? c->nd_region : NULL);
+	if (c->nd_res >= 0) {
+		zj_hex(j, "nvdimm_region_start", pi->iopath[c->nd_res].start);
+		zj_hex(j, "nvdimm_region_end", pi->iopath[c->nd_res].end);
+	}
+	zj_str(j, "nvdimm_bus", c->nd_bus[0] ? c->nd_bus : NULL);
+	zj_str(j, "namespace", c->ns >= 0 ? pi->iopath[c->ns].name : NULL);
+	zj_str(j, "unknown_why", c->why);
+	zj_end_obj(j);
+}
+
 /* Compound pages (vmemmap_shift) and how many memmap pages back them:
  * with the dedup, tail struct pages past a compound page's first two
  * memmap pages are copies of its second one. */
@@ -306,6 +360,7 @@ static void print_pgmap(const struct zdx_model *m, const struct zdx_pgmap_info *
 		pi->memmap_readable ? "present" : "NOT present");
 	print_compound(m, pi);
 	print_devgeom(m, pi);
+	print_cxl(pi);
 }
 
 static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const struct zdx_pgmap_info *pi)
@@ -374,6 +429,7 @@ static void json_pgmap(struct zdx_json *j, const struct zdx_model *m, const stru
 	zj_bool(j, "memmap_in_dump", pi->memmap_readable);
 	json_compound(j, m, pi);
 	json_devgeom(j, pi);
+	json_cxl(j, pi);
 	zj_end_obj(j);
 }
 

@@ -14,7 +14,7 @@
 
 #define IOMEM_MAX_VISITS 100000     /* a corrupt tree must not loop forever */
 
-struct res { uint64_t start, end, name, child, sibling; };
+struct res { uint64_t start, end, name, child, sibling, desc; int has_desc; };
 
 static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 {
@@ -31,6 +31,8 @@ static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 	    zdx_field(buf, n, l->off_res_child, 8, &r->child) ||
 	    zdx_field(buf, n, l->off_res_sibling, 8, &r->sibling))
 		return -1;
+	/* desc (unsigned long) is newer than the tree: its absence is no error */
+	r->has_desc = !zdx_field(buf, n, l->off_res_desc, 8, &r->desc);
 	return 0;
 }
 
@@ -100,6 +102,7 @@ int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max)
 				path[n].start = r.start;
 				path[n].end = r.end;
 				path[n].name[0] = 0;
+				path[n].desc = r.has_desc ? (long)r.desc : -1;
 				if (r.name)
 					zdx_kread_str(r.name, path[n].name, sizeof(path[n].name));
 				n++;

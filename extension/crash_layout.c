@@ -308,6 +308,19 @@ static void read_pgmap(struct zdx_layout *l)
 	l->off_res_name = off("resource", "name");
 	l->off_res_child = off("resource", "child");
 	l->off_res_sibling = off("resource", "sibling");
+	l->off_res_desc = off("resource", "desc");
+	l->iores_desc_pmem = enumval("IORES_DESC_PERSISTENT_MEMORY");
+}
+
+/* The device model's flat list of devices: devices_kset (a pointer). */
+static void read_devmodel(struct zdx_layout *l)
+{
+	l->devices_kset = read_ptr_sym("devices_kset");
+	l->off_kset_list = off("kset", "list");
+	l->off_list_next = off("list_head", "next");
+	l->off_kobj_name = off("kobject", "name");
+	l->off_kobj_entry = off("kobject", "entry");
+	l->off_kobj_parent = off("kobject", "parent");
 }
 
 /* A module's notes (its build-id): the count form, or the group form of
@@ -479,6 +492,7 @@ static void read_layout(struct zdx_layout *l)
 	read_page(l);
 	read_zones(l);
 	read_pgmap(l);
+	read_devmodel(l);
 	read_modules(l);
 	read_printk(l);
 	read_memblocks(l);

@@ -473,6 +473,7 @@ static int build_model(struct zdx_model *m, struct zdx_err *e)
 	zdx_model_read_memblocks(m);
 	read_pgmaps(m);
 	zdx_model_read_devgeom(m);
+	zdx_model_read_cxl(m);
 	phase("pgmaps");
 	m->page_flags_agreed = check_page_flags(m);
 	phase("page-flags");

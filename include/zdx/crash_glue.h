@@ -48,6 +48,8 @@ const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n);
 void zdx_model_read_memblocks(struct zdx_model *m);
 /* Driver geometry of each pgmap (crash_devgeom.c): iomem chain, info block. */
 void zdx_model_read_devgeom(struct zdx_model *m);
+/* The CXL owner chain of each pgmap (crash_cxl.c), after the devgeom. */
+void zdx_model_read_cxl(struct zdx_model *m);
 
 /* A pgmap's compound pages and memmap dedup, checked in the page tables
  * (crash_compound.c; struct zdx_compound_view in zdx/vmemmap_dedup.h). */

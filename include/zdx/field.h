@@ -77,6 +77,14 @@ static inline uint64_t zdx_field_addr(uint64_t base, long off)
 	return off < 0 || !base ? 0 : base + (uint64_t)off;
 }
 
+/* container_of(): the struct holding the field at field_addr (a list
+ * entry's struct from the list_head); 0 when the field is absent or
+ * field_addr is 0. */
+static inline uint64_t zdx_field_container(uint64_t field_addr, long off)
+{
+	return off < 0 || !field_addr ? 0 : field_addr - (uint64_t)off;
+}
+
 /* Bytes of a struct up to the end of a field of size bytes (what to read
  * to hold it): 0 when the field is absent. */
 static inline unsigned long zdx_field_end(long off, long size)

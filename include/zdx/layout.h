@@ -118,6 +118,15 @@ struct zdx_layout {
 	/* --- struct resource (iomem tree, owner names) --- */
 	uint64_t iomem_resource;
 	long off_res_start, off_res_end, off_res_name, off_res_child, off_res_sibling;
+	long off_res_desc;             /* unsigned long desc (enum IORES_DESC_*) */
+	long iores_desc_pmem;          /* IORES_DESC_PERSISTENT_MEMORY, ZDX_ABSENT */
+
+	/* --- the device model (struct device's kobject, devices_kset) ---
+	 * Every registered device's kobject is on devices_kset->list through
+	 * kobject.entry (device_add()); its parent is kobject.parent. */
+	uint64_t devices_kset;         /* the kset's address, 0 if unknown */
+	long off_kset_list, off_list_next;
+	long off_kobj_name, off_kobj_entry, off_kobj_parent;
 
 	/* --- struct module section addresses (module debuginfo placement) --- */
 	long off_module_sect_attrs;    /* struct module.sect_attrs */

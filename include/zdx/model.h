@@ -33,9 +33,12 @@ enum zdx_memmap_home {
 struct zdx_res {
 	uint64_t start, end;      /* bytes, inclusive */
 	char name[40];
+	long desc;                /* enum IORES_DESC_* value, -1 unknown */
 };
 
 #define ZDX_IOPATH_MAX 6
+
+#include "zdx/cxl.h"
 
 /* Where the device's data lies, as its driver laid the namespace out. */
 enum zdx_ib_state {
@@ -64,6 +67,7 @@ struct zdx_pgmap_info {
 	uint64_t data_start;      /* first byte of the device's data, 0 unknown */
 	struct zdx_res data_res;  /* iomem resource inside the namespace at data_start
 				   * ("dax0.0"), name "" if none */
+	struct zdx_cxl cxl;       /* the CXL owner chain (zdx/cxl.h; crash_cxl.c) */
 };
 
 /* One thing the model lacks: what (object kind), where, and why. */

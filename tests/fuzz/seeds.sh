@@ -118,6 +118,12 @@ seed("fuzz_enum", "zones", "type = enum zone_type {ZONE_DMA, ZONE_DMA32, ZONE_NO
 seed("fuzz_enum", "hostile-overflow", "type = enum z {A = 0x7fffffffffffffff, B}")
 seed("fuzz_enum", "values", "type = enum memory_type {MEMORY_DEVICE_PRIVATE = 1, MEMORY_DEVICE_COHERENT, MEMORY_DEVICE_FS_DAX = 0x3}\n")
 
+# --- CXL chain: pmem desc, path length, then (desc byte, name NUL) per entry
+seed("fuzz_cxl", "cxl-pmem", b"\x04\x04" + b"\x00CXL Window 0\0" + b"\x04Persistent Memory\0"
+     + b"\x00region0\0" + b"\x00namespace0.0\0")
+seed("fuzz_cxl", "two-pmem", b"\x04\x04" + b"\x00CXL Window 0\0" + b"\x04Persistent Memory\0"
+     + b"\x04region0\0" + b"\x00namespace0.0\0")
+
 # --- DWARF expressions: size byte, then the expression
 seed("fuzz_dwarf_expr", "breg-deref", bytes([8 | 3, 0x77, 0x08, 0x06]))          # breg7 8; deref
 seed("fuzz_dwarf_expr", "fbreg", bytes([8 | 3, 0x91, 0x58]))                     # fbreg -40

@@ -48,6 +48,7 @@ import verdicts  # noqa: E402  (parses include/zdx/verdicts.h)
 
 VOCAB_FILE = "include/zdx/verdicts.h"
 FIELD_READERS = {"zdx_field", "zdx_field_or0", "zdx_field_bytes", "zdx_field_in", "zdx_field_addr",
+                 "zdx_field_container",
                  "zdx_field_end", "zdx_field_off", "zdx_kread_field", "ZDX_NEED", "zdx_need"}
 FIELD_EXEMPT = {"include/zdx/field.h", "include/zdx/layout.h", "extension/crash_layout.c"}
 
