@@ -15,17 +15,12 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DUMPS = os.path.join(ROOT, "dumps")
-n = failed = 0
+from tap import Tap  # noqa: E402
+
+T = Tap()
+ok = T.ok
 
 
-def ok(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, what))
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:15]:
-            print("#   " + line)
 
 
 def kernel(abi, version, kbuild, common=None, skip=(), split=False):
@@ -207,5 +202,4 @@ def cached_case():
 cases()
 aptsources_cases()
 cached_case()
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+T.done()

@@ -13,14 +13,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import run_guest  # noqa: E402
 
-n = failed = 0
+from tap import Tap  # noqa: E402
+
+T = Tap()
+ok = T.ok
 
 
-def ok(cond, what):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, what))
-    failed += not cond
 
 
 EARLY = ("[    0.060000] ..... failed :\n"
@@ -45,5 +43,4 @@ ok(case(EARLY, ""), "an empty truth file is no truth")
 ok(not case(BOOTING, None), "a console without a panic is not")
 ok(not case(BOOTING + EARLY, "@@BEGIN\n"), "a panic after init wrote truth is the scenario's")
 ok(not case("", None), "an empty console is not")
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+T.done()

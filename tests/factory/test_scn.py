@@ -18,7 +18,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DUMPS = os.path.join(ROOT, "dumps")
-n = failed = 0
+from tap import Tap  # noqa: E402
+
+T = Tap()
+ok = T.ok
 
 BASE = 'DESCRIPTION="test scenario"\nPMEM=legacy\n'
 
@@ -51,14 +54,6 @@ CASES = [
 ]
 
 
-def ok(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, what))
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:15]:
-            print("#   " + line)
 
 
 def factory_copy(tmp):
@@ -102,9 +97,8 @@ def main():
            "every scenario of dumps/scenarios is accepted (%d, %d of them opt-in)"
            % (len(scns), len(opt_in)),
            "status %d, %d listed\n%s" % (r.returncode, len(listed), r.stderr))
-    print("1..%d" % n)
-    return 1 if failed else 0
+    T.done()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
