@@ -282,25 +282,31 @@ static void check_memmaps(struct dc *d)
 	free(runs);
 }
 
-/* A variable or field the log class is found through (what names it); 0
- * and *v, or nonzero with an incomplete entry saying what could not be
- * read and what that costs.  A variable the dump does not hold is the
- * class's own loss: its page is probed into c, so the table, the
- * consequences and the advice count it and say why it is missing. */
-static int log_field(struct dc *d, struct dc_class *c, const char *what, uint64_t addr, long off,
-		     long size, uint64_t *v)
+/* A variable or field the log class is found through (what, at at, of
+ * size bytes), read with result rc (zdx_kread_field()): rc back, and when
+ * it is not 0 an incomplete entry saying what could not be read and what
+ * that costs.  A variable the dump does not hold is the class's own loss:
+ * its page is probed into c, so the table, the consequences and the
+ * advice count it and say why it is missing. */
+static int log_read(struct dc *d, struct dc_class *c, const char *what, uint64_t at, long size,
+		    int rc)
 {
-	int rc = zdx_kread_field(addr, off, size > 0 ? (unsigned)size : 0, v);
-	uint64_t at = zdx_field_addr(addr, off);
-
 	if (!rc)
 		return 0;
 	zdx_incomplete_add(&d->inc, what, at, "%s: the printk log cannot be located through it, "
 			   "so %s not checked (crash's log needs it too)", zdx_field_status_word(rc),
-			   c && c->needed ? "the rest of it was" : "its pages were");
-	if (rc == ZDX_FIELD_UNREADABLE && c)
+			   c->needed ? "the rest of it was" : "its pages were");
+	if (rc == ZDX_FIELD_UNREADABLE)
 		dc_probe_virt(d, c, at, at + (uint64_t)size);
 	return rc;
+}
+
+/* A pointer or integer variable of the log: log_read() of it. */
+static int log_var(struct dc *d, struct dc_class *c, const char *name, uint64_t sym, long size,
+		   uint64_t *v)
+{
+	return log_read(d, c, name, sym, size,
+			zdx_kread_field(sym, 0, size > 0 ? (unsigned)size : 0, v));
 }
 
 /* The 5.10+ lockless ring buffer's descriptor and info arrays: without
@@ -311,13 +317,16 @@ static void check_log_ring(struct dc *d, struct dc_class *c)
 	uint64_t prb, rb, bits, descs, infos;
 
 	snprintf(c->name, sizeof(c->name), "printk log (text, descriptors, infos)");
-	if (log_field(d, c, "prb", l->sym_prb, 0, 8, &prb))
+	if (log_var(d, c, "prb", l->sym_prb, 8, &prb))
 		return;
 	/* &prb->desc_ring: a struct prb_desc_ring embedded in *prb */
 	rb = zdx_field_addr(prb, l->off_prb_desc_ring);
-	if (log_field(d, c, "prb_desc_ring.count_bits", rb, l->off_descring_count_bits, 4, &bits) ||
-	    log_field(d, c, "prb_desc_ring.descs", rb, l->off_descring_descs, 8, &descs) ||
-	    log_field(d, c, "prb_desc_ring.infos", rb, l->off_descring_infos, 8, &infos))
+	if (log_read(d, c, "prb_desc_ring.count_bits", zdx_field_addr(rb, l->off_descring_count_bits),
+		     4, zdx_kread_field(rb, l->off_descring_count_bits, 4, &bits)) ||
+	    log_read(d, c, "prb_desc_ring.descs", zdx_field_addr(rb, l->off_descring_descs), 8,
+		     zdx_kread_field(rb, l->off_descring_descs, 8, &descs)) ||
+	    log_read(d, c, "prb_desc_ring.infos", zdx_field_addr(rb, l->off_descring_infos), 8,
+		     zdx_kread_field(rb, l->off_descring_infos, 8, &infos)))
 		return;
 	/* count_bits sizes both arrays (1 << bits entries): beyond 31 it is
 	 * no ring a kernel allocates, and would make the probe unbounded */
@@ -343,8 +352,8 @@ static void check_log(struct dc *d)
 
 	if (!c)
 		return;
-	if (log_field(d, c, "log_buf", l->sym_log_buf, 0, 8, &buf) |
-	    log_field(d, c, "log_buf_len", l->sym_log_buf_len, 0, l->sz_log_buf_len, &len))
+	if (log_var(d, c, "log_buf", l->sym_log_buf, 8, &buf) |
+	    log_var(d, c, "log_buf_len", l->sym_log_buf_len, l->sz_log_buf_len, &len))
 		return;
 	if (!buf || !len) {
 		zdx_incomplete_add(&d->inc, "log_buf", l->sym_log_buf, "log_buf %llx, log_buf_len %llu: "
