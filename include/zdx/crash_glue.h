@@ -62,9 +62,14 @@ int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n);
 
 /* Owner name of [start, end] in the iomem tree: from iomem_resource down,
  * at each level the child overlapping the range the most, to the deepest
- * one that overlaps it; "" if none (see crash_iomem.c). */
-void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n);
+ * one that overlaps it; "" if none (see crash_iomem.c).  A walk cut short
+ * (a resource not in the dump, the visit budget, a chain deeper than max)
+ * is recorded in inc. */
+struct zdx_incomplete_list;
+void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n,
+		     struct zdx_incomplete_list *inc);
 /* The iomem resources from the root down that hold all of [start, end]. */
-int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max);
+int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max,
+		   struct zdx_incomplete_list *inc);
 
 #endif
