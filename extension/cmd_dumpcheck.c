@@ -282,19 +282,21 @@ static void check_memmaps(struct dc *d)
 	free(runs);
 }
 
-/* A variable or field the log class is found through (what, at at, of
- * size bytes), read with result rc (zdx_kread_field()): rc back, and when
+/* A variable or field the log class is found through (what: the variable
+ * or struct, field: NULL or its field; at at, of size bytes), read with
+ * result rc (zdx_kread_field()): rc back, and when
  * it is not 0 an incomplete entry saying what could not be read and what
  * that costs.  A variable the dump does not hold is the class's own loss:
  * its page is probed into c, so the table, the consequences and the
  * advice count it and say why it is missing. */
-static int log_read(struct dc *d, struct dc_class *c, const char *what, uint64_t at, long size,
-		    int rc)
+static int log_read(struct dc *d, struct dc_class *c, const char *what, const char *field,
+		    uint64_t at, long size, int rc)
 {
 	if (!rc)
 		return 0;
-	zdx_incomplete_add(&d->inc, what, at, "%s: the printk log cannot be located through it, "
-			   "so %s not checked (crash's log needs it too)", zdx_field_status_word(rc),
+	zdx_incomplete_add(&d->inc, what, at, "%s%s%s: the printk log cannot be located through "
+			   "it, so %s not checked (crash's log needs it too)", field ? field : "",
+			   field ? " " : "", zdx_field_status_word(rc),
 			   c->needed ? "the rest of it was" : "its pages were");
 	if (rc == ZDX_FIELD_UNREADABLE)
 		dc_probe_virt(d, c, at, at + (uint64_t)size);
@@ -305,7 +307,7 @@ static int log_read(struct dc *d, struct dc_class *c, const char *what, uint64_t
 static int log_var(struct dc *d, struct dc_class *c, const char *name, uint64_t sym, long size,
 		   uint64_t *v)
 {
-	return log_read(d, c, name, sym, size,
+	return log_read(d, c, name, NULL, sym, size,
 			zdx_kread_field(sym, 0, size > 0 ? (unsigned)size : 0, v));
 }
 
@@ -321,11 +323,11 @@ static void check_log_ring(struct dc *d, struct dc_class *c)
 		return;
 	/* &prb->desc_ring: a struct prb_desc_ring embedded in *prb */
 	rb = zdx_field_addr(prb, l->off_prb_desc_ring);
-	if (log_read(d, c, "prb_desc_ring.count_bits", zdx_field_addr(rb, l->off_descring_count_bits),
+	if (log_read(d, c, "prb_desc_ring", "count_bits", zdx_field_addr(rb, l->off_descring_count_bits),
 		     4, zdx_kread_field(rb, l->off_descring_count_bits, 4, &bits)) ||
-	    log_read(d, c, "prb_desc_ring.descs", zdx_field_addr(rb, l->off_descring_descs), 8,
+	    log_read(d, c, "prb_desc_ring", "descs", zdx_field_addr(rb, l->off_descring_descs), 8,
 		     zdx_kread_field(rb, l->off_descring_descs, 8, &descs)) ||
-	    log_read(d, c, "prb_desc_ring.infos", zdx_field_addr(rb, l->off_descring_infos), 8,
+	    log_read(d, c, "prb_desc_ring", "infos", zdx_field_addr(rb, l->off_descring_infos), 8,
 		     zdx_kread_field(rb, l->off_descring_infos, 8, &infos)))
 		return;
 	/* count_bits sizes both arrays (1 << bits entries): beyond 31 it is
