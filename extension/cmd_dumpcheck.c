@@ -357,10 +357,14 @@ static void check_log(struct dc *d)
 	if (log_var(d, c, "log_buf", l->sym_log_buf, 8, &buf) |
 	    log_var(d, c, "log_buf_len", l->sym_log_buf_len, l->sz_log_buf_len, &len))
 		return;
-	if (!buf || !len) {
+	/* the kernel sizes the buffer to a power of two (log_buf_len_update()
+	 * rounds up; the static __log_buf is 1 << CONFIG_LOG_BUF_SHIFT):
+	 * anything else is no length the kernel set, and would bound the page
+	 * by page probe by nothing but its 32 bits */
+	if (!buf || !len || (len & (len - 1))) {
 		zdx_incomplete_add(&d->inc, "log_buf", l->sym_log_buf, "log_buf %llx, log_buf_len %llu: "
-				   "no log buffer (corrupt), the printk log was not checked",
-				   (unsigned long long)buf, (unsigned long long)len);
+				   "no log buffer the kernel could have set (corrupt), the printk log "
+				   "was not checked", (unsigned long long)buf, (unsigned long long)len);
 		return;
 	}
 	dc_probe_virt(d, c, buf, buf + len);
