@@ -284,11 +284,11 @@ static void check_memmaps(struct dc *d)
 
 /* A variable or field the log class is found through (what: the variable
  * or struct, field: NULL or its field; at at, of size bytes), read with
- * result rc (zdx_kread_field()): rc back, and when
- * it is not 0 an incomplete entry saying what could not be read and what
- * that costs.  A variable the dump does not hold is the class's own loss:
- * its page is probed into c, so the table, the consequences and the
- * advice count it and say why it is missing. */
+ * result rc (zdx_kread_field()): rc back, and when it is not 0 an
+ * incomplete entry saying what could not be read and what that costs.  A
+ * variable the dump does not hold is the class's own loss: its page is
+ * probed into c, so the table, the consequences and the advice count it
+ * and say why it is missing. */
 static int log_read(struct dc *d, struct dc_class *c, const char *what, const char *field,
 		    uint64_t at, long size, int rc)
 {
