@@ -294,7 +294,7 @@ static int log_read(struct dc *d, struct dc_class *c, const char *what, const ch
 {
 	if (!rc)
 		return 0;
-	zdx_incomplete_add(&d->inc, what, at, "%s%s%s: the printk log cannot be located through "
+	zdx_incomplete_add(&d->inc, what, at, "%s%s%s: the printk log cannot be found through "
 			   "it, so %s not checked (crash's log needs it too)", field ? field : "",
 			   field ? " " : "", zdx_field_status_word(rc),
 			   c->needed ? "the rest of it was" : "its pages were");
