@@ -273,47 +273,123 @@ static void check_memmaps(struct dc *d)
 	struct zdx_run *runs = NULL;
 	long n = zdx_map_build(d->m, &runs), i;
 
+	if (n < 0)
+		zdx_incomplete_add(&d->inc, "owner map", 0, "out of memory building the owner map: "
+				   "the memmap of RAM zones and pgmaps was not checked");
 	for (i = 0; i < n; i++)
 		if (runs[i].owner != ZDX_OWN_HOLE)
 			probe_run(d, &runs[i]);
 	free(runs);
 }
 
-/* A pointer-sized or integer variable; 0 when it is not in the dump. */
-static uint64_t read_var(uint64_t addr, long size)
+/* A variable or field the log class is found through (what: the variable
+ * or struct, field: NULL or its field; at at, of size bytes), read with
+ * result rc (zdx_kread_field()): rc back, and when it is not 0 an
+ * incomplete entry saying what could not be read and what that costs.  A
+ * variable the dump does not hold is the class's own loss: its page is
+ * probed into c, so the table, the consequences and the advice count it
+ * and say why it is missing. */
+static int log_read(struct dc *d, struct dc_class *c, const char *what, const char *field,
+		    uint64_t at, long size, int rc)
 {
-	uint64_t v;
+	if (!rc)
+		return 0;
+	zdx_incomplete_add(&d->inc, what, at, "%s%s%s: the printk log cannot be found through "
+			   "it, so %s not checked (crash's log needs it too)", field ? field : "",
+			   field ? " " : "", zdx_field_status_word(rc),
+			   c->needed ? "the rest of it was" : "its pages were");
+	if (rc == ZDX_FIELD_UNREADABLE)
+		dc_probe_virt(d, c, at, at + (uint64_t)size);
+	return rc;
+}
 
-	return size > 0 && !zdx_kread_field(addr, 0, (unsigned)size, &v) ? v : 0;
+/* A pointer or integer variable of the log: log_read() of it. */
+static int log_var(struct dc *d, struct dc_class *c, const char *name, uint64_t sym, long size,
+		   uint64_t *v)
+{
+	return log_read(d, c, name, NULL, sym, size,
+			zdx_kread_field(sym, 0, size > 0 ? (unsigned)size : 0, v));
+}
+
+/* The 5.10+ lockless ring buffer's descriptor and info arrays: without
+ * them the text cannot be cut into records. */
+static void check_log_ring(struct dc *d, struct dc_class *c)
+{
+	const struct zdx_layout *l = d->l;
+	uint64_t prb, rb, bits, descs, infos;
+
+	snprintf(c->name, sizeof(c->name), "printk log (text, descriptors, infos)");
+	if (log_var(d, c, "prb", l->sym_prb, 8, &prb))
+		return;
+	/* &prb->desc_ring: a struct prb_desc_ring embedded in *prb */
+	rb = zdx_field_addr(prb, l->off_prb_desc_ring);
+	if (log_read(d, c, "prb_desc_ring", "count_bits", zdx_field_addr(rb, l->off_descring_count_bits),
+		     4, zdx_kread_field(rb, l->off_descring_count_bits, 4, &bits)) ||
+	    log_read(d, c, "prb_desc_ring", "descs", zdx_field_addr(rb, l->off_descring_descs), 8,
+		     zdx_kread_field(rb, l->off_descring_descs, 8, &descs)) ||
+	    log_read(d, c, "prb_desc_ring", "infos", zdx_field_addr(rb, l->off_descring_infos), 8,
+		     zdx_kread_field(rb, l->off_descring_infos, 8, &infos)))
+		return;
+	/* count_bits sizes both arrays (1 << bits entries): beyond 31 it is
+	 * no ring a kernel allocates, and would make the probe unbounded */
+	if (!bits || bits >= 32 || !descs || !infos) {
+		zdx_incomplete_add(&d->inc, "prb_desc_ring", rb, "count_bits %llu, descs %llx, infos "
+				   "%llx: not a descriptor ring (corrupt), its arrays were not checked",
+				   (unsigned long long)bits, (unsigned long long)descs,
+				   (unsigned long long)infos);
+		return;
+	}
+	dc_probe_virt(d, c, descs, descs + (l->sz_prb_desc << bits));
+	dc_probe_virt(d, c, infos, infos + (l->sz_printk_info << bits));
 }
 
 /* The log text (log_buf, all kernels) and, with the 5.10+ lockless ring
- * buffer, its descriptor and info arrays: without them the text cannot be
- * cut into records. */
+ * buffer, its descriptor and info arrays.  What cannot be read on the way
+ * is named (incomplete), never taken as "no log". */
 static void check_log(struct dc *d)
 {
 	const struct zdx_layout *l = d->l;
-	uint64_t buf = read_var(l->sym_log_buf, 8), len = read_var(l->sym_log_buf_len, l->sz_log_buf_len);
-	struct dc_class *c;
+	struct dc_class *c = dc_new_class(d, DC_LOG, "printk log buffer");
+	uint64_t buf, len;
 
-	if (!buf || !len || !(c = dc_new_class(d, DC_LOG, "printk log buffer")))
+	if (!c)
 		return;
+	if (log_var(d, c, "log_buf", l->sym_log_buf, 8, &buf) |
+	    log_var(d, c, "log_buf_len", l->sym_log_buf_len, l->sz_log_buf_len, &len))
+		return;
+	/* the kernel sizes the buffer to a power of two (log_buf_len_update()
+	 * rounds up; the static __log_buf is 1 << CONFIG_LOG_BUF_SHIFT):
+	 * anything else is no length the kernel set, and would bound the page
+	 * by page probe by nothing but its 32 bits */
+	if (!buf || !len || (len & (len - 1))) {
+		zdx_incomplete_add(&d->inc, "log_buf", l->sym_log_buf, "log_buf %llx, log_buf_len %llu: "
+				   "no log buffer the kernel could have set (corrupt), the printk log "
+				   "was not checked", (unsigned long long)buf, (unsigned long long)len);
+		return;
+	}
 	dc_probe_virt(d, c, buf, buf + len);
 	if (l->sym_prb && l->off_prb_desc_ring >= 0 && l->off_descring_descs >= 0 &&
 	    l->off_descring_infos >= 0 && l->off_descring_count_bits >= 0 && l->sz_prb_desc > 0 &&
-	    l->sz_printk_info > 0) {
-		/* &prb->desc_ring: a struct prb_desc_ring embedded in *prb */
-		uint64_t rb = zdx_field_addr(read_var(l->sym_prb, 8), l->off_prb_desc_ring);
-		uint64_t bits, descs, infos;
+	    l->sz_printk_info > 0)
+		check_log_ring(d, c);
+}
 
-		zdx_kread_field(rb, l->off_descring_count_bits, 4, &bits);
-		zdx_kread_field(rb, l->off_descring_descs, 8, &descs);
-		zdx_kread_field(rb, l->off_descring_infos, 8, &infos);
-		snprintf(c->name, sizeof(c->name), "printk log (text, descriptors, infos)");
-		if (bits && bits < 32 && descs && infos) {
-			dc_probe_virt(d, c, descs, descs + (l->sz_prb_desc << bits));
-			dc_probe_virt(d, c, infos, infos + (l->sz_printk_info << bits));
-		}
+/* The caps of the probe tables, hit: said in the incomplete list. */
+static void note_caps(struct dc *d)
+{
+	int i;
+
+	if (d->classes_dropped)
+		zdx_incomplete_add(&d->inc, "dumpcheck classes", 0, "more kinds of data than the "
+				   "first %d: the others were not checked", DC_MAX_CLASSES);
+	for (i = 0; i < d->ncls; i++) {
+		const struct dc_class *c = &d->cls[i];
+		uint64_t more = c->present_r.more + c->missing_r.more + c->unmapped_r.more;
+
+		if (more)
+			zdx_incomplete_add(&d->inc, "dumpcheck ranges", 0, "%s: %llu ranges beyond the "
+					   "first %d of a list not listed (the page counts are whole)",
+					   c->name, (unsigned long long)more, DC_MAX_RANGES);
 	}
 }
 
@@ -329,6 +405,7 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 	if (!(d.m = zdx_cmd_preamble(&dumpcheck_args, argc, argv, NULL, &e)))
 		goto fail;
 	d.l = d.m->l;
+	d.inc = d.m->inc;       /* the model's losses, then this command's own */
 	d.df = zdx_dumpfile_of_session(&d.path, &d.bytes);
 	d.zero_excluded = zdx_crash_zero_excluded();
 	d.cls = calloc(DC_MAX_CLASSES, sizeof(*d.cls));
@@ -342,6 +419,7 @@ void zdx_cmd_dumpcheck(int argc, char **argv)
 	check_pgmaps(&d);
 	check_memmaps(&d);
 	check_log(&d);
+	note_caps(&d);
 	if (getenv("ZDX_TIMING"))
 		fprintf(fp, "zdx timing: dumpcheck probes %.3f s\n",
 			(double)(clock() - t0) / CLOCKS_PER_SEC);

@@ -238,7 +238,10 @@ static void consequences(const struct dc *d, struct zdx_json *j)
 			break;
 		}
 	}
-	if (!any)
+	if (!any && d->inc.n)
+		say(j, "no page of the classes checked is missing, but not everything could be "
+		    "checked: see incomplete");
+	else if (!any)
 		say(j, "every structure zdx reads is in this dump");
 }
 
@@ -395,7 +398,7 @@ void dc_report_text(const struct dc *d)
 	consequences(d, NULL);
 	fprintf(fp, "\nADVICE\n");
 	advice(d, NULL);
-	zdx_incomplete_text(fp, &d->m->inc);
+	zdx_incomplete_text(fp, &d->inc);
 }
 
 /* --- report: JSON --- */
@@ -526,7 +529,7 @@ void dc_report_json(const struct dc *d)
 	zj_arr(&j, "advice");
 	advice(d, &j);
 	zj_end_arr(&j);
-	zdx_incomplete_json(&j, &d->m->inc);
+	zdx_incomplete_json(&j, &d->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }

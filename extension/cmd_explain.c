@@ -28,8 +28,10 @@ static struct zdx_candidate *add(struct zdx_explain_run *e, enum zdx_cand_source
 	for (i = 0; i < e->n; i++)
 		if (e->cand[i].source == src && e->cand[i].value == value)
 			return NULL;
-	if (e->n >= ZDX_MAX_CANDIDATES)
+	if (e->n >= ZDX_MAX_CANDIDATES) {
+		e->cand_dropped++;
 		return NULL;
+	}
 	c = &e->cand[e->n];
 	memset(c, 0, sizeof(*c));
 	c->source = src;
@@ -270,6 +272,8 @@ static void note(struct zdx_explain_run *e, const char *fmt, const char *a, cons
 			return;
 	if (e->nnotes < (int)(sizeof(e->dwarf_note) / sizeof(e->dwarf_note[0])))
 		snprintf(e->dwarf_note[e->nnotes++], sizeof(e->dwarf_note[0]), "%s", buf);
+	else
+		e->notes_dropped++;
 }
 
 /* Variables at an exception frame's pc, then at each caller's return
@@ -310,6 +314,7 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 		regs = caller;
 		pc = caller.r[ZDX_RIP];
 	}
+	e->unwind_capped |= pc != 0;
 }
 
 /* DWARF at the deciding frame and at outer exception frames of a nested
@@ -398,6 +403,43 @@ static int parse_opts(int argc, char **argv, void *out, struct zdx_err *err)
 	return 0;
 }
 
+static void note_bt_caps(struct zdx_explain_run *e, const struct zdx_bt *b, const char *which)
+{
+	if (b->frames_dropped || b->exc_dropped)
+		zdx_incomplete_add(&e->inc, "backtrace", b->task, "%s: %lu frames beyond the first %d "
+				   "and %lu exception frames beyond the first %d not searched for "
+				   "candidates", which, b->frames_dropped, ZDX_MAX_FRAMES, b->exc_dropped,
+				   ZDX_MAX_EXC);
+}
+
+/* The caps of explain's tables, hit: said in the incomplete list, so a
+ * verdict never silently stands on a cut search. */
+static void note_caps(struct zdx_explain_run *e)
+{
+	const struct zdx_panic *p = &e->panic;
+	unsigned long trace = 0;
+	int i;
+
+	note_bt_caps(e, &p->bt, "the panic task");
+	note_bt_caps(e, &p->other, "the CPU the report is about");
+	for (i = 0; i < p->nrep; i++)
+		trace += p->rep[i].trace_dropped;
+	if (p->reports_dropped || p->dump_pages_dropped || trace)
+		zdx_incomplete_add(&e->inc, "kernel log", 0, "%lu older reports beyond the last %d, "
+				   "%lu dump_page() lines beyond the first %d and %lu Call Trace frames "
+				   "beyond %d per report not read", p->reports_dropped, ZDX_MAX_REPORTS,
+				   p->dump_pages_dropped, ZDX_MAX_DUMP_PAGES, trace, ZDX_MAX_LOG_FRAMES);
+	if (e->cand_dropped)
+		zdx_incomplete_add(&e->inc, "candidates", 0, "%lu candidate pages/pfns beyond the "
+				   "first %d not judged", e->cand_dropped, ZDX_MAX_CANDIDATES);
+	if (e->unwind_capped)
+		zdx_incomplete_add(&e->inc, "unwind", 0, "callers beyond %d frames of an exception "
+				   "frame not searched for DWARF variables", MAX_UNWIND);
+	if (e->notes_dropped)
+		zdx_incomplete_add(&e->inc, "notes", 0, "%lu notes beyond the first %d not kept",
+				   e->notes_dropped, (int)(sizeof(e->dwarf_note) / sizeof(e->dwarf_note[0])));
+}
+
 static const struct zdx_cmd_args explain_args = {
 	.synopsis = synopsis, .max = -1, .parse = parse_opts
 };
@@ -417,7 +459,9 @@ void zdx_cmd_explain(int argc, char **argv)
 		goto fail;
 	}
 	e.cur_exc = e.panic.dexc;
+	e.inc = e.m->inc;       /* the model's losses, then explain's own */
 	gather(&e);
+	note_caps(&e);
 	zdx_explain_decide(e.cand, e.n, &v);
 	if (json)
 		zdx_explain_report_json(&e, &v);

@@ -181,7 +181,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 			"of kernel pfn walkers)\n", e->walker_fn);
 	text_evidence(e, v);
 	text_frames(e);
-	zdx_incomplete_text(fp, &e->m->inc);
+	zdx_incomplete_text(fp, &e->inc);
 }
 
 static void json_decision(struct zdx_json *j, const struct zdx_explain_run *e)
@@ -303,7 +303,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 	for (i = 0; i < e->nnotes; i++)
 		zj_str(&j, NULL, e->dwarf_note[i]);
 	zj_end_arr(&j);
-	zdx_incomplete_json(&j, &e->m->inc);
+	zdx_incomplete_json(&j, &e->inc);
 	zj_end_obj(&j);
 	zj_done(&j);
 }

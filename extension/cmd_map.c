@@ -10,8 +10,8 @@
 
 /* The iomem chain holding a hot-plugged RAM run, innermost first, when it
  * is nested ("System RAM (kmem) < dax0.0 < namespace0.0 < ..."); "" else. */
-static const char *iomem_chain(const struct zdx_model *m, const struct zdx_run *r, char *buf,
-			       unsigned long n)
+static const char *iomem_chain(const struct zdx_model *m, struct zdx_incomplete_list *inc,
+			       const struct zdx_run *r, char *buf, unsigned long n)
 {
 	struct zdx_res path[ZDX_IOPATH_MAX];
 	int k = 0, i;
@@ -20,14 +20,14 @@ static const char *iomem_chain(const struct zdx_model *m, const struct zdx_run *
 	buf[0] = 0;
 	if (r->owner == ZDX_OWN_RAM && !r->early)
 		k = zdx_iomem_path(r->start << m->l->page_shift, (r->end << m->l->page_shift) - 1,
-				   path, ZDX_IOPATH_MAX);
+				   path, ZDX_IOPATH_MAX, inc);
 	for (i = k - 1; k > 1 && i >= 0 && len < n; i--)
 		len += snprintf(buf + len, n - len, "%s%s", path[i].name, i ? " < " : "");
 	return buf;
 }
 
-static void describe_run(const struct zdx_model *m, const struct zdx_run *r, char *buf,
-			 unsigned long n)
+static void describe_run(const struct zdx_model *m, struct zdx_incomplete_list *inc,
+			 const struct zdx_run *r, char *buf, unsigned long n)
 {
 	const struct zdx_layout *l = m->l;
 
@@ -47,7 +47,7 @@ static void describe_run(const struct zdx_model *m, const struct zdx_run *r, cha
 	} else if (r->owner == ZDX_OWN_RAM) {
 		char blk[64], chain[160];
 
-		iomem_chain(m, r, chain, sizeof(chain));
+		iomem_chain(m, inc, r, chain, sizeof(chain));
 		snprintf(buf, n, "%s %s node %d zone %s%s%s%s%s%s", r->early ? "early" : "hotplug",
 			 r->online ? "online" : "offline", r->node,
 			 r->zone >= 0 ? l->zone_name[r->zone] : "none", r->mb_count ? "  " : "",
@@ -96,10 +96,12 @@ void zdx_cmd_map(int argc, char **argv)
 	struct zdx_err e = { 0 };
 	struct zdx_run *runs = NULL;
 	struct zdx_json j;
+	static struct zdx_incomplete_list inc;   /* the model's, then map's own */
 	long n, i;
 
 	if (!(m = zdx_cmd_preamble(&map_args, argc, argv, NULL, &e)))
 		goto fail;
+	inc = m->inc;
 	if ((n = zdx_map_build(m, &runs)) < 0 || (n = name_blocks(m, &runs, n)) < 0) {
 		zdx_err_set(&e, ZDX_E_NOMEM, NULL, 0, "out of memory building the map");
 		goto fail;
@@ -116,7 +118,7 @@ void zdx_cmd_map(int argc, char **argv)
 		const struct zdx_run *r = &runs[i];
 		char phys[48], pfns[48], size[24], detail[384], chain[160];
 
-		describe_run(m, r, detail, sizeof(detail));
+		describe_run(m, &inc, r, detail, sizeof(detail));
 		if (json) {
 			zj_obj(&j, NULL);
 			zj_hex(&j, "start_pfn", r->start);
@@ -129,7 +131,7 @@ void zdx_cmd_map(int argc, char **argv)
 				zj_int(&j, "node", r->node);
 				zj_str(&j, "zone", r->zone >= 0 ? m->l->zone_name[r->zone] : NULL);
 				json_blocks(&j, m, r);
-				zj_str(&j, "iomem", iomem_chain(m, r, chain, sizeof(chain))[0] ? chain : NULL);
+				zj_str(&j, "iomem", iomem_chain(m, &inc, r, chain, sizeof(chain))[0] ? chain : NULL);
 			} else if (r->owner == ZDX_OWN_DEVICE) {
 				zj_hex(&j, "pgmap", m->pgm[r->pgmap].pg.addr);
 				zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[r->pgmap].pg));
@@ -155,12 +157,12 @@ void zdx_cmd_map(int argc, char **argv)
 	}
 	if (json) {
 		zj_end_arr(&j);
-		zdx_incomplete_json(&j, &m->inc);
+		zdx_incomplete_json(&j, &inc);
 		zj_str(&j, "memory_blocks_note", m->mb_note);
 		zj_end_obj(&j);
 		zj_done(&j);
 	} else {
-		zdx_incomplete_text(fp, &m->inc);
+		zdx_incomplete_text(fp, &inc);
 	}
 	if (!json && m->mb_note)
 		fprintf(fp, "note: %s\n", m->mb_note);

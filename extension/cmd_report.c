@@ -23,6 +23,7 @@ struct report_cache {
 	struct zdx_jv *meta, *explain, *pfn, *map, *pgmap, *dumpcheck;
 	char errors[ZDX_REPORT_MAX_ERRORS][300];
 	int nerrors;
+	unsigned long errors_dropped;     /* beyond the table: counted, and said */
 };
 
 static struct report_cache cache;
@@ -40,7 +41,9 @@ static void forget(void)
 
 static void add_error(const char *cmd, const char *why)
 {
-	if (cache.nerrors < ZDX_REPORT_MAX_ERRORS)
+	if (cache.nerrors >= ZDX_REPORT_MAX_ERRORS)
+		cache.errors_dropped++;
+	else
 		snprintf(cache.errors[cache.nerrors++], sizeof(cache.errors[0]), "%s: %.*s", cmd,
 			 (int)strcspn(why, "\n"), why);
 }
@@ -307,6 +310,7 @@ void zdx_cmd_report(int argc, char **argv)
 	in.dumpcheck = cache.dumpcheck;
 	for (i = 0; i < cache.nerrors; i++)
 		in.errors[in.nerrors++] = cache.errors[i];
+	in.errors_dropped = cache.errors_dropped;
 	if (json)
 		zdx_report_json(fp, &in);
 	else

@@ -36,10 +36,10 @@ static void read_infoblock(const struct zdx_layout *l, struct zdx_pgmap_info *pi
 /* The resource where the data starts, where its iomem chain leaves the
  * namespace's: dax0.0 (a sibling of the info-block-sized namespace0.0
  * resource with devdax, or a child of it), "" for fsdax. */
-static void find_data_res(struct zdx_pgmap_info *pi)
+static void find_data_res(struct zdx_model *m, struct zdx_pgmap_info *pi)
 {
 	struct zdx_res path[ZDX_IOPATH_MAX];
-	int n = zdx_iomem_path(pi->data_start, pi->data_start, path, ZDX_IOPATH_MAX), k;
+	int n = zdx_iomem_path(pi->data_start, pi->data_start, path, ZDX_IOPATH_MAX, &m->inc), k;
 
 	memset(&pi->data_res, 0, sizeof(pi->data_res));
 	for (k = 0; k < n; k++)
@@ -60,7 +60,7 @@ void zdx_model_read_devgeom(struct zdx_model *m)
 		/* The chain holding the first byte: with devdax the namespace's own
 		 * resource covers only the info block and padding. */
 		pi->niopath = zdx_iomem_path(pi->pg.range[0].start, pi->pg.range[0].start, pi->iopath,
-					     ZDX_IOPATH_MAX);
+					     ZDX_IOPATH_MAX, &m->inc);
 		pi->ns = namespace_index(pi);
 		pi->ib_state = ZDX_IB_NONE;
 		if (pi->ns < 0)
@@ -69,6 +69,6 @@ void zdx_model_read_devgeom(struct zdx_model *m)
 		if (pi->ib_state != ZDX_IB_READ)
 			continue;
 		pi->data_start = zdx_infoblock_data_start(&pi->ib, pi->iopath[pi->ns].start);
-		find_data_res(pi);
+		find_data_res(m, pi);
 	}
 }

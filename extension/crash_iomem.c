@@ -36,6 +36,15 @@ static int read_res(const struct zdx_layout *l, uint64_t addr, struct res *r)
 	return 0;
 }
 
+/* A walk that stopped before its end: at resource at (0: the budget). */
+static void walk_cut(struct zdx_incomplete_list *inc, uint64_t at, uint64_t start, uint64_t end,
+		     const char *why)
+{
+	zdx_incomplete_add(inc, "iomem resource", at, "%s: the iomem walk for %llx-%llx stopped, "
+			   "its owner may be deeper or elsewhere", why, (unsigned long long)start,
+			   (unsigned long long)end);
+}
+
 static uint64_t overlap(const struct res *r, uint64_t start, uint64_t end)
 {
 	uint64_t a = r->start > start ? r->start : start, b = r->end < end ? r->end : end;
@@ -46,7 +55,8 @@ static uint64_t overlap(const struct res *r, uint64_t start, uint64_t end)
 /* Descend through the children that overlap [start, end] the most: a pgmap
  * may span a namespace's info-block resource and its dax device (devdax
  * --map=mem), and the device that serves it is the one holding most of it. */
-void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
+void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n,
+		     struct zdx_incomplete_list *inc)
 {
 	const struct zdx_layout *l = zdx_layout(NULL);   /* the model's, already checked */
 	uint64_t cur, best_name = 0;
@@ -63,8 +73,10 @@ void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 		for (; cur && visits++ < IOMEM_MAX_VISITS; cur = r.sibling) {
 			uint64_t o;
 
-			if (read_res(l, cur, &r))
+			if (read_res(l, cur, &r)) {
+				walk_cut(inc, cur, start, end, "not in this dump");
 				break;
+			}
 			if ((o = overlap(&r, start, end)) > most) {
 				most = o;
 				pick = r.name;
@@ -76,6 +88,8 @@ void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 		best_name = pick;
 		cur = pick_child;
 	}
+	if (visits > IOMEM_MAX_VISITS)   /* the budget stopped a walk with a node to go */
+		walk_cut(inc, 0, start, end, "over the visit budget (a corrupt tree)");
 	if (best_name)
 		zdx_kread_str(best_name, buf, n);
 }
@@ -83,7 +97,8 @@ void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n)
 /* The chain of resources from the root down that each hold all of [start,
  * end] (e.g. "Persistent Memory (legacy)" > "namespace0.0" > "dax0.0" >
  * "System RAM (kmem)"); returns its length. */
-int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max)
+int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max,
+		   struct zdx_incomplete_list *inc)
 {
 	const struct zdx_layout *l = zdx_layout(NULL);   /* the model's, already checked */
 	uint64_t cur;
@@ -96,8 +111,10 @@ int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max)
 		uint64_t next = 0;
 
 		for (; cur && visits++ < IOMEM_MAX_VISITS; cur = r.sibling) {
-			if (read_res(l, cur, &r))
+			if (read_res(l, cur, &r)) {
+				walk_cut(inc, cur, start, end, "not in this dump");
 				break;
+			}
 			if (r.start <= start && r.end >= end) {
 				path[n].start = r.start;
 				path[n].end = r.end;
@@ -112,5 +129,9 @@ int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max)
 		}
 		cur = next;
 	}
+	if (visits > IOMEM_MAX_VISITS)   /* the budget stopped a walk with a node to go */
+		walk_cut(inc, 0, start, end, "over the visit budget (a corrupt tree)");
+	else if (cur && n == max)
+		walk_cut(inc, cur, start, end, "its chain may go deeper than the resources zdx keeps");
 	return n;
 }

@@ -15,6 +15,7 @@
 struct mb_collect {
 	uint64_t *addr, *id;
 	int n, cap;
+	uint64_t dropped;   /* entries beyond MB_MAX or the memory: counted */
 };
 
 static void collect(void *arg, uint64_t first, uint64_t last, uint64_t entry)
@@ -22,7 +23,11 @@ static void collect(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 	struct mb_collect *c = arg;
 	uint64_t i;
 
-	for (i = first; i <= last && c->n < MB_MAX; i++) {   /* one entry per index */
+	for (i = first; i <= last && i >= first; i++) {   /* one entry per index */
+		if (c->n >= MB_MAX) {    /* a corrupt tree stops here, and says so */
+			c->dropped += last - i + 1;
+			return;
+		}
 		if (c->n == c->cap) {
 			int cap = c->cap ? c->cap * 2 : 64;
 			uint64_t *a = realloc(c->addr, cap * sizeof(*a));
@@ -30,8 +35,10 @@ static void collect(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 
 			if (a)
 				c->addr = a;
-			if (!d)
+			if (!d) {
+				c->dropped += last - i + 1;
 				return;
+			}
 			c->id = d;
 			c->cap = cap;
 		}
@@ -116,9 +123,21 @@ void zdx_model_read_memblocks(struct zdx_model *m)
 			     "dump: the memory block list is incomplete" :
 			     "the memory_blocks XArray could not be walked to its end (a corrupt node, or "
 			     "beyond the walker's node budget): the memory block list is incomplete";
+	if (rc)
+		zdx_incomplete_add(&m->inc, "memory_blocks node", bad_node, "%s: the memory block "
+				   "list is incomplete", zdx_xa_strerror(rc));
+	if (c.dropped)
+		zdx_incomplete_add(&m->inc, "memory_blocks", l->memory_blocks_xa, "%llu entries beyond "
+				   "the first %d (or the memory) not kept: those blocks are not named",
+				   (unsigned long long)c.dropped, MB_MAX);
 	bad = read_blocks(m, &c);
 	if (bad > 0 && !m->mb_note)
 		m->mb_note = "some struct memory_block are not in this dump: those blocks are not named";
+	if (bad < 0)
+		zdx_incomplete_add(&m->inc, "memory_block", 0, "out of memory: no memory block read");
+	if (bad > 0)
+		zdx_incomplete_add(&m->inc, "memory_block", 0, "%d struct memory_block not in this "
+				   "dump: those blocks are not named", bad);
 	m->sections_per_block = read_spb(l);
 	if (!m->sections_per_block)
 		m->sections_per_block = zdx_memblock_infer_spb(m->mb, m->nmb);

@@ -313,7 +313,7 @@ static int read_pgmaps(struct zdx_model *m)
 		 * not the device's) */
 		if (zdx_pgmap_range_sane(l, &pi->pg, 0))
 			zdx_iomem_owner(pi->pg.range[0].start, pi->pg.range[0].end, pi->owner,
-					sizeof(pi->owner));
+					sizeof(pi->owner), &m->inc);
 		m->npgm++;
 	}
 	qsort(m->pgm, m->npgm, sizeof(*m->pgm), pgmap_cmp);

@@ -22,15 +22,11 @@ int zdx_kread_cb(void *ctx, uint64_t addr, void *buf, unsigned long len)
 	return zdx_kread(addr, buf, len);
 }
 
+/* The contract of zdx_field_read() (zdx/field.h): absent and unreadable
+ * are told apart, -1 and -2. */
 int zdx_kread_field(uint64_t addr, long off, unsigned size, uint64_t *v)
 {
-	unsigned char b[8];
-	uint64_t at = zdx_field_addr(addr, off);
-
-	*v = 0;
-	if (!at || size == 0 || size > sizeof(b) || zdx_kread(at, b, size))
-		return -1;
-	return zdx_field(b, size, 0, size, v);
+	return zdx_field_read(zdx_kread_cb, NULL, addr, off, size, v);
 }
 
 int zdx_kvtop(uint64_t vaddr, uint64_t *paddr)

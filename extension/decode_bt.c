@@ -129,8 +129,10 @@ static struct zdx_exc *new_exc(struct bt_state *st)
 	struct zdx_bt *b = st->b;
 	struct zdx_exc *x;
 
-	if (b->nexc >= ZDX_MAX_EXC)
+	if (b->nexc >= ZDX_MAX_EXC) {
+		b->exc_dropped++;
 		return NULL;
+	}
 	x = &b->exc[b->nexc++];
 	memset(x, 0, sizeof(*x));
 	x->frame = b->nframes;
@@ -195,8 +197,12 @@ static void parse_line(struct bt_state *st, const char *buf)
 			snprintf(x->rip_text, sizeof(x->rip_text), "user space");
 			parse_reg_line(buf, x);
 		}
-	} else if (b->nframes < ZDX_MAX_FRAMES &&
-		   parse_frame_line(buf, &b->frame[b->nframes]) == 0) {
+	} else if (b->nframes >= ZDX_MAX_FRAMES) {
+		struct zdx_frame f;
+
+		if (parse_frame_line(buf, &f) == 0)
+			b->frames_dropped++;
+	} else if (parse_frame_line(buf, &b->frame[b->nframes]) == 0) {
 		b->frame[b->nframes].seg = b->nseg - 1;
 		b->nframes++;
 		st->frames_since_mark++;

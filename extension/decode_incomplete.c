@@ -13,19 +13,24 @@
 void zdx_incomplete_add(struct zdx_incomplete_list *l, const char *what, uint64_t addr,
 			const char *fmt, ...)
 {
-	struct zdx_incomplete *e;
+	struct zdx_incomplete e;
 	va_list ap;
+	int i;
 
+	snprintf(e.what, sizeof(e.what), "%s", what);
+	e.addr = addr;
+	va_start(ap, fmt);
+	vsnprintf(e.why, sizeof(e.why), fmt, ap);
+	va_end(ap);
+	/* a walk repeated (one answer asking twice) loses nothing new */
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].addr == addr && !strcmp(l->v[i].what, e.what) && !strcmp(l->v[i].why, e.why))
+			return;
 	if (l->n >= ZDX_MAX_INCOMPLETE) {
 		l->more++;          /* counted, so the list says it was cut */
 		return;
 	}
-	e = &l->v[l->n++];
-	snprintf(e->what, sizeof(e->what), "%s", what);
-	e->addr = addr;
-	va_start(ap, fmt);
-	vsnprintf(e->why, sizeof(e->why), fmt, ap);
-	va_end(ap);
+	l->v[l->n++] = e;
 }
 
 void zdx_incomplete_text(FILE *f, const struct zdx_incomplete_list *l)

@@ -77,6 +77,7 @@ static struct zdx_report *start(struct zdx_panic *p, enum zdx_rep_kind kind, con
 		/* keep the latest: the panic is at the end of the log */
 		memmove(&p->rep[0], &p->rep[1], sizeof(p->rep[0]) * (ZDX_MAX_REPORTS - 1));
 		p->nrep--;
+		p->reports_dropped++;
 	}
 	r = &p->rep[p->nrep++];
 	memset(r, 0, sizeof(*r));
@@ -130,8 +131,12 @@ static void parse_dump_page(const char *s, struct zdx_panic *p)
 {
 	uint64_t page, pfn;
 
-	if (strncmp(s, "page:", 5) || p->ndump_page >= ZDX_MAX_DUMP_PAGES)
+	if (strncmp(s, "page:", 5))
 		return;
+	if (p->ndump_page >= ZDX_MAX_DUMP_PAGES) {
+		p->dump_pages_dropped++;
+		return;
+	}
 	if (!value_after(s, "page:", &page, 16) || page < 0xffff000000000000ULL)
 		return;
 	p->dump_page[p->ndump_page].page = page;
@@ -174,6 +179,8 @@ static int trace_line(const char *s, struct zdx_report *r)
 		snprintf(r->trace[r->ntrace].func, sizeof(r->trace[0].func), "%s", func);
 		snprintf(r->trace[r->ntrace].mod, sizeof(r->trace[0].mod), "%s", mod);
 		r->ntrace++;
+	} else {
+		r->trace_dropped++;
 	}
 	return 1;
 }

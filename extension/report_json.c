@@ -46,6 +46,56 @@ int zdx_report_lacking(const struct zdx_jv *dumpcheck, const struct zdx_jv **out
 	return n;
 }
 
+static int same_entry(const struct zdx_jv *a, const struct zdx_jv *b)
+{
+	static const char *const keys[] = { "what", "addr", "why" };
+	unsigned i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *x = zdx_jv_str(a, keys[i]), *y = zdx_jv_str(b, keys[i]);
+
+		if (!x || !y || strcmp(x, y))
+			return 0;
+	}
+	return 1;
+}
+
+/* Was entry listed by an input before input k (or earlier in k's own list)? */
+static int seen_before(const struct zdx_jv *const *inputs, int k, const struct zdx_jv *entry)
+{
+	const struct zdx_jv *e;
+	int i;
+
+	for (i = 0; i <= k; i++) {
+		const struct zdx_jv *l = zdx_jv_get(inputs[i], "incomplete");
+
+		for (e = l ? l->child : NULL; e && e != entry; e = e->next)
+			if (same_entry(e, entry))
+				return 1;
+	}
+	return 0;
+}
+
+unsigned long zdx_report_incomplete(const struct zdx_report_in *in, zdx_report_inc_fn fn, void *arg)
+{
+	static const char *const names[] = { "zdx explain", "zdx pfn", "zdx map", "zdx pgmap",
+					     "zdx dumpcheck" };
+	const struct zdx_jv *inputs[] = { in->explain, in->pfn, in->map, in->pgmap, in->dumpcheck };
+	unsigned long more = 0;
+	int k;
+
+	for (k = 0; k < (int)(sizeof(inputs) / sizeof(inputs[0])); k++) {
+		const struct zdx_jv *l = zdx_jv_get(inputs[k], "incomplete"), *e;
+		long long m = zdx_jv_int(inputs[k], "incomplete_not_listed", 0);
+
+		more = m > 0 && (unsigned long long)m > more ? (unsigned long)m : more;
+		for (e = l ? l->child : NULL; e; e = e->next)
+			if (e->type == ZJV_OBJ && !seen_before(inputs, k, e))
+				fn(arg, names[k], e);
+	}
+	return more;
+}
+
 void zdx_report_lacks_line(const struct zdx_jv *dumpcheck, char *buf, size_t n)
 {
 	const struct zdx_jv *lack[16];
@@ -185,6 +235,29 @@ static void json_advice(struct zdx_json *j, const struct zdx_report_in *in)
 	zj_end_arr(j);
 }
 
+static void json_inc_entry(void *arg, const char *command, const struct zdx_jv *e)
+{
+	struct zdx_json *j = arg;
+
+	zj_obj(j, NULL);
+	zj_str(j, "what", zdx_jv_str(e, "what"));
+	zj_str(j, "addr", zdx_jv_str(e, "addr"));
+	zj_str(j, "why", zdx_jv_str(e, "why"));
+	zj_str(j, "command", command);
+	zj_end_obj(j);
+}
+
+/* What the report's inputs stand on less than the whole dump for. */
+static void json_incomplete(struct zdx_json *j, const struct zdx_report_in *in)
+{
+	unsigned long more;
+
+	zj_arr(j, "incomplete");
+	more = zdx_report_incomplete(in, json_inc_entry, j);
+	zj_end_arr(j);
+	zj_int(j, "incomplete_not_listed", (long long)more);
+}
+
 void zdx_report_json(FILE *f, const struct zdx_report_in *in)
 {
 	struct zdx_json j;
@@ -213,6 +286,8 @@ void zdx_report_json(FILE *f, const struct zdx_report_in *in)
 	for (i = 0; i < in->nerrors; i++)
 		zj_str(&j, NULL, in->errors[i]);
 	zj_end_arr(&j);
+	zj_int(&j, "unreadable_not_listed", (long long)in->errors_dropped);
+	json_incomplete(&j, in);
 	zj_obj(&j, "inputs");
 	put_jv(&j, "explain", in->explain);
 	put_jv(&j, "dumpcheck", in->dumpcheck);

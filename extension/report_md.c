@@ -304,6 +304,34 @@ static void md_dumpcheck(FILE *f, const struct zdx_report_in *in)
 	fputc('\n', f);
 }
 
+struct md_inc {
+	FILE *f;
+	int n;
+};
+
+static void md_inc_line(void *arg, const char *command, const struct zdx_jv *e)
+{
+	struct md_inc *mi = arg;
+
+	if (!mi->n++)
+		fprintf(mi->f, "## Incomplete\n\nThis report stands on less than the whole dump:\n\n");
+	fprintf(mi->f, "- %s `%s` (%s): %s\n", or_dash(zdx_jv_str(e, "what")),
+		or_dash(zdx_jv_str(e, "addr")), command, or_dash(zdx_jv_str(e, "why")));
+}
+
+/* Every input's incomplete entries, once each; and failures not listed. */
+static void md_incomplete(FILE *f, const struct zdx_report_in *in)
+{
+	struct md_inc mi = { .f = f };
+	unsigned long more = zdx_report_incomplete(in, md_inc_line, &mi);
+
+	if (more)
+		fprintf(f, "%s- ... and at least %lu more not listed\n", mi.n ? "" :
+			"## Incomplete\n\n", more);
+	if (mi.n || more)
+		fputc('\n', f);
+}
+
 void zdx_report_markdown(FILE *f, const struct zdx_report_in *in)
 {
 	int i;
@@ -318,9 +346,12 @@ void zdx_report_markdown(FILE *f, const struct zdx_report_in *in)
 	md_pgmap(f, in);
 	md_features(f, in->meta);
 	md_dumpcheck(f, in);
+	md_incomplete(f, in);
 	if (in->nerrors)
 		fprintf(f, "## Not readable\n\n");
 	for (i = 0; i < in->nerrors; i++)
 		fprintf(f, "- %s\n", in->errors[i]);
+	if (in->errors_dropped)
+		fprintf(f, "- ... and %lu more failures not listed\n", in->errors_dropped);
 	fprintf(f, "%s---\n_%s_\n", in->nerrors ? "\n" : "", ZDX_REPORT_SCHEMA " by zdx report");
 }

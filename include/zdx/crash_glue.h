@@ -27,9 +27,10 @@ int zdx_need(long val, const char *what, struct zdx_err *e, const char *func, co
 int zdx_kread(uint64_t addr, void *buf, unsigned long len);
 int zdx_pread(uint64_t paddr, void *buf, unsigned long len);
 int zdx_kread_cb(void *ctx, uint64_t addr, void *buf, unsigned long len);
-/* The field reader for the dump (see zdx/field.h): the size-byte (1..8)
- * field at offset off of the struct at addr; 0, or -1 with *v = 0 when the
- * field is absent (off < 0), addr is 0 or the bytes are not in the dump. */
+/* The field reader for the dump (zdx_field_read() of zdx/field.h through
+ * crash): the size-byte (1..8) field at offset off of the struct at addr;
+ * 0, or with *v = 0 ZDX_FIELD_ABSENT (-1: off < 0 or addr 0) or
+ * ZDX_FIELD_UNREADABLE (-2: the bytes are not in the dump). */
 int zdx_kread_field(uint64_t addr, long off, unsigned size, uint64_t *v);
 /* Virtual → physical through the dump's page tables; 0 on success. */
 int zdx_kvtop(uint64_t vaddr, uint64_t *paddr);
@@ -63,9 +64,14 @@ int zdx_panic_context(struct zdx_panic *p, char *panicmsg, size_t n);
 
 /* Owner name of [start, end] in the iomem tree: from iomem_resource down,
  * at each level the child overlapping the range the most, to the deepest
- * one that overlaps it; "" if none (see crash_iomem.c). */
-void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n);
+ * one that overlaps it; "" if none (see crash_iomem.c).  A walk cut short
+ * (a resource not in the dump, the visit budget, a chain deeper than max)
+ * is recorded in inc. */
+struct zdx_incomplete_list;
+void zdx_iomem_owner(uint64_t start, uint64_t end, char *buf, unsigned long n,
+		     struct zdx_incomplete_list *inc);
 /* The iomem resources from the root down that hold all of [start, end]. */
-int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max);
+int zdx_iomem_path(uint64_t start, uint64_t end, struct zdx_res *path, int max,
+		   struct zdx_incomplete_list *inc);
 
 #endif

@@ -60,6 +60,7 @@ struct dc {
 	int ncls;
 	unsigned char *buf;             /* DC_BATCH_PAGES pages */
 	int classes_dropped;            /* a class beyond DC_MAX_CLASSES was not probed */
+	struct zdx_incomplete_list inc; /* the model's, then what dumpcheck could not read */
 };
 
 static inline uint64_t dc_page_size(const struct dc *d)

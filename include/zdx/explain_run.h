@@ -3,6 +3,7 @@
 #define ZDX_EXPLAIN_RUN_H
 
 #include "zdx/explain.h"
+#include "zdx/model.h"
 #include "zdx/panic.h"
 
 #define MAX_DIRS 8
@@ -22,6 +23,10 @@ struct zdx_explain_run {
 	int walker_is_loop;       /* walker_fn holds a pfn variable, not just a page */
 	int cur_exc;              /* exception frame candidates are being taken from */
 	int cur_support;          /* ... and it is a context the fault interrupted */
+	/* what the fixed tables could not keep, counted */
+	unsigned long cand_dropped, notes_dropped;
+	int unwind_capped;        /* callers beyond MAX_UNWIND frames not searched */
+	struct zdx_incomplete_list inc;   /* the model's, then explain's own */
 };
 
 void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_verdict *v);

@@ -12,8 +12,12 @@
  * way outside the field readers: tested (`off < 0`), handed whole to
  * ZDX_NEED(), or passed (alone or added to another offset) to one of the
  * functions below is fine; `buf + l->off_x` or memcpy() at it is not.
- * The crash-side reader of a field in the dump is zdx_kread_field()
- * (include/zdx/crash_glue.h).
+ * A field read from the dump, not from bytes in hand, goes through
+ * zdx_field_read() (the crash side's zdx_kread_field() is it, with crash's
+ * reader), which tells the two failures apart: ZDX_FIELD_ABSENT (this
+ * kernel has no such object or field: a fact about the kernel) and
+ * ZDX_FIELD_UNREADABLE (it has, but the dump does not hold the bytes: the
+ * caller must say what it could not read, never go on as if it were 0).
  */
 #ifndef ZDX_FIELD_H
 #define ZDX_FIELD_H
@@ -90,6 +94,42 @@ static inline uint64_t zdx_field_container(uint64_t field_addr, long off)
 static inline unsigned long zdx_field_end(long off, long size)
 {
 	return off < 0 || size < 0 ? 0 : (unsigned long)(off + size);
+}
+
+/* zdx_field_read()'s results: 0, or one of these (both < 0, so a caller
+ * that only needs "read or not" tests the sign). */
+enum zdx_field_status {
+	ZDX_FIELD_ABSENT = -1,        /* no object (address 0) or no such field in this kernel */
+	ZDX_FIELD_UNREADABLE = -2,    /* the dump does not hold the bytes */
+};
+
+/* How a field reader reaches memory: 0 when all len bytes at addr were
+ * read, else nonzero (the signature of zdx_read_fn, include/zdx/xarray.h). */
+typedef int (*zdx_field_mem_fn)(void *ctx, uint64_t addr, void *buf, unsigned long len);
+
+/* The size-byte field (1..8) at off of the object at addr, read through rd:
+ * 0 and *v set; ZDX_FIELD_ABSENT when addr is 0, off is absent or size is
+ * not a field width; ZDX_FIELD_UNREADABLE when rd fails.  *v is 0 unless 0
+ * is returned.  A variable is the field at offset 0 of its symbol. */
+static inline int zdx_field_read(zdx_field_mem_fn rd, void *ctx, uint64_t addr, long off,
+				 unsigned size, uint64_t *v)
+{
+	unsigned char b[8];
+	uint64_t at = zdx_field_addr(addr, off);
+
+	*v = 0;
+	if (!at || size == 0 || size > sizeof(b))
+		return ZDX_FIELD_ABSENT;
+	if (rd(ctx, at, b, size))
+		return ZDX_FIELD_UNREADABLE;
+	return zdx_field(b, size, 0, size, v);
+}
+
+/* What a zdx_field_read() result means, for an incomplete entry's why. */
+static inline const char *zdx_field_status_word(int rc)
+{
+	return rc == 0 ? "read" : rc == ZDX_FIELD_UNREADABLE ? "not in this dump" :
+	       "absent from this kernel";
 }
 
 #endif

@@ -75,7 +75,7 @@ struct zdx_pgmap_info {
 struct zdx_incomplete {
 	char what[24];            /* "mem_section root", "dev_pagemap", "zone"... */
 	uint64_t addr;            /* the object's address, 0 when none */
-	char why[120];
+	char why[200];            /* room for the longest: explain's log caps, dumpcheck's log */
 };
 
 struct zdx_incomplete_list {

@@ -76,6 +76,7 @@ struct zdx_bt {
 	int nexc;
 	struct zdx_seg seg[ZDX_MAX_SEGS];
 	int nseg;
+	unsigned long frames_dropped, exc_dropped;   /* beyond the arrays: counted */
 };
 
 enum zdx_rep_kind {
@@ -116,6 +117,7 @@ struct zdx_report {
 	 * addresses the unwinder found on the stack but could not prove) */
 	struct { char func[64]; char mod[32]; } trace[ZDX_MAX_LOG_FRAMES];
 	int ntrace;
+	unsigned long trace_dropped;   /* reliable frames beyond trace[]: counted */
 };
 
 struct zdx_panic {
@@ -129,6 +131,9 @@ struct zdx_panic {
 	int cur_episode, log_state, after_end, foreign, in_trace;   /* parser state */
 	struct { uint64_t page, pfn; int have_pfn, episode; } dump_page[ZDX_MAX_DUMP_PAGES];
 	int ndump_page;
+	/* what the fixed arrays could not keep, counted so the answer says so */
+	unsigned long reports_dropped;      /* the oldest reports, beyond ZDX_MAX_REPORTS */
+	unsigned long dump_pages_dropped;   /* dump_page() lines beyond ZDX_MAX_DUMP_PAGES */
 
 	/* the decision (zdx_panic_decide, which clears everything from here on) */
 	int panic_cpu;

@@ -31,6 +31,7 @@ struct zdx_report_in {
 	/* What could not be read: "zdx pfn -j 0x60001: <its message>". */
 	const char *errors[ZDX_REPORT_MAX_ERRORS];
 	int nerrors;
+	unsigned long errors_dropped;     /* failures beyond ZDX_REPORT_MAX_ERRORS, counted */
 };
 
 void zdx_report_markdown(FILE *f, const struct zdx_report_in *in);
@@ -48,5 +49,11 @@ const struct zdx_jv *zdx_report_pgmap(const struct zdx_report_in *in);
 int zdx_report_lacking(const struct zdx_jv *dumpcheck, const struct zdx_jv **out, int max);
 /* One-line summary of what the dump lacks: "nothing", or the class names. */
 void zdx_report_lacks_line(const struct zdx_jv *dumpcheck, char *buf, size_t n);
+/* Every input command's "incomplete" entries, each {what, addr, why} once
+ * (the model's are in every command's list), in input order: fn gets the
+ * entry and the command that first listed it.  Returns how many more the
+ * inputs counted but did not list (the largest incomplete_not_listed). */
+typedef void (*zdx_report_inc_fn)(void *arg, const char *command, const struct zdx_jv *entry);
+unsigned long zdx_report_incomplete(const struct zdx_report_in *in, zdx_report_inc_fn fn, void *arg);
 
 #endif

@@ -32,6 +32,8 @@ Classes (manifest "class" of each damage):
                   reserve larger than the range, range end near 2^64;
   struct_page     the memmap page holding chosen pfns' struct pages
                   filled with slab poison (0x6b);
+  log             the printk ring buffer pointer `prb` aimed into an
+                  unmapped hole (its fields are then not in the dump);
   vmcoreinfo      VMCOREINFO numbers out of range (edited in the file's
                   VMCOREINFO text, same length);
   vmlinux         the dump opened with the other kernel's vmlinux;
@@ -79,11 +81,12 @@ SOURCES = {
     "6.1/fsdax-dev": {
         "trunc": "vmcore.d31", "elf_trunc": ["ELF header", "ELF notes"],
         "damage": ["root", "memmap", "xa-cycle", "xa-dag", "xa-sibling-later", "pgmap-nr0", "pgmap-type-altmap", "pgmap-end",
-                   "vmcoreinfo-section-bits"],
+                   "vmcoreinfo-section-bits", "log-prb"],
         "elf": ["pgmap-end"], "vmlinux": False},
     "6.12/walk-altmap-reserve": {
         "trunc": "vmcore.kdump", "elf_trunc": [],
-        "damage": ["memmap", "xa-shift", "xa-dag", "xa-sibling-out", "pgmap-nrbig", "vmcoreinfo-lengths"],
+        "damage": ["memmap", "xa-shift", "xa-dag", "xa-sibling-out", "pgmap-nrbig", "vmcoreinfo-lengths",
+                   "log-prb"],
         "elf": [], "vmlinux": True},
 }
 # makedumpfile -d: each page class alone, then all of them.  lzo (-l), not
@@ -341,6 +344,21 @@ def damage_pgmap(kind):
     return fn
 
 
+def damage_log(L, t, p, rng):
+    """The printk ring buffer pointer `prb` aimed into an unmapped hole: the
+    ring's fields (count_bits, descs, infos) are then not in the dump,
+    which zdx must say (dumpcheck's incomplete list) instead of taking them
+    for 0 and dropping the log silently.  crash's own log reads the same
+    pointer and fails on the same address (the test's oracle)."""
+    va = L.prog.symbol("prb").address
+    bad = UNMAPPED + rng.randrange(0, 1 << 27) * PAGE    # inside the 512 GiB hole
+    rec = patch(L, t, va, u64(bad), "log", "prb", "printk_ringbuffer pointer %#x" % bad)
+    # the first ring field a reader of the log needs: &prb->desc_ring.count_bits
+    rec["unreadable"] = "%#x" % (bad + L.off("struct printk_ringbuffer", "desc_ring")
+                                 + L.off("struct prb_desc_ring", "count_bits"))
+    return [rec]
+
+
 def vmcoreinfo_edit(path, kind, edits):
     """Rewrite KEY=VALUE in every VMCOREINFO text of the file (kdump:
     the sub-header's block and the ELF notes; ELF: the PT_NOTE
@@ -505,7 +523,8 @@ def generate(src, force=False, log=print):
            "xa-cycle": damage_xa("cycle"), "xa-shift": damage_xa("shift"), "xa-dag": damage_xa("dag"),
            "xa-sibling-later": damage_xa("sibling-later"), "xa-sibling-out": damage_xa("sibling-out"),
            "pgmap-nr0": damage_pgmap("nr_range0"), "pgmap-nrbig": damage_pgmap("nr_range_big"),
-           "pgmap-type-altmap": damage_pgmap("type_altmap"), "pgmap-end": damage_pgmap("end")}
+           "pgmap-type-altmap": damage_pgmap("type_altmap"), "pgmap-end": damage_pgmap("end"),
+           "log-prb": damage_log}
     for name in cfg["damage"]:
         kind = "elf" if name in cfg["elf"] else "kdump"
         t = copy_of(name, files["elf"] if kind == "elf" else base, kind)

@@ -11,6 +11,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.environ.get("ZDX_CACHE", os.path.expanduser("~/.cache/zdx"))
 ZDX_SO = os.environ.get("ZDX_SO", os.path.join(ROOT, "extension", "zdx.so"))
+# where make alt-so put the zdx.so of each crash built from source; a
+# branch under test builds its own elsewhere (make ZDX_CACHE=DIR
+# DIR/zdx-so/crash-X/zdx.so) so as not to replace the shared cache's
+ALT_SO_ROOT = os.environ.get("ZDX_ALT_SO_ROOT", os.path.join(CACHE, "zdx-so"))
 # ZDX_TEST_ONLY=SUBSTRING: run the dump tests on the dumps whose path holds
 # it (e.g. "6.1/fsdax-dev/vmcore.kdump").  Matching nothing is a failure.
 ONLY = os.environ.get("ZDX_TEST_ONLY")
@@ -147,11 +151,12 @@ def vmlinux(kernel):
 def zdx_so(kernel):
     """The zdx.so built against the defs.h of the crash that opens kernel:
     for a crash built from source ($ZDX_CACHE/crash-X/crash), the one make
-    built into $ZDX_CACHE/zdx-so/crash-X/."""
+    built into $ZDX_CACHE/zdx-so/crash-X/ ($ZDX_ALT_SO_ROOT/crash-X/ when
+    set)."""
     crash = crash_binary(kernel)
     so = ZDX_SO
     if crash.startswith(CACHE):
-        so = os.path.join(CACHE, "zdx-so", os.path.basename(os.path.dirname(crash)), "zdx.so")
+        so = os.path.join(ALT_SO_ROOT, os.path.basename(os.path.dirname(crash)), "zdx.so")
     if not os.path.isfile(so):
         raise MissingTool("%s (zdx for %s) is not built: 'make alt-so' builds it" % (so, crash))
     return so

@@ -50,5 +50,10 @@ int main(void)
 	ok(l.n == ZDX_MAX_INCOMPLETE && l.more == 41 - ZDX_MAX_INCOMPLETE,
 	   "kept %d, counted %lu more", l.n, l.more);
 	ok(strstr(render(&l, 0), "more not listed") != NULL, "text says the list was cut");
+	memset(&l, 0, sizeof(l));
+	zdx_incomplete_add(&l, "iomem resource", 0x1000, "not in this dump: walk for %x stopped", 7);
+	zdx_incomplete_add(&l, "iomem resource", 0x1000, "not in this dump: walk for %x stopped", 7);
+	zdx_incomplete_add(&l, "iomem resource", 0x2000, "not in this dump: walk for %x stopped", 7);
+	ok(l.n == 2 && l.more == 0, "the same loss met twice is listed once (%d)", l.n);
 	return tap_done();
 }

@@ -401,6 +401,47 @@ static void old_cases(void)
 	ok(p.bt.nframes == 0 && !p.bt.exc[0].func[0], "garbage text yields no frames");
 }
 
+/* What the fixed arrays cannot keep is counted, so explain can say its
+ * search was cut (its incomplete list) instead of standing on less. */
+static void caps_counted(void)
+{
+	static struct zdx_panic p;
+	static char bt[16384], log[65536];
+	size_t u = 0;
+	int i;
+
+	u += snprintf(bt + u, sizeof(bt) - u, "PID: 153  TASK: ffff888004a8c000  CPU: 0  COMMAND: \"insmod\"\n");
+	for (i = 0; i < ZDX_MAX_FRAMES + 5; i++)
+		u += snprintf(bt + u, sizeof(bt) - u, " #%d [ffffc900004bb%03x] fn_%d at ffffffff81%06x\n",
+			      i, i * 8, i, i * 16);
+	memset(&p, 0, sizeof(p));
+	zdx_bt_parse(bt, &p.bt);
+	ok(p.bt.nframes == ZDX_MAX_FRAMES && p.bt.frames_dropped == 5,
+	   "bt: %d frames kept, %lu beyond the array counted", p.bt.nframes, p.bt.frames_dropped);
+	u = 0;
+	for (i = 0; i < ZDX_MAX_REPORTS + 3; i++)
+		u += snprintf(log + u, sizeof(log) - u, "[    9.%06d] WARNING: CPU: 0 PID: 153 at mm/x.c:%d f+0x1/0x2\n"
+			      "[    9.%06d] ---[ end trace 0000000000000000 ]---\n", i, i, i);
+	for (i = 0; i < ZDX_MAX_DUMP_PAGES + 2; i++)
+		u += snprintf(log + u, sizeof(log) - u, "[   10.%06d] page:ffffea00018%05x refcount:1 mapcount:0 "
+			      "mapping:0000000000000000 index:0x0 pfn:0x%x\n", i, i * 64, 0x60000 + i);
+	u += snprintf(log + u, sizeof(log) - u, "[   11.000000] BUG: unable to handle page fault for address: ffffea0001800018\n"
+		      "[   11.000001] CPU: 0 PID: 153 Comm: insmod Tainted: G           O       6.12.117-amd64 #1\n"
+		      "[   11.000002] RIP: 0010:zdx_pagecache_scan+0x45/0xb0 [zdx_walker]\n"
+		      "[   11.000003] Call Trace:\n[   11.000004]  <TASK>\n");
+	for (i = 0; i < ZDX_MAX_LOG_FRAMES + 4; i++)
+		u += snprintf(log + u, sizeof(log) - u, "[   11.%06d]  caller_%d+0x1/0x10\n", 5 + i, i);
+	u += snprintf(log + u, sizeof(log) - u, "[   11.100000]  </TASK>\n");
+	zdx_panic_parse_log(log, &p);
+	ok(p.nrep == ZDX_MAX_REPORTS && p.reports_dropped == 4,
+	   "log: the last %d reports kept, %lu older counted", p.nrep, p.reports_dropped);
+	ok(p.ndump_page == ZDX_MAX_DUMP_PAGES && p.dump_pages_dropped == 2,
+	   "log: %d dump_page() lines kept, %lu counted", p.ndump_page, p.dump_pages_dropped);
+	ok(p.nrep && p.rep[p.nrep - 1].ntrace == ZDX_MAX_LOG_FRAMES && p.rep[p.nrep - 1].trace_dropped == 4,
+	   "log: %d Call Trace frames kept, %lu counted", p.nrep ? p.rep[p.nrep - 1].ntrace : -1,
+	   p.nrep ? p.rep[p.nrep - 1].trace_dropped : 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("ZDX_PANIC_FIXTURES");
@@ -423,5 +464,6 @@ int main(int argc, char **argv)
 	irq_bogus_user_cs();
 	warn_and_log_only();
 	old_cases();
+	caps_counted();
 	return tap_done();
 }

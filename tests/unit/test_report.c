@@ -137,6 +137,49 @@ static void check_degraded(void)
 	free(js);
 }
 
+/* Every input's incomplete entries reach both forms, each once (the
+ * model's are in every command's list), and failures beyond the table are
+ * counted, not dropped. */
+static void check_incomplete(void)
+{
+	static const char *const model_entry =
+		"{\"what\":\"dev_pagemap\",\"addr\":\"0xffff888004\",\"why\":\"not in this dump: skipped\"}";
+	char ex[1024], dc[1024];
+	struct zdx_jv *e, *d, *r;
+	struct zdx_report_in in = { 0 };
+	char *md, *js;
+
+	snprintf(ex, sizeof(ex), "{\"verdict\":\"unrelated\",\"incomplete\":[%s,{\"what\":\"candidates\","
+		 "\"addr\":\"0x0\",\"why\":\"3 candidate pages/pfns beyond the first 64 not judged\"}],"
+		 "\"incomplete_not_listed\":0}", model_entry);
+	snprintf(dc, sizeof(dc), "{\"classes\":[],\"incomplete\":[%s,{\"what\":\"log_buf\",\"addr\":"
+		 "\"0xffffffff82a00000\",\"why\":\"not in this dump: the printk log cannot be located\"}],"
+		 "\"incomplete_not_listed\":2}", model_entry);
+	in.explain = e = P(ex);
+	in.dumpcheck = d = P(dc);
+	in.errors_dropped = 5;
+	md = render(&in, 0);
+	js = render(&in, 1);
+	r = P(js);
+	ok(strstr(md, "## Incomplete") && strstr(md, "candidates") && strstr(md, "log_buf") &&
+	   strstr(md, "(zdx dumpcheck)"), "markdown: every input's entries, with their command");
+	ok(strstr(md, "dev_pagemap `") && !strstr(strstr(md, "dev_pagemap `") + 1, "dev_pagemap `"),
+	   "markdown: the model's entry (in both inputs) once");
+	ok(strstr(md, "at least 2 more not listed") && strstr(md, "5 more failures not listed"),
+	   "markdown: counted entries and failures are said");
+	ok(r && zdx_jv_get(r, "incomplete") && zdx_jv_get(r, "incomplete")->n == 3 &&
+	   zdx_jv_int(r, "incomplete_not_listed", -1) == 2 && zdx_jv_int(r, "unreadable_not_listed", -1) == 5,
+	   "JSON: 3 distinct entries, 2 not listed, 5 failures not listed");
+	ok(r && !strcmp(zdx_jv_str(zdx_jv_at(zdx_jv_get(r, "incomplete"), 0), "command"), "zdx explain") &&
+	   !strcmp(zdx_jv_str(zdx_jv_at(zdx_jv_get(r, "incomplete"), 2), "what"), "log_buf"),
+	   "JSON: in input order, the first command to list an entry named");
+	zdx_jv_free(r);
+	zdx_jv_free(e);
+	zdx_jv_free(d);
+	free(md);
+	free(js);
+}
+
 int main(void)
 {
 	struct zdx_report_in in = { .meta = P(meta), .explain = P(explain), .pfn = P(pfn), .map = P(map),
@@ -147,6 +190,7 @@ int main(void)
 	check_markdown(&in);
 	check_json(&in);
 	check_degraded();
+	check_incomplete();
 	zdx_jv_free((struct zdx_jv *)in.meta);
 	zdx_jv_free((struct zdx_jv *)in.explain);
 	zdx_jv_free((struct zdx_jv *)in.pfn);
