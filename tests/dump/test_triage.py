@@ -12,6 +12,7 @@ dump.  Scratch: $ZDX_TRIAGE_OUT (default $ZDX_CACHE/triage-test)."""
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -380,6 +381,56 @@ def time_limit(t, corpus, env, rules):
          "--timeout 2: crash is stopped and the line says so (%.0f s): %s" % (secs, row.get("error")))
 
 
+def ssh_login():
+    """The host the --sshlogin case runs on: $ZDX_TRIAGE_SSH, else this
+    machine through its own sshd when a key lets root in without a prompt;
+    None when neither (the case is skipped)."""
+    if "ZDX_TRIAGE_SSH" in os.environ:
+        return os.environ["ZDX_TRIAGE_SSH"] or None
+    if not shutil.which("ssh"):
+        return None
+    r = subprocess.run(["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "localhost", "true"],
+                       capture_output=True, stdin=subprocess.DEVNULL)
+    return "localhost" if r.returncode == 0 else None
+
+
+def over_ssh(t, corpus, env, rules):
+    """GNU parallel's --sshlogin with --transfer: the smallest dump and a
+    file that is no dump are copied to the host, triaged there, their
+    result directories brought back; the original stays, the host keeps no
+    copy.  The host needs crash, zdx and this tree at the same paths, and
+    reaches the same debuginfod (loopback: this machine only)."""
+    login = ssh_login()
+    if not login:
+        return t.skip("zdx-triage --sshlogin --transfer", "no ssh login without a prompt (ZDX_TRIAGE_SSH=HOST)")
+    out = os.path.join(OUT, "ssh")
+    shutil.rmtree(out, ignore_errors=True)
+    kernel, _, truth, _, path = min(corpus, key=lambda c: os.path.getsize(c[4]))
+    junk = os.path.join(OUT, "inputs", "vmcore.not-a-dump")
+    size = os.path.getsize(path)
+    r, secs = run_triage(["-o", out, "--transfer", "--sshlogin", "1/" + login, "--timeout", "600"] + rules
+                         + [path, junk], env)
+    rows = rows_of(out)
+    row, bad = rows.get(path, {}), rows.get(junk, {})
+    w = truth.get("walker")
+    t.ok(row.get("status") == "ok" and row.get("verdict") == (w["expected_verdict"] if w else UNRELATED)
+         and row.get("kernel") == truth["kernel"]["release"] and os.path.isfile(row.get("report_md", "")),
+         "--sshlogin %s --transfer: %s/%s triaged there (host %s, %.0f s), report back here"
+         % (login, kernel, truth["scenario"], row.get("host"), secs), row.get("error"))
+    t.ok(bad.get("status") == "error" and "not a dump" in (bad.get("error") or ""),
+         "--sshlogin --transfer: a file that is no dump is its own error there: %s" % bad.get("error"))
+    with open(os.path.join(out, "parallel.log")) as f:
+        hosts = [ln.split("\t")[1] for ln in f.read().splitlines()[1:]]
+    t.ok(hosts and all(h == login for h in hosts), "GNU parallel's job log: every job ran on %s (%s)"
+         % (login, hosts))
+    t.ok(os.path.getsize(path) == size, "the original dump is untouched")
+    left = subprocess.run(["ssh", "-o", "BatchMode=yes", login, "find .parallel/tmp -name %s -size %dc"
+                           % (shlex.quote(os.path.basename(path)), size)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    t.ok(left.returncode == 0 and not left.stdout.strip(), "%s keeps no copy of the dump (--cleanup)" % login,
+         left.stdout + left.stderr)
+
+
 def main():
     t = Tap()
     corpus = dumps()
@@ -431,6 +482,7 @@ def main():
         unreachable(t, corpus, env, rules)
         time_limit(t, corpus, env, rules)
         other_vmlinux(t, corpus, kernels, env, rules)
+        over_ssh(t, corpus, env, rules)
     finally:
         srv.terminate()
         srv.wait(timeout=30)
