@@ -121,6 +121,28 @@ def log_fault_fn(dump):
     return None
 
 
+def log_panic_caller(dump):
+    """The caller of panic() in the Call Trace panic() printed (the guest's
+    console log, after the last `Kernel panic - not syncing`): the first
+    reliable frame (no `? `) after `panic+`; None when there is none."""
+    try:
+        lines = open(os.path.join(os.path.dirname(dump), "console.log"), errors="replace").read().splitlines()
+    except OSError:
+        return None
+    start = max((i for i, ln in enumerate(lines) if "Kernel panic - not syncing" in ln), default=None)
+    if start is None:
+        return None
+    seen_panic = False
+    for ln in lines[start:start + 40]:
+        m = re.search(r"\]\s+([\w.]+)\+0x[0-9a-f]+/0x[0-9a-f]+", ln)
+        if not m:
+            continue
+        if seen_panic:
+            return m.group(1)
+        seen_panic = m.group(1) == "panic"
+    return None
+
+
 def crash_exception_fn(row):
     """(The faulting function, the caller of panic()), from outside zdx:
     the kernel's own report (the RIP line of the last report before `Kernel
@@ -129,7 +151,10 @@ def crash_exception_fn(row):
     not call bogus; the caller of panic() from that bt.  The log decides
     where it has a RIP line: crash 8.0.6 on 6.12 prints the idle loop a
     timer interrupt hit as a real frame, crash 9.0.2 on 7.2 (--no_modules)
-    has no name for module code."""
+    has no name for module code.  Likewise the caller of panic() is the
+    one of the Call Trace panic() printed, where the log has it: crash
+    8.0.6's bt of a 6.12 task that panicked in a system call stops at
+    panic()."""
     try:
         text = open(os.path.join(os.path.dirname(row["report_md"]), "bt.txt")).read()
     except OSError:
@@ -141,7 +166,7 @@ def crash_exception_fn(row):
             frames.append(re.match(r"[\w.]+", m.group(1)).group(0))
     fn = log_fault_fn(row["dump"]) or (frames[0] if frames else None)
     c = re.search(r"\] panic at \w+\n\s*#\d+ \[\w+\] ([\w.]+) at", text)
-    return fn, (c.group(1) if c else None)
+    return fn, log_panic_caller(row["dump"]) or (c.group(1) if c else None)
 
 
 def walker_fn(truth):
@@ -251,8 +276,8 @@ def check_dump(t, row, kernel, truth, entry, bid):
     t.ok(row.get("faulting_function") == fn, "%s: faulting function %s (the log's RIP line, else crash's bt: %s)"
          % (tag, row.get("faulting_function"), fn or "no exception frame"))
     if not fn:
-        t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (crash's bt: %s)"
-             % (tag, row.get("panic_caller"), caller))
+        t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (the log's Call Trace "
+             "of panic(), else crash's bt: %s)" % (tag, row.get("panic_caller"), caller))
     if w and w.get("expected_function"):
         t.ok(row.get("faulting_function") == w["expected_function"], "%s: faulting function %s, as the scenario "
              "expects (got %s)" % (tag, w["expected_function"], row.get("faulting_function")))
