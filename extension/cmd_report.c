@@ -188,6 +188,33 @@ static int log_backtrace(struct zdx_json *j, const struct zdx_panic *p, const st
 	return 1;
 }
 
+/* A panic() called directly (no exception frame decided) where crash's bt
+ * of the panic task stops at panic(): crash 8.0.6 on 6.12 unwinds a task
+ * that panicked in a system call (sysrq-c written by init) no further.
+ * panic() prints the kernel's own Call Trace of its caller; the last
+ * panic report of the log, if it is this task's and holds panic() with a
+ * caller, names the frames from panic() on.  Returns 1 when it was used. */
+static int panic_log_backtrace(struct zdx_json *j, const struct zdx_panic *p, const struct zdx_bt *b)
+{
+	const struct zdx_report *r = NULL;
+	int i, k;
+
+	if (p->have_exception || !b->nframes || strcmp(b->frame[b->nframes - 1].func, "panic"))
+		return 0;
+	for (k = p->nrep - 1; k >= 0 && !r; k--)
+		if (p->rep[k].kind == ZDX_REP_PANIC)
+			r = &p->rep[k];
+	if (!r || (r->pid >= 0 && b->pid >= 0 && r->pid != b->pid))
+		return 0;
+	for (i = 0; i < r->ntrace && strcmp(r->trace[i].func, "panic"); i++)
+		;
+	if (i + 1 >= r->ntrace)
+		return 0;
+	for (; i < r->ntrace; i++)
+		bt_frame(j, r->trace[i].func, r->trace[i].mod, "kernel log");
+	return 1;
+}
+
 /* The backtrace holding the deciding exception frame (crash's bt of the
  * panic task, or of the CPU the report is about), from that frame out;
  * all of it when no exception frame decided (panic() called directly). */
@@ -203,7 +230,7 @@ static void meta_backtrace(struct zdx_json *j)
 		b = p.dbt ? p.dbt : &p.bt;
 		if (p.dbt && p.dexc >= 0 && p.dexc < b->nexc)
 			i = b->exc[p.dexc].frame;
-		if (!log_backtrace(j, &p, b))
+		if (!log_backtrace(j, &p, b) && !panic_log_backtrace(j, &p, b))
 			for (; i >= 0 && i < b->nframes; i++)
 				bt_frame(j, b->frame[i].func, b->frame[i].module, "crash bt");
 	}

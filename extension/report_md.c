@@ -148,8 +148,12 @@ static void md_panic(FILE *f, const struct zdx_report_in *in)
 	fprintf(f, "```\n\n");
 	if (bt && bt->child && zdx_jv_str(bt->child, "source") &&
 	    !strcmp(zdx_jv_str(bt->child, "source"), "kernel log"))
-		fprintf(f, "The backtrace is the kernel log's Call Trace: crash has no symbols for the "
-			"faulting code (its module), so its `bt` cannot unwind through it.\n\n");
+		fprintf(f, "The backtrace is the kernel log's Call Trace: %s\n\n",
+			zdx_jv_str(in->explain, "faulting_function") ?
+			"crash has no symbols for the faulting code (its module), so its `bt` cannot "
+			"unwind through it." :
+			"crash's `bt` of the panic task stops at panic(); the kernel printed panic()'s "
+			"callers.");
 	fprintf(f, "Shown by: `bt`, `log`\n\n");
 }
 

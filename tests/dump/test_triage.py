@@ -12,6 +12,7 @@ dump.  Scratch: $ZDX_TRIAGE_OUT (default $ZDX_CACHE/triage-test)."""
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -120,6 +121,28 @@ def log_fault_fn(dump):
     return None
 
 
+def log_panic_caller(dump):
+    """The caller of panic() in the Call Trace panic() printed (the guest's
+    console log, after the last `Kernel panic - not syncing`): the first
+    reliable frame (no `? `) after `panic+`; None when there is none."""
+    try:
+        lines = open(os.path.join(os.path.dirname(dump), "console.log"), errors="replace").read().splitlines()
+    except OSError:
+        return None
+    start = max((i for i, ln in enumerate(lines) if "Kernel panic - not syncing" in ln), default=None)
+    if start is None:
+        return None
+    seen_panic = False
+    for ln in lines[start:start + 40]:
+        m = re.search(r"\]\s+([\w.]+)\+0x[0-9a-f]+/0x[0-9a-f]+", ln)
+        if not m:
+            continue
+        if seen_panic:
+            return m.group(1)
+        seen_panic = m.group(1) == "panic"
+    return None
+
+
 def crash_exception_fn(row):
     """(The faulting function, the caller of panic()), from outside zdx:
     the kernel's own report (the RIP line of the last report before `Kernel
@@ -128,7 +151,10 @@ def crash_exception_fn(row):
     not call bogus; the caller of panic() from that bt.  The log decides
     where it has a RIP line: crash 8.0.6 on 6.12 prints the idle loop a
     timer interrupt hit as a real frame, crash 9.0.2 on 7.2 (--no_modules)
-    has no name for module code."""
+    has no name for module code.  Likewise the caller of panic() is the
+    one of the Call Trace panic() printed, where the log has it: crash
+    8.0.6's bt of a 6.12 task that panicked in a system call stops at
+    panic()."""
     try:
         text = open(os.path.join(os.path.dirname(row["report_md"]), "bt.txt")).read()
     except OSError:
@@ -140,7 +166,7 @@ def crash_exception_fn(row):
             frames.append(re.match(r"[\w.]+", m.group(1)).group(0))
     fn = log_fault_fn(row["dump"]) or (frames[0] if frames else None)
     c = re.search(r"\] panic at \w+\n\s*#\d+ \[\w+\] ([\w.]+) at", text)
-    return fn, (c.group(1) if c else None)
+    return fn, log_panic_caller(row["dump"]) or (c.group(1) if c else None)
 
 
 def walker_fn(truth):
@@ -250,8 +276,8 @@ def check_dump(t, row, kernel, truth, entry, bid):
     t.ok(row.get("faulting_function") == fn, "%s: faulting function %s (the log's RIP line, else crash's bt: %s)"
          % (tag, row.get("faulting_function"), fn or "no exception frame"))
     if not fn:
-        t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (crash's bt: %s)"
-             % (tag, row.get("panic_caller"), caller))
+        t.ok(caller and row.get("panic_caller") == caller, "%s: panic() called from %s (the log's Call Trace "
+             "of panic(), else crash's bt: %s)" % (tag, row.get("panic_caller"), caller))
     if w and w.get("expected_function"):
         t.ok(row.get("faulting_function") == w["expected_function"], "%s: faulting function %s, as the scenario "
              "expects (got %s)" % (tag, w["expected_function"], row.get("faulting_function")))
@@ -380,6 +406,56 @@ def time_limit(t, corpus, env, rules):
          "--timeout 2: crash is stopped and the line says so (%.0f s): %s" % (secs, row.get("error")))
 
 
+def ssh_login():
+    """The host the --sshlogin case runs on: $ZDX_TRIAGE_SSH, else this
+    machine through its own sshd when a key lets root in without a prompt;
+    None when neither (the case is skipped)."""
+    if "ZDX_TRIAGE_SSH" in os.environ:
+        return os.environ["ZDX_TRIAGE_SSH"] or None
+    if not shutil.which("ssh"):
+        return None
+    r = subprocess.run(["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "localhost", "true"],
+                       capture_output=True, stdin=subprocess.DEVNULL)
+    return "localhost" if r.returncode == 0 else None
+
+
+def over_ssh(t, corpus, env, rules):
+    """GNU parallel's --sshlogin with --transfer: the smallest dump and a
+    file that is no dump are copied to the host, triaged there, their
+    result directories brought back; the original stays, the host keeps no
+    copy.  The host needs crash, zdx and this tree at the same paths, and
+    reaches the same debuginfod (loopback: this machine only)."""
+    login = ssh_login()
+    if not login:
+        return t.skip("zdx-triage --sshlogin --transfer", "no ssh login without a prompt (ZDX_TRIAGE_SSH=HOST)")
+    out = os.path.join(OUT, "ssh")
+    shutil.rmtree(out, ignore_errors=True)
+    kernel, _, truth, _, path = min(corpus, key=lambda c: os.path.getsize(c[4]))
+    junk = os.path.join(OUT, "inputs", "vmcore.not-a-dump")
+    size = os.path.getsize(path)
+    r, secs = run_triage(["-o", out, "--transfer", "--sshlogin", "1/" + login, "--timeout", "600"] + rules
+                         + [path, junk], env)
+    rows = rows_of(out)
+    row, bad = rows.get(path, {}), rows.get(junk, {})
+    w = truth.get("walker")
+    t.ok(row.get("status") == "ok" and row.get("verdict") == (w["expected_verdict"] if w else UNRELATED)
+         and row.get("kernel") == truth["kernel"]["release"] and os.path.isfile(row.get("report_md", "")),
+         "--sshlogin %s --transfer: %s/%s triaged there (host %s, %.0f s), report back here"
+         % (login, kernel, truth["scenario"], row.get("host"), secs), row.get("error"))
+    t.ok(bad.get("status") == "error" and "not a dump" in (bad.get("error") or ""),
+         "--sshlogin --transfer: a file that is no dump is its own error there: %s" % bad.get("error"))
+    with open(os.path.join(out, "parallel.log")) as f:
+        hosts = [ln.split("\t")[1] for ln in f.read().splitlines()[1:]]
+    t.ok(hosts and all(h == login for h in hosts), "GNU parallel's job log: every job ran on %s (%s)"
+         % (login, hosts))
+    t.ok(os.path.getsize(path) == size, "the original dump is untouched")
+    left = subprocess.run(["ssh", "-o", "BatchMode=yes", login, "find .parallel/tmp -name %s -size %dc"
+                           % (shlex.quote(os.path.basename(path)), size)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    t.ok(left.returncode == 0 and not left.stdout.strip(), "%s keeps no copy of the dump (--cleanup)" % login,
+         left.stdout + left.stderr)
+
+
 def main():
     t = Tap()
     corpus = dumps()
@@ -431,6 +507,7 @@ def main():
         unreachable(t, corpus, env, rules)
         time_limit(t, corpus, env, rules)
         other_vmlinux(t, corpus, kernels, env, rules)
+        over_ssh(t, corpus, env, rules)
     finally:
         srv.terminate()
         srv.wait(timeout=30)
