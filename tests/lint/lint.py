@@ -19,6 +19,17 @@ check by hand.  Prints TAP ("ok N - lint: ...") for tests/run.sh.
               against the vocabulary by dumps/factory.sh) are uses, not
               definitions.
 
+  kernel-constant
+              A kernel constant (a page, section, sub-section, xarray,
+              zone, node, page-flag, pgmap, iomem or nvdimm quantity the
+              kernel names: PAGE_SHIFT, SECTION_SIZE_BITS, PG_*,
+              MEMORY_DEVICE_*, ...) is taken from the dump by the layout
+              module, extension/crash_layout.c.  A numeric #define, enum
+              constant or static const elsewhere whose name (less a ZDX_
+              prefix and an _ABI suffix) is such a kernel name is an error,
+              unless CONTRIBUTING.md's "What is compiled in" names it: the
+              list of what is compiled in, and why, stays true.
+
   error-print A failure is printed once, at the command boundary
               (include/zdx/error.h): no code calls crash's error(), and
               zdx_err_print() is called only by a command's entry
@@ -133,6 +144,50 @@ def error_print_errors(path, text):
     for pos in sorted(hits):
         line = code.count("\n", 0, pos) + 1
         errs.append("%s:%d: %s" % (path, line, text.splitlines()[line - 1].strip()))
+    return errs
+
+
+# --- kernel-constant ---
+
+KERNEL_NAME = re.compile(
+    r"(PAGE_(SHIFT|SIZE|OFFSET|MASK)|PAGES_PER_\w+|SECTION_\w+|SECTIONS_\w+|PFN_SECTION_\w+|"
+    r"SUBSECTION_(SHIFT|SIZE|MASK)|SUBSECTIONS_PER_SECTION|NR_MEM_SECTIONS|MAX_PHYSMEM_BITS|"
+    r"XA_CHUNK_\w+|VMEMMAP_\w+|ZONES_(SHIFT|WIDTH|PGSHIFT)|NODES_(SHIFT|WIDTH|PGSHIFT)|"
+    r"MAX_NR_ZONES|MAX_ORDER|PG_\w+|MEMORY_DEVICE_\w+|PGMAP_ALTMAP_VALID|IORES_\w+|"
+    r"PFN_MODE_\w+|PFN_SIG\w*|DAX_SIG\w*|ZONE_(NORMAL|MOVABLE|DEVICE|DMA32|DMA)|"
+    r"MHP_\w+|MEM_(ONLINE|OFFLINE|GOING_\w+))")
+NUMBER = r"\(?\s*-?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*"
+CONST_DEF = re.compile(
+    r"^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+" + NUMBER + r"|"        # #define NAME 12
+    r"(?:^|[{,])[ \t]*(\w+)[ \t]*=[ \t]*" + NUMBER + r"[ \t]*(?=[,}]|$)|"  # enum constant NAME = 3,
+    r"\bstatic\s+const\s+[\w\s]+?\b(\w+)\s*=\s*" + NUMBER, re.M)  # static const T NAME = 5
+CONST_HOME = "extension/crash_layout.c"
+
+
+def compiled_in_list():
+    """The text of CONTRIBUTING.md's "What is compiled in" section."""
+    text = read("CONTRIBUTING.md")
+    m = re.search(r"^### What is compiled in\n(.*?)(?=^#)", text, re.S | re.M)
+    return m.group(1) if m else ""
+
+
+def kernel_name(name):
+    bare = re.sub(r"_ABI$", "", re.sub(r"^ZDX_", "", name))
+    return bare if KERNEL_NAME.fullmatch(bare) else None
+
+
+def kernel_constant_errors(path, text, listed):
+    if path == CONST_HOME:
+        return []
+    code, errs = c_code(text), []
+    for m in CONST_DEF.finditer(code):
+        name = m.group(1) or m.group(3) or m.group(5)
+        bare = kernel_name(name)
+        if bare and not re.search(r"\b%s\b" % re.escape(bare), listed):
+            line = code.count("\n", 0, m.start()) + 1
+            errs.append("%s:%d: %s (kernel constant %s outside %s, not in CONTRIBUTING's "
+                        "What is compiled in)" % (path, line, text.splitlines()[line - 1].strip(), bare,
+                                                  CONST_HOME))
     return errs
 
 
@@ -257,6 +312,16 @@ def self_test(t, words):
          "self-test: error-print catches error() and zdx_err_print() below the commands (%d of 2), "
          "passes a command's zdx_err_print(), set_error(), ->error and comments" % n_bad,
          error_print_errors("extension/crash_model.c", good_e))
+    bad_k = ("#define PAGE_SHIFT 12\nenum { ZDX_PG_head = 16,\n  ZDX_MEMORY_DEVICE_FS_DAX = 4,\n};\n"
+             "static const unsigned int SECTION_SIZE_BITS = 27;\n#define ZDX_PFN_MODE_RAM_ABI 1\n")
+    good_k = ("#define ZDX_MAX_RANGES 16\n#define PAGE_SHIFT_NOTE \"x\"\n/* #define PAGE_SHIFT 12 */\n"
+              "#define ZDX_VMEMMAP_RESERVE_NR 2\nx = PAGE_SHIFT;\n")
+    k_bad = kernel_constant_errors("x.c", bad_k, "")
+    t.ok(len(k_bad) == 5 and not kernel_constant_errors("x.c", good_k, "`VMEMMAP_RESERVE_NR` = 2")
+         and not kernel_constant_errors(CONST_HOME, bad_k, ""),
+         "self-test: kernel-constant catches a #define, enum constants, a static const and an _ABI "
+         "name (%d of 5), passes zdx's own bounds, comments, uses, what CONTRIBUTING lists and the "
+         "layout module" % len(k_bad), kernel_constant_errors("x.c", good_k, "`VMEMMAP_RESERVE_NR` = 2"))
     cases = {"a.c": 'x = "%s"; /* "%s" */' % (w, w), "a.py": 'x = ("%s", "y")\n' % w,
              "a.json": '{"enum": ["%s"]}' % w, "a.sh": 'V="%s other"\n' % w}
     caught = [p for p, s in cases.items() if verdict_errors(p, s, words)]
@@ -290,6 +355,11 @@ def main():
           "layout offsets are read only through the field readers (include/zdx/field.h)")
     check("error-print", files(["extension", "include"], (".c", ".h")), error_print_errors,
           "errors are printed once, at the command boundary (zdx_err_print(), include/zdx/error.h)")
+    listed = compiled_in_list()
+    t.ok(bool(listed), "CONTRIBUTING.md has a \"What is compiled in\" section")
+    check("kernel-constant", files(["extension", "include"], (".c", ".h")),
+          lambda p, s: kernel_constant_errors(p, s, listed),
+          "kernel constants are compiled in only in %s or where CONTRIBUTING.md says why" % CONST_HOME)
     v_files = [p for p in files(["extension", "include", "dumps", "tests"], (".c", ".h", ".py", ".json", ".sh"))
                if p != VOCAB_FILE and not p.startswith("tests/lint/")]
     check("verdict", v_files, lambda p, s: verdict_errors(p, s, words),
