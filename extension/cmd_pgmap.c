@@ -169,10 +169,11 @@ static void json_devgeom(struct zdx_json *j, const struct zdx_pgmap_info *pi)
 static void print_cxl(const struct zdx_pgmap_info *pi)
 {
 	const struct zdx_cxl *c = &pi->cxl;
-	const struct zdx_res *w = &pi->iopath[c->window];
+	const struct zdx_res *w, *nd;
 
 	if (c->window < 0)
 		return;
+	w = &pi->iopath[c->window];
 	fprintf(fp, "  CXL window     %s  phys %llx-%llx\n", w->name, (unsigned long long)w->start,
 		(unsigned long long)w->end);
 	if (c->region < 0) {
@@ -183,10 +184,15 @@ static void print_cxl(const struct zdx_pgmap_info *pi)
 		pi->iopath[c->region].name, (unsigned long long)pi->iopath[c->region].start,
 		(unsigned long long)pi->iopath[c->region].end,
 		c->root_decoder[0] ? c->root_decoder : "unknown");
-	fprintf(fp, "  nvdimm region  %s  phys %llx-%llx (iomem \"%s\")  bus %s\n",
-		c->nd_region[0] ? c->nd_region : "unknown", (unsigned long long)pi->iopath[c->nd_res].start,
-		(unsigned long long)pi->iopath[c->nd_res].end, pi->iopath[c->nd_res].name,
-		c->nd_bus[0] ? c->nd_bus : "unknown");
+	fprintf(fp, "  nvdimm region  %s", c->nd_region[0] ? c->nd_region : "unknown");
+	if (c->nd_res >= 0) {   /* decode_cxl.c: no persistent-memory resource below the region */
+		nd = &pi->iopath[c->nd_res];
+		fprintf(fp, "  phys %llx-%llx (iomem \"%s\")", (unsigned long long)nd->start,
+			(unsigned long long)nd->end, nd->name);
+	} else {
+		fprintf(fp, "  (no persistent-memory resource in iomem)");
+	}
+	fprintf(fp, "  bus %s\n", c->nd_bus[0] ? c->nd_bus : "unknown");
 	if (c->why)
 		fprintf(fp, "  (device model: %s)\n", c->why);
 }

@@ -9,6 +9,9 @@ one crash session, zdx explain -j
   - with another build loaded by crash's `mod -s` (crash takes it without
     a word): refuses it; with the right one loaded so, or found by
     `mod -S DIR` in a directory tree: uses it first;
+  - in a session of its own with crash's CRASH_MODULE_PATH naming a
+    directory that holds the right .ko (no -m, no debuginfod): finds it
+    there, on crash's own search path;
   - with another kernel's build of the module and the same source
     rebuilt with an extra -D (another build-id): refuses both, naming
     each file with readelf's id and the dump's, and finds the right one
@@ -128,6 +131,16 @@ def crash_options(kernel):
     return []
 
 
+def crash_module_path(t, tag, kernel, dump, scan, right):
+    """crash's own module search path (CRASH_MODULE_PATH, which crash's
+    `mod -S` also reads) is searched before -m, with no -m given."""
+    res = run_crash(kernel, dump, ["zdx explain -j"], env={"CRASH_MODULE_PATH": scan})
+    notes = explain(res["out"], "zdx explain -j").get("notes") or []
+    t.ok(any(re.match(r"%s: DWARF from %s/\S+ \(search path\), build-id %s = the dump's"
+                      % (MODULE, re.escape(scan), right), n) for n in notes),
+         "%s: the .ko in crash's CRASH_MODULE_PATH is found with no -m" % tag, notes or res["log"][-500:])
+
+
 def check_kernel(t, kernel, dump, others):
     tag = "%s/%s" % (kernel, SCENARIO)
     right = readelf_build_id(kmod(kernel))
@@ -149,6 +162,7 @@ def check_kernel(t, kernel, dump, others):
         t.skip("%s: the module rebuilt with -D" % tag, why)
     scan = fresh_dir(os.path.join(work, "scan"))
     os.symlink(kmod(kernel), os.path.join(scan, MODULE + ".ko"))
+    crash_module_path(t, tag, kernel, dump, scan, right)
     srv, url = start_debuginfod_over(scan, work)
     try:
         if not t.ok(wait_indexed(url, [right], timeout=300), "%s: debuginfod indexed %s" % (tag, MODULE)):
@@ -165,7 +179,8 @@ def check_kernel(t, kernel, dump, others):
         res = run_crash(kernel, dump, ["mod", good_cmd, bad_cmd, "mod -s %s %s" % (MODULE, wrong_ko),
                                        loaded_bad, "mod -d " + MODULE,
                                        "mod -s %s %s" % (MODULE, kmod(kernel)), loaded_good,
-                                       "mod -d " + MODULE, "mod -S " + scan, loaded_tree])
+                                       # (mod -D, not a second "mod -d": outputs are keyed by text)
+                                       "mod -D", "mod -S " + scan, loaded_tree])
         outs, log = res["out"], res["log"]
     finally:
         srv.terminate()
