@@ -28,16 +28,6 @@ static int why(struct zdx_module_id *id, const char *fmt, const char *a)
 	return -1;
 }
 
-static int rd_u64(zdx_read_fn rd, void *ctx, uint64_t addr, unsigned size, uint64_t *v)
-{
-	unsigned char b[8] = { 0 };
-
-	*v = 0;
-	if (!addr || rd(ctx, addr, b, size))
-		return -1;
-	return zdx_field(b, size, 0, size, v);
-}
-
 /* The address of the i-th bin_attribute; 0 past the end or unreadable. */
 static uint64_t note_attr(const struct zdx_layout *l, uint64_t attrs, uint64_t count, uint64_t list,
 			  unsigned i, zdx_read_fn rd, void *ctx)
@@ -45,7 +35,7 @@ static uint64_t note_attr(const struct zdx_layout *l, uint64_t attrs, uint64_t c
 	uint64_t p;
 
 	if (list)   /* grp.bin_attrs: pointers, NULL-terminated */
-		return rd_u64(rd, ctx, list + (uint64_t)i * 8, 8, &p) ? 0 : p;
+		return zdx_field_read(rd, ctx, list, (long)i * 8, 8, &p) ? 0 : p;
 	return i < count ? zdx_field_addr(attrs, l->off_mna_attrs) + (uint64_t)i * l->sz_bin_attribute : 0;
 }
 
@@ -57,8 +47,8 @@ static int attr_build_id(const struct zdx_layout *l, uint64_t a, zdx_read_fn rd,
 	unsigned char *b;
 	int r;
 
-	if (rd_u64(rd, ctx, zdx_field_addr(a, l->off_battr_private), 8, &at) ||
-	    rd_u64(rd, ctx, zdx_field_addr(a, l->off_battr_size), 8, &size) ||
+	if (zdx_field_read(rd, ctx, a, l->off_battr_private, 8, &at) ||
+	    zdx_field_read(rd, ctx, a, l->off_battr_size, 8, &size) ||
 	    !at || size < 12 || size > MAX_NOTE_BYTES || !(b = malloc(size)))
 		return -1;
 	r = rd(ctx, at, b, size) ? -1 : zdx_notes_build_id(b, size, id->build_id, sizeof(id->build_id));
@@ -80,13 +70,13 @@ int zdx_module_build_id(const struct zdx_layout *l, uint64_t module, zdx_read_fn
 	    (l->off_mna_notes < 0 && l->off_mna_bin_attrs < 0))
 		return why(id, "%s", "this kernel's debuginfo has no struct module.notes_attrs (a "
 			   "kernel without CONFIG_SYSFS or CONFIG_KALLSYMS keeps no module notes)");
-	if (rd_u64(rd, ctx, zdx_field_addr(module, l->off_module_notes_attrs), 8, &attrs))
+	if (zdx_field_read(rd, ctx, module, l->off_module_notes_attrs, 8, &attrs))
 		return why(id, "%s", "struct module.notes_attrs is not in the dump");
 	if (!attrs)
 		return why(id, "%s", "struct module.notes_attrs is NULL: the kernel kept no notes "
 			   "for this module");
-	if (l->off_mna_notes >= 0 ? rd_u64(rd, ctx, zdx_field_addr(attrs, l->off_mna_notes), 4, &count)
-	    : (rd_u64(rd, ctx, zdx_field_addr(attrs, l->off_mna_bin_attrs), 8, &list) || !list))
+	if (l->off_mna_notes >= 0 ? zdx_field_read(rd, ctx, attrs, l->off_mna_notes, 4, &count)
+	    : (zdx_field_read(rd, ctx, attrs, l->off_mna_bin_attrs, 8, &list) || !list))
 		return why(id, "%s", "struct module_notes_attrs is not in the dump");
 	if (count > MAX_NOTE_ATTRS)
 		return why(id, "%s", "struct module_notes_attrs counts more notes than a module has: "

@@ -103,15 +103,16 @@ enum zdx_field_status {
 	ZDX_FIELD_UNREADABLE = -2,    /* the dump does not hold the bytes */
 };
 
-/* How a field reader reaches memory: 0 when all len bytes at addr were
- * read, else nonzero (the signature of zdx_read_fn, include/zdx/xarray.h). */
-typedef int (*zdx_field_mem_fn)(void *ctx, uint64_t addr, void *buf, unsigned long len);
+/* How the pure code reaches kernel memory (the field reader below, the
+ * XArray walk, module notes): read len bytes at kernel virtual address
+ * addr; 0 when all were read, else nonzero. */
+typedef int (*zdx_read_fn)(void *ctx, uint64_t addr, void *buf, unsigned long len);
 
 /* The size-byte field (1..8) at off of the object at addr, read through rd:
  * 0 and *v set; ZDX_FIELD_ABSENT when addr is 0, off is absent or size is
  * not a field width; ZDX_FIELD_UNREADABLE when rd fails.  *v is 0 unless 0
  * is returned.  A variable is the field at offset 0 of its symbol. */
-static inline int zdx_field_read(zdx_field_mem_fn rd, void *ctx, uint64_t addr, long off,
+static inline int zdx_field_read(zdx_read_fn rd, void *ctx, uint64_t addr, long off,
 				 unsigned size, uint64_t *v)
 {
 	unsigned char b[8];

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "zdx/buildid.h"
 #include "zdx/layout.h"
-#include "zdx/xarray.h"      /* zdx_read_fn */
+#include "zdx/field.h"       /* zdx_read_fn */
 
 struct zdx_module_id {
 	char build_id[ZDX_BUILD_ID_HEX];   /* lower-case hex, "" if none */

@@ -8,10 +8,8 @@
 #define ZDX_XARRAY_H
 
 #include <stdint.h>
+#include "zdx/field.h"         /* zdx_read_fn */
 #include "zdx/layout.h"
-
-/* Read len bytes at kernel virtual address addr; 0 on success. */
-typedef int (*zdx_read_fn)(void *ctx, uint64_t addr, void *buf, unsigned long len);
 
 enum zdx_xa_status {
 	ZDX_XA_OK = 0,

@@ -58,7 +58,7 @@ sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402  (parses include/zdx/verdicts.h)
 
 VOCAB_FILE = "include/zdx/verdicts.h"
-FIELD_READERS = {"zdx_field", "zdx_field_or0", "zdx_field_bytes", "zdx_field_in", "zdx_field_addr",
+FIELD_READERS = {"zdx_field", "zdx_field_or0", "zdx_field_bytes", "zdx_field_in", "zdx_field_addr", "zdx_field_read",
                  "zdx_field_container",
                  "zdx_field_end", "zdx_field_off", "zdx_kread_field", "ZDX_NEED", "zdx_need"}
 FIELD_EXEMPT = {"include/zdx/field.h", "include/zdx/layout.h", "extension/crash_layout.c"}
