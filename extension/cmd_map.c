@@ -26,8 +26,9 @@ static const char *iomem_chain(const struct zdx_model *m, struct zdx_incomplete_
 	return buf;
 }
 
-static void describe_run(const struct zdx_model *m, struct zdx_incomplete_list *inc,
-			 const struct zdx_run *r, char *buf, unsigned long n)
+/* The DETAIL column; chain: the run's iomem_chain(), read once by the caller. */
+static void describe_run(const struct zdx_model *m, const struct zdx_run *r, const char *chain,
+			 char *buf, unsigned long n)
 {
 	const struct zdx_layout *l = m->l;
 
@@ -45,9 +46,8 @@ static void describe_run(const struct zdx_model *m, struct zdx_incomplete_list *
 			 r->dev_part ? ", device " : "", r->dev_part ? zdx_dev_part_name(r->dev_part) : "",
 			 cxl[0] ? "  cxl: " : "", cxl);
 	} else if (r->owner == ZDX_OWN_RAM) {
-		char blk[64], chain[160];
+		char blk[64];
 
-		iomem_chain(m, inc, r, chain, sizeof(chain));
 		snprintf(buf, n, "%s %s node %d zone %s%s%s%s%s%s", r->early ? "early" : "hotplug",
 			 r->online ? "online" : "offline", r->node,
 			 r->zone >= 0 ? l->zone_name[r->zone] : "none", r->mb_count ? "  " : "",
@@ -118,7 +118,8 @@ void zdx_cmd_map(int argc, char **argv)
 		const struct zdx_run *r = &runs[i];
 		char phys[48], pfns[48], size[24], detail[384], chain[160];
 
-		describe_run(m, &inc, r, detail, sizeof(detail));
+		/* one iomem walk per run, for the text's detail or the JSON */
+		iomem_chain(m, &inc, r, chain, sizeof(chain));
 		if (json) {
 			zj_obj(&j, NULL);
 			zj_hex(&j, "start_pfn", r->start);
@@ -131,7 +132,7 @@ void zdx_cmd_map(int argc, char **argv)
 				zj_int(&j, "node", r->node);
 				zj_str(&j, "zone", r->zone >= 0 ? m->l->zone_name[r->zone] : NULL);
 				json_blocks(&j, m, r);
-				zj_str(&j, "iomem", iomem_chain(m, &inc, r, chain, sizeof(chain))[0] ? chain : NULL);
+				zj_str(&j, "iomem", chain[0] ? chain : NULL);
 			} else if (r->owner == ZDX_OWN_DEVICE) {
 				zj_hex(&j, "pgmap", m->pgm[r->pgmap].pg.addr);
 				zj_str(&j, "kind", zdx_pgmap_type_word(&m->pgm[r->pgmap].pg));
@@ -146,6 +147,7 @@ void zdx_cmd_map(int argc, char **argv)
 			zj_end_obj(&j);
 			continue;
 		}
+		describe_run(m, r, chain, detail, sizeof(detail));
 		snprintf(phys, sizeof(phys), "%012llx-%012llx",
 			 (unsigned long long)(r->start << m->l->page_shift),
 			 (unsigned long long)((r->end << m->l->page_shift) - 1));

@@ -22,7 +22,7 @@ void zdx_incomplete_add(struct zdx_incomplete_list *l, const char *what, uint64_
 	va_start(ap, fmt);
 	vsnprintf(e.why, sizeof(e.why), fmt, ap);
 	va_end(ap);
-	/* a walk repeated (one answer asking twice) loses nothing new */
+	/* the same loss met again (two walks through one resource) is listed once */
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].addr == addr && !strcmp(l->v[i].what, e.what) && !strcmp(l->v[i].why, e.why))
 			return;
