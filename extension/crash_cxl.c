@@ -13,21 +13,23 @@
 
 #define DEVMODEL_MAX_VISITS 200000    /* a corrupt list must not loop forever */
 
+/* The kobjects named name on devices_kset->list (the first few). */
 struct kobj_match {
-	uint64_t addr;            /* the first match's kobject */
-	int count;                /* matches, not counting the excluded kobject */
+	const char *name;
+	uint64_t addr[3];
+	int count;
 };
 
-/* The kobjects on devices_kset->list named name, except exclude; -1 when
- * the list cannot be walked to its end. */
-static int find_device(const struct zdx_layout *l, const char *name, uint64_t exclude,
-		       struct kobj_match *km)
+/* One walk of devices_kset->list for every name of km; -1 when the list
+ * cannot be walked to its end. */
+static int find_devices(const struct zdx_layout *l, struct kobj_match *km, int nkm)
 {
 	uint64_t head = zdx_field_addr(l->devices_kset, l->off_kset_list), cur, np;
 	char buf[64];
-	int visits = 0;
+	int visits = 0, i;
 
-	memset(km, 0, sizeof(*km));
+	for (i = 0; i < nkm; i++)
+		km[i].count = 0;
 	if (!head || l->off_kobj_entry < 0 || zdx_kread_field(head, l->off_list_next, 8, &cur))
 		return -1;
 	while (cur != head) {
@@ -35,11 +37,10 @@ static int find_device(const struct zdx_layout *l, const char *name, uint64_t ex
 
 		if (!cur || ++visits > DEVMODEL_MAX_VISITS)
 			return -1;
-		if (!zdx_kread_field(kobj, l->off_kobj_name, 8, &np) && np &&
-		    !zdx_kread_str(np, buf, sizeof(buf)) && !strcmp(buf, name) && kobj != exclude) {
-			if (!km->count++)
-				km->addr = kobj;
-		}
+		if (!zdx_kread_field(kobj, l->off_kobj_name, 8, &np) && np && !zdx_kread_str(np, buf, sizeof(buf)))
+			for (i = 0; i < nkm; i++)
+				if (!strcmp(buf, km[i].name) && km[i].count++ < 3)
+					km[i].addr[km[i].count - 1] = kobj;
 		if (zdx_kread_field(cur, l->off_list_next, 8, &cur))
 			return -1;
 	}
@@ -59,30 +60,35 @@ static int parent_name(const struct zdx_layout *l, uint64_t kobj, uint64_t *pare
 	return 0;
 }
 
-/* The one device named name (besides exclude), or why not. */
-static const char *one_device(const struct zdx_layout *l, const char *name, uint64_t exclude,
-			      uint64_t *kobj)
+/* The one device of km (besides exclude), or why not. */
+static const char *one_device(const struct kobj_match *km, uint64_t exclude, uint64_t *kobj)
 {
-	struct kobj_match km;
+	int i, n = 0;
 
-	if (find_device(l, name, exclude, &km))
-		return "the device list (devices_kset) could not be walked in this dump";
-	if (km.count != 1)
-		return km.count ? "more than one device has the resource's name" :
-				  "no device has the resource's name";
-	*kobj = km.addr;
+	for (i = 0; i < km->count && i < 3; i++)
+		if (km->addr[i] != exclude && !n++)
+			*kobj = km->addr[i];
+	n += km->count > 3 ? km->count - 3 : 0;
+	if (n != 1)
+		return n ? "more than one device has the resource's name" :
+			   "no device has the resource's name";
 	return NULL;
 }
 
 static void read_chain(const struct zdx_layout *l, struct zdx_pgmap_info *pi)
 {
 	struct zdx_cxl *c = &pi->cxl;
+	struct kobj_match km[2];
 	uint64_t ns, ndr = 0, bus, cxlr, dec;
-	const char *why;
+	const char *why = NULL;
 
 	if (c->ns < 0 || c->region < 0)
 		return;         /* c->why says which link the iomem path lacks */
-	if ((why = one_device(l, pi->iopath[c->ns].name, 0, &ns)) ||
+	km[0].name = pi->iopath[c->ns].name;        /* the namespace device */
+	km[1].name = pi->iopath[c->region].name;    /* the CXL region device */
+	if (find_devices(l, km, 2))
+		why = "the device list (devices_kset) could not be walked in this dump";
+	if (why || (why = one_device(&km[0], 0, &ns)) ||
 	    parent_name(l, ns, &ndr, c->nd_region, sizeof(c->nd_region)) ||
 	    parent_name(l, ndr, &bus, c->nd_bus, sizeof(c->nd_bus))) {
 		c->why = why ? why : "the namespace device's parents are not in this dump";
@@ -91,7 +97,7 @@ static void read_chain(const struct zdx_layout *l, struct zdx_pgmap_info *pi)
 	}
 	/* The CXL region device may share its name with the nvdimm region
 	 * (cxl_pmem gives the nvdimm region the CXL region's id): skip that one. */
-	if ((why = one_device(l, pi->iopath[c->region].name, ndr, &cxlr)) ||
+	if ((why = one_device(&km[1], ndr, &cxlr)) ||
 	    parent_name(l, cxlr, &dec, c->root_decoder, sizeof(c->root_decoder))) {
 		c->why = why ? why : "the CXL region device's parent is not in this dump";
 		c->root_decoder[0] = 0;
