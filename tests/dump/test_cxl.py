@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import load_json, h, run_corpus_test, crash_refused  # noqa: E402
+from zdxlib import load_json, h, run_corpus_test, dump_opened  # noqa: E402
 from oracle_plan import parse_kmem_n  # noqa: E402
 
 PAGE = 4096
@@ -87,9 +87,8 @@ def check_region(t, tag, truth, dec, reg, zpg, zmap, out, kmem):
 
 
 def check_dump(t, kernel, d, truth, entry, path, b):
-    tag = "%s/%s/%s" % (kernel, truth["scenario"], entry["file"])
-    if crash_refused(b):
-        t.skip(tag, "crash cannot open this dump: " + crash_refused(b))
+    tag = dump_opened(t, kernel, truth, entry, b)
+    if not tag:
         return
     out = b["out"]
     zpg, zmap = load_json(out.get("zdx pgmap -j")), load_json(out.get("zdx map -j"))
