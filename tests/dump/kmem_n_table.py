@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Print, for docs/kmem-n.md, the side-by-side of crash's `kmem -n`, drgn
 0.3.0's crash-compatible `kmem -n` and zdx (`zdx sections -a -j`, the
-memory blocks of `zdx map -j`) on the dumps whose path holds one of the
+memory blocks of `zdx map -j`), with the guest's sysfs as the judge of
+block states, on the dumps whose path holds one of the
 arguments (e.g. 6.1/fsdax-dev/vmcore.d31): runs of sections and of memory
 blocks on which the three agree, one row each, and every difference.
 Uses the dump tests' cached crash sessions and drgn answers.
@@ -97,11 +98,13 @@ def section_table(crash, drgn, zdx):
         print("| %s | %s |" % (span(a, b), " | ".join(c)))
 
 
-def block_table(crash, drgn, zdx):
-    print("| memory blocks | crash STATE | drgn STATE | zdx state |")
-    print("|---|---|---|---|")
-    ids = set(crash) | set(drgn) | set(zdx)
-    for a, b, c in runs(ids, lambda i: (crash.get(i, "absent"), drgn.get(i, "absent"), zdx.get(i, "absent"))):
+def block_table(crash, drgn, zdx, sysfs):
+    """The blocks' states, with what the guest's sysfs said before the
+    panic (truth.json) as the judge."""
+    print("| memory blocks | crash STATE | drgn STATE | zdx state | guest sysfs |")
+    print("|---|---|---|---|---|")
+    ids = set(crash) | set(drgn) | set(zdx) | set(sysfs)
+    for a, b, c in runs(ids, lambda i: tuple(x.get(i, "absent") for x in (crash, drgn, zdx, sysfs))):
         print("| memory%s | %s |" % (span(a, b), " | ".join(c)))
 
 
@@ -127,7 +130,8 @@ def main():
         section_table(kmem_sections(b["out"].get("kmem -n")), kmem_sections(d.get("kmem_n")), zdx_sections(zsec))
         print()
         zb = {i: rs[0]["memory_block_state"].upper().replace("-", "_") for i, rs in block_runs(zmap).items()}
-        block_table(kmem_blocks(b["out"].get("kmem -n")), kmem_blocks(d.get("kmem_n")), zb)
+        sysfs = {x["block"]: x["state"].upper().replace("-", "_") for x in truth.get("memory_blocks") or []}
+        block_table(kmem_blocks(b["out"].get("kmem -n")), kmem_blocks(d.get("kmem_n")), zb, sysfs)
         print()
 
 
