@@ -18,14 +18,19 @@ from test_memblocks import block_runs  # noqa: E402
 RUNS = []   # (tag, wall seconds, cached) of every oracle run, for the summary
 
 
-def opened(t, tag, entry, d):
-    """Whether drgn answered; a QEMU kdump-zlib file is skipped (measured:
-    QEMU 7.2 writes it in makedumpfile's flattened format, which drgn's
-    libkdumpfile 0.5.6 does not read: 'reassemble it with makedumpfile -R')."""
+# Measured 2026-12-01 on 5.10, 6.1, 6.12 and 7.2: QEMU 7.2 writes its
+# kdump-zlib files in makedumpfile's flattened format, which drgn 0.3.0's
+# libkdumpfile 0.5.6 does not read ("the given file is in the makedumpfile
+# flattened format ... reassemble it with 'makedumpfile -R'", then
+# "kdump_get_string_attr(KDUMP_ATTR_ARCH_NAME): Key has no value").  Not
+# run: 1.5 s a file to learn that again.  dumps/drgn.sh refuses another
+# drgn version, so a newer one comes with a look at this.
+UNREADABLE = {"kdump-zlib": "drgn 0.3.0 (libkdumpfile 0.5.6) cannot read QEMU's flattened kdump-zlib file"}
+
+
+def opened(t, tag, d):
+    """Whether drgn answered, and each of its parts."""
     why = d.get("open_error") or d.get("run_error")
-    if why and entry["format"] == "kdump-zlib" and "flattened" in d.get("stderr", ""):
-        t.skip("%s: drgn 0.3.0" % tag, "drgn cannot read QEMU's flattened kdump-zlib file: " + why)
-        return False
     if not t.ok(not why, "%s: drgn %s opened the dump" % (tag, d.get("drgn")), why):
         return False
     for part in ("sections", "valid_ranges", "memory_blocks", "pgmaps"):
@@ -143,10 +148,13 @@ def check_dump(t, kernel, dd, truth, entry, path, b):
     tag = dump_opened(t, kernel, truth, entry, b)
     if not tag:
         return
+    if entry["format"] in UNREADABLE:
+        t.skip("%s: drgn 0.3.0" % tag, UNREADABLE[entry["format"]])
+        return
     pfns = sample_pfns(truth)
     d = helpers_oracle(kernel, path, pfns)
     RUNS.append((tag, d.get("wall"), d.get("cached")))
-    if not opened(t, tag, entry, d):
+    if not opened(t, tag, d):
         return
     out = b["out"]
     zsec, zpg, zmap = (load_json(out.get(c)) for c in ("zdx sections -a -j", "zdx pgmap -j", "zdx map -j"))
