@@ -23,8 +23,9 @@ RUNS = []   # (tag, wall seconds, cached) of every oracle run, for the summary
 # libkdumpfile 0.5.6 does not read ("the given file is in the makedumpfile
 # flattened format ... reassemble it with 'makedumpfile -R'", then
 # "kdump_get_string_attr(KDUMP_ATTR_ARCH_NAME): Key has no value").  Not
-# run: 1.5 s a file to learn that again.  dumps/drgn.sh refuses another
-# drgn version, so a newer one comes with a look at this.
+# run: 1.5 s a file to learn that again.  A later drgn (dumps/drgn.sh takes
+# >= 0.3.0) may read them: then this skip hides it, and the skip's reason
+# names the version measured.
 UNREADABLE = {"kdump-zlib": "drgn 0.3.0 (libkdumpfile 0.5.6) cannot read QEMU's flattened kdump-zlib file"}
 
 
