@@ -35,7 +35,7 @@ EXT_OBJS := $(EXT_SRCS:.c=.o)
 PURE_SRCS := $(filter-out extension/crash_% extension/cmd_% extension/zdx.c,$(EXT_SRCS))
 PURE_OBJS := $(PURE_SRCS:.c=.o)
 
-.PHONY: all deps demo check unit lint dumps install bench clean alt-so
+.PHONY: all deps demo check unit lint dumps install bench clean alt-so drgn
 all: extension/zdx.so tools/zdx-buildid
 
 deps:
@@ -67,6 +67,12 @@ $(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h) $(ZDX_CACH
 	  $(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	$(CC) -shared -o $@ $(dir $@)obj/*.o $(LDLIBS_DW)
+
+# drgn 0.3.0, the dump tests' second oracle (tests/dump/test_drgn.py):
+# forky's python3-drgn under forky's python, fetched into the cache
+# (dumps/drgn.sh; seconds once fetched).
+drgn:
+	@dumps/drgn.sh >/dev/null
 
 include tests/tests.mk
 include tests/fuzz/fuzz.mk

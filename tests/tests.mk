@@ -21,8 +21,8 @@ lint:
 # check: everything, from a cold machine.  Every tool a dump test uses (each
 # crash, each zdx.so built against it, the ASan zdx.so that
 # test_damaged_asan.py loads) and the corpus are prerequisites, built (or
-# found in the cache) before any test runs.
-check: deps all $(UNIT_BINS) fuzz-build alt-so build/asan/zdx.so dumps
+# found in the cache) before any test runs, and drgn 0.3.0.
+check: deps all $(UNIT_BINS) fuzz-build alt-so build/asan/zdx.so drgn dumps
 	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py tests/fuzz/run_short.sh $(FACTORY_TESTS) $(DUMP_TESTS)
 
 clean-tests:

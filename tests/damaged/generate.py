@@ -137,7 +137,7 @@ def makedumpfile(kernel):
 
 def key_of(src, files, mdf_version):
     h = hashlib.sha256(("%s %d %s %s" % (FORMAT, SEED, src, mdf_version)).encode())
-    for name in ("generate.py", "dumpfmt.py", "locate.py", "../dump/drgn_oracle.py"):
+    for name in ("generate.py", "dumpfmt.py", "locate.py"):
         with open(os.path.join(HERE, name), "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
     for k in sorted(files):

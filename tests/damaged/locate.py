@@ -8,21 +8,29 @@ drgn opens the scenario's makedumpfile output (vmcore.d31, or the ELF):
 libkdumpfile cannot open QEMU's kdump files (their header has no
 utsname.sysname).  The generator then checks, byte for byte, that the
 target file holds the same bytes at the physical address it patches."""
-import os
-import sys
 
 import drgn
 from drgn import offsetof, sizeof
 from drgn.helpers.linux.xarray import xa_load
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "dump"))
-import drgn_oracle  # noqa: E402
 
 PAGE = 4096
 START_KERNEL_MAP = 0xffffffff80000000   # arch/x86/include/asm/page_64_types.h
 PTE_PRESENT = 0x1
 PTE_PSE = 0x80
 PTE_ADDR = 0x000ffffffffff000            # bits 12..51 of an x86_64 entry
+
+
+def vmcoreinfo(prog):
+    """{key: value} of the dump's VMCOREINFO.  drgn keeps the dump's own
+    note; vmcoreinfo_data in kernel memory may be excluded from a filtered
+    dump."""
+    for name in ("VMCOREINFO", "vmcoreinfo_data"):
+        try:
+            text = prog[name].string_().decode(errors="replace")
+            break
+        except (KeyError, LookupError, drgn.FaultError):
+            text = ""
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 class Locator:
@@ -88,7 +96,7 @@ class Locator:
 
     def section_shift(self):
         """PFN_SECTION_SHIFT, from the dump's VMCOREINFO."""
-        return int(drgn_oracle.vmcoreinfo(self.prog)["NUMBER(SECTION_SIZE_BITS)"]) - 12
+        return int(vmcoreinfo(self.prog)["NUMBER(SECTION_SIZE_BITS)"]) - 12
 
     def section(self, nr):
         spr = self.sections_per_root()
