@@ -15,6 +15,15 @@
 SHELL       := /bin/bash
 CC          ?= gcc
 CRASH_DEFS  ?= /usr/include/crash/defs.h
+# The crash release whose defs.h CRASH_DEFS is (from the Debian package that
+# installed it; set it by hand for a defs.h of a source tree): compiled into
+# zdx.so, which refuses to load into any other crash (extension/zdx.c).
+ifeq ($(origin CRASH_DEFS_VERSION),undefined)
+CRASH_DEFS_VERSION := $(shell p=$$(dpkg-query -S '$(CRASH_DEFS)' 2>/dev/null | cut -d: -f1) && \
+                        [ -n "$$p" ] && dpkg-query -W -f='$${Version}' "$$p" | sed 's/-[^-]*$$//')
+endif
+# The crash on PATH, which `make install` builds zdx for.
+CRASH_VERSION = $(shell crash --version 2>/dev/null | awk '$$1 == "crash" {print $$2; exit}')
 ZDX_CACHE   ?= $(HOME)/.cache/zdx
 export ZDX_CACHE
 
@@ -46,7 +55,8 @@ deps:
 	else echo "[deps] all Debian packages present"; fi
 
 extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
-	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' \
+	  -I$(dir $(CRASH_DEFS)) -c -o $@ $<
 
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
@@ -64,7 +74,8 @@ $(ZDX_CACHE)/crash-%/defs.h:
 $(ZDX_CACHE)/zdx-so/%/zdx.so: $(EXT_SRCS) $(wildcard include/zdx/*.h) $(ZDX_CACHE)/%/defs.h
 	@mkdir -p $(dir $@)obj
 	@for f in $(EXT_SRCS); do \
-	  $(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
+	  $(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -DZDX_CRASH_VERSION='"$(patsubst crash-%,%,$*)"' \
+	    -I$(ZDX_CACHE)/$*/ -c -o $(dir $@)obj/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	$(CC) -shared -o $@ $(dir $@)obj/*.o $(LDLIBS_DW)
 
@@ -83,8 +94,16 @@ tools/zdx-buildid: tools/zdx-buildid.c extension/decode_buildid.o extension/deco
 	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -o $@ $^
 
 PREFIX ?= /usr/local
-install: extension/zdx.so tools/zdx-buildid
-	install -D -m 0644 extension/zdx.so $(DESTDIR)/usr/lib64/crash/extensions/zdx.so
+# The zdx.so installed is the one for the crash on PATH: against CRASH_DEFS
+# when that is its defs.h, else against the defs.h dumps/crash.sh fetches for
+# that release (8.0.6, 9.0.2); any other crash is refused, naming both.
+install: tools/zdx-buildid
+	@v='$(CRASH_VERSION)'; d='$(CRASH_DEFS_VERSION)'; so=extension/zdx.so; \
+	if [ -z "$$v" ]; then echo "make install: no crash on PATH (apt-get install crash)" >&2; exit 1; fi; \
+	if [ "$$v" != "$$d" ]; then so='$(ZDX_CACHE)'/zdx-so/crash-$$v/zdx.so; \
+	  echo "[install] crash $$v on PATH, $(CRASH_DEFS) is crash $${d:-of an unknown release}'s: building zdx against crash $$v's defs.h"; fi; \
+	$(MAKE) -s $$so || { echo "make install: no zdx for crash $$v (set CRASH_DEFS to its defs.h and CRASH_DEFS_VERSION=$$v)" >&2; exit 1; }; \
+	install -D -m 0644 $$so $(DESTDIR)/usr/lib64/crash/extensions/zdx.so && echo "[install] zdx.so for crash $$v"
 	install -D -m 0755 tools/zdx-triage $(DESTDIR)$(PREFIX)/bin/zdx-triage
 	install -D -m 0755 tools/zdx-buildid $(DESTDIR)$(PREFIX)/bin/zdx-buildid
 	install -D -m 0644 tools/zdx_triage_render.py $(DESTDIR)$(PREFIX)/share/zdx/zdx_triage_render.py

@@ -10,6 +10,10 @@
 #include "zdx/commands.h"
 #include "zdx/verdicts.h"
 
+#ifndef ZDX_CRASH_VERSION
+#define ZDX_CRASH_VERSION ""   /* built outside the Makefile: release unknown */
+#endif
+
 static void cmd_zdx(void);
 static char help_verdicts[256];    /* filled from zdx/verdicts.h at load */
 
@@ -154,8 +158,31 @@ static void fill_help_verdicts(void)
 	}
 }
 
+/*
+ * An extension is compiled against one crash release's defs.h, and crash's
+ * own structures (kernel_table, vm_table, offset_table, ...) change between
+ * releases: a zdx.so built for another crash would read them wrong.  The
+ * Makefile names the release (ZDX_CRASH_VERSION, empty when it cannot
+ * tell); program_context's first fields, program_version among them, are
+ * the same in every release, so reading it is safe before we know.
+ */
+static int crash_release_matches(void)
+{
+	if (!*ZDX_CRASH_VERSION || !pc->program_version ||
+	    !strcmp(pc->program_version, ZDX_CRASH_VERSION))
+		return 1;
+	fprintf(fp, "zdx: this zdx.so was built against crash %s's defs.h and this is crash %s:\n"
+		"     crash's structures differ between releases, so zdx does not load.\n"
+		"     Build it for this crash: `make install` (or make CRASH_DEFS=<its defs.h>\n"
+		"     CRASH_DEFS_VERSION=%s).\n",
+		ZDX_CRASH_VERSION, pc->program_version, pc->program_version);
+	return 0;
+}
+
 void __attribute__((constructor)) zdx_init(void)
 {
+	if (!crash_release_matches())
+		return;
 	fill_help_verdicts();
 	register_extension(command_table);
 }

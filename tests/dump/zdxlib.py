@@ -162,10 +162,23 @@ def zdx_so(kernel):
     return so
 
 
-def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=None):
+def manifest_crash_opts(kernel, release):
+    """The options dumps/kernels.manifest's crash-opts column gives crash
+    release for kernel's dumps (crash 9.0.2 on 7.2: --no_modules); none when
+    the manifest opens kernel with another crash."""
+    with open(os.path.join(ROOT, "dumps", "kernels.manifest")) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 6 and w[0] == kernel and w[4] == release:
+                return w[6].split(",") if len(w) > 6 else []
+    return []
+
+
+def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=None, crash=None):
     """One crash session of its own running commands from a script (-i),
     with zdx loaded first (so, or the zdx.so for kernel's crash) unless
-    load_zdx is false, and env added to crash's environment.  Each command's output
+    load_zdx is false, and env added to crash's environment; crash is the
+    command line that starts crash (the one for kernel's dumps by default).  Each command's output
     goes to a file of its own (crash's `>`), and a shell `!date` before and
     after it times it.  crash outliving timeout seconds is killed with
     SIGKILL (it may ignore SIGTERM; issue 10).  Bytes that are not UTF-8
@@ -185,7 +198,7 @@ def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=N
             f.write("%s > %s/o%d\n" % (c, tmp, i))
         f.write("!date +%%s.%%N > %s/t%d\nexit\n" % (tmp, len(commands)))
     t0 = time.time()
-    p = subprocess.Popen([crash_binary(kernel), "-s", vmlinux(kernel), dump, "-i", script],
+    p = subprocess.Popen((crash or [crash_binary(kernel)]) + ["-s", vmlinux(kernel), dump, "-i", script],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, errors="replace", env=dict(os.environ, **(env or {})))
     killed = False
@@ -457,7 +470,10 @@ def crash_refused(b):
     became a page type), and crash 8.0.6 stops at start-up on them."""
     if _ran_any(b["out"]):
         return None
-    for line in b["log"].splitlines():
+    lines = b["log"].splitlines()
+    for i, line in enumerate(lines):
         if line.startswith("crash:"):
-            return line.strip()
+            # "crash: incompatible arguments:" says why on the next line
+            more = [m.strip() for m in lines[i + 1:i + 2] if m.strip()] if line.rstrip().endswith(":") else []
+            return " ".join([line.strip()] + more)
     return "crash ran no command"
