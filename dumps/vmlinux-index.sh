@@ -8,8 +8,13 @@
 # the corpus, one session's CPU time 19.7 s -> 6.8 s (6.1, crash 8.0.2),
 # 20.5 s -> 7.1 s (5.10, crash 8.0.2), 31.5 s -> 17.1 s (6.12, crash 8.0.6),
 # every command's output identical (bt, kmem -n, struct, mod, log, the zdx
-# commands).  crash 9.0.2's gdb 16 (7.2) gains nothing and loses nothing.  The index is a section of its
-# own: the DWARF and the build-id note are unchanged, so the file is still
+# commands).  crash 9.0.2's gdb 16 (7.2) uses it too (34.9 s -> 27.2 s),
+# but most of that session is crash's own symtab_init() before gdb starts
+# (18.1 s: name-hash buckets walked per symbol; docs/dumps.md), which no
+# index shortens.  Bookworm's gdb-add-index (gdb 13) writes a version-8
+# index; forky's (gdb 18) writes version 9, with which gdb 16.3 is slower
+# than with no index at all, so every kernel gets bookworm's.  The index is
+# a section of its own: the DWARF and the build-id note are unchanged, so the file is still
 # the one the dump's BUILD-ID names.  Users may do the same to their vmlinux.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
