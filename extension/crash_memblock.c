@@ -118,11 +118,12 @@ void zdx_model_read_memblocks(struct zdx_model *m)
 		return;
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->memory_blocks_xa, collect, &c, &bad_node);
 	if (rc)
-		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s node", bad_node, "%s: the memory block "
-				   "list is incomplete", zdx_xa_strerror(rc));
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s node", bad_node, "the memory_blocks XArray "
+				   "walk stopped, a node %s: the memory block list is incomplete",
+				   zdx_xa_strerror(rc));
 	if (c.dropped)
-		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s", l->memory_blocks_xa, "%llu entries beyond "
-				   "the first %d (or the memory) not kept: those blocks are not named",
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s", l->memory_blocks_xa, "%llu memory_blocks "
+				   "entries beyond the first %d (or the memory) not kept: those blocks are not named",
 				   (unsigned long long)c.dropped, MB_MAX);
 	bad = read_blocks(m, &c);
 	if (bad < 0)
