@@ -109,8 +109,7 @@ struct zdx_model {
 	/* memory blocks (memoryN), by id; see zdx/memblock.h */
 	struct zdx_memblock *mb;
 	int nmb;
-	unsigned long sections_per_block;   /* 0: blocks unknown */
-	/* why blocks are missing or incomplete: zdx_memblock_gap() */
+	unsigned long sections_per_block;   /* 0: blocks unknown; why: zdx_memblock_gap() */
 };
 
 /* Record one incomplete item (kept up to ZDX_MAX_INCOMPLETE, then counted). */
