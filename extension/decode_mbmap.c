@@ -36,7 +36,11 @@ const char *zdx_memblock_gap(const struct zdx_model *m, int *listed)
 		       "CONFIG_MEMORY_HOTPLUG): memory blocks not shown";
 	e = zdx_incomplete_about(&m->inc, ZDX_INC_MEMBLOCK);
 	*listed = e != NULL;
-	return e ? e->why : NULL;
+	if (e)
+		return e->why;
+	/* a cut list may have dropped the memory blocks' own entry */
+	return m->inc.more ? "the incomplete list was cut before the memory blocks were read: "
+			     "whether every block was read is not known" : NULL;
 }
 
 int zdx_model_memblock_of(const struct zdx_model *m, uint64_t pfn)

@@ -221,7 +221,8 @@ int zdx_memblocks_readable(const struct zdx_layout *l);
 /* Why the model's memory blocks are missing or incomplete, NULL when they
  * were read whole: this kernel has none zdx can read (*listed 0), or the
  * first ZDX_INC_MEMBLOCK entry of the model's incomplete list (*listed 1:
- * the INCOMPLETE list already says it). */
+ * the INCOMPLETE list already says it), or, when that list was cut without
+ * one, that it is not known (*listed 0). */
 const char *zdx_memblock_gap(const struct zdx_model *m, int *listed);
 uint64_t zdx_memblock_start_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
 uint64_t zdx_memblock_end_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);

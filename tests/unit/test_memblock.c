@@ -86,6 +86,10 @@ static void gap(struct zdx_model *m, struct zdx_layout *l)
 
 	l->memory_blocks_xa = 0xffffffff83000000ULL;
 	ok(zdx_memblock_gap(m, &listed) == NULL && !listed, "blocks read whole: no gap");
+	m->inc.more = 1;
+	ok(zdx_memblock_gap(m, &listed) && strstr(zdx_memblock_gap(m, &listed), "not known") && !listed,
+	   "a cut incomplete list without a memory-block entry: the gap is unknown, not absent");
+	m->inc.more = 0;
 	zdx_incomplete_add(&m->inc, "dev_pagemap", 0x1000, "not in this dump: skipped");
 	zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s node", 0x2000, "not in this dump: the memory "
 			   "block list is incomplete");
