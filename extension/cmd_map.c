@@ -97,7 +97,9 @@ void zdx_cmd_map(int argc, char **argv)
 	struct zdx_run *runs = NULL;
 	struct zdx_json j;
 	static struct zdx_incomplete_list inc;   /* the model's, then map's own */
+	const char *gap;
 	long n, i;
+	int listed;
 
 	if (!(m = zdx_cmd_preamble(&map_args, argc, argv, NULL, &e)))
 		goto fail;
@@ -157,17 +159,18 @@ void zdx_cmd_map(int argc, char **argv)
 			zdx_fmt_bytes((r->end - r->start) << m->l->page_shift, size, sizeof(size)),
 			zdx_owner_name(r->owner), r->mixed ? "yes" : "-", detail);
 	}
+	gap = zdx_memblock_gap(m, &listed);
 	if (json) {
 		zj_end_arr(&j);
 		zdx_incomplete_json(&j, &inc);
-		zj_str(&j, "memory_blocks_note", m->mb_note);
+		zj_str(&j, "memory_blocks_note", gap);
 		zj_end_obj(&j);
 		zj_done(&j);
 	} else {
 		zdx_incomplete_text(fp, &inc);
 	}
-	if (!json && m->mb_note)
-		fprintf(fp, "note: %s\n", m->mb_note);
+	if (!json && gap && !listed)     /* a listed gap: INCOMPLETE said it */
+		fprintf(fp, "note: %s\n", gap);
 	free(runs);
 	return;
 fail:

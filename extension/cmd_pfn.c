@@ -216,10 +216,13 @@ static void print_block(const struct zdx_model *m, uint64_t pfn)
 {
 	int b = zdx_model_memblock_of(m, pfn);
 	const struct zdx_memblock *mb;
+	const char *gap;
 	char label[64];
+	int listed;
 
 	if (b < 0) {
-		fprintf(fp, "  memory block: %s\n", m->mb_note ? m->mb_note : "none holds this pfn");
+		gap = zdx_memblock_gap(m, &listed);
+		fprintf(fp, "  memory block: %s\n", gap ? gap : "none holds this pfn");
 		return;
 	}
 	mb = &m->mb[b];

@@ -157,70 +157,26 @@ static void bt_frame(struct zdx_json *j, const char *func, const char *module, c
 	zj_end_obj(j);
 }
 
-/* crash's bt names the faulting function: at the deciding exception
- * frame, or (registers from the log) as one of its frames. */
-static int crash_names_fault(const struct zdx_panic *p, const struct zdx_bt *b, const char *func)
+/* The frames of the kernel log's Call Trace that stand in for crash's
+ * bt (zdx_panic_log_bt() says when and which). */
+static void log_frames(struct zdx_json *j, const struct zdx_log_bt *lb)
 {
 	int i;
 
-	if (p->dexc >= 0 && p->dexc < b->nexc)
-		return b->exc[p->dexc].func[0] != 0;
-	for (i = 0; i < b->nframes; i++)
-		if (!strcmp(b->frame[i].func, func))
-			return 1;
-	return 0;
-}
-
-/* Where crash could not name the faulting RIP (no symbols for its module:
- * crash 9.0.2 opens 7.x dumps only with --no_modules), its unwind through
- * that module is lost too; the kernel's own Call Trace of the report whose
- * registers decided names those frames.  Returns 1 when it was used. */
-static int log_backtrace(struct zdx_json *j, const struct zdx_panic *p, const struct zdx_bt *b)
-{
-	const struct zdx_report *r = p->dregs_rep >= 0 ? &p->rep[p->dregs_rep] : NULL;
-	int i;
-
-	if (!r || !r->ntrace || !r->have_rip || !p->have_exception || crash_names_fault(p, b, r->rip_func))
-		return 0;
-	bt_frame(j, r->rip_func, r->rip_mod, "kernel log");
-	for (i = 0; i < r->ntrace; i++)
-		bt_frame(j, r->trace[i].func, r->trace[i].mod, "kernel log");
-	return 1;
-}
-
-/* A panic() called directly (no exception frame decided) where crash's bt
- * of the panic task stops at panic(): crash 8.0.6 on 6.12 unwinds a task
- * that panicked in a system call (sysrq-c written by init) no further.
- * panic() prints the kernel's own Call Trace of its caller; the last
- * panic report of the log, if it is this task's and holds panic() with a
- * caller, names the frames from panic() on.  Returns 1 when it was used. */
-static int panic_log_backtrace(struct zdx_json *j, const struct zdx_panic *p, const struct zdx_bt *b)
-{
-	const struct zdx_report *r = NULL;
-	int i, k;
-
-	if (p->have_exception || !b->nframes || strcmp(b->frame[b->nframes - 1].func, "panic"))
-		return 0;
-	for (k = p->nrep - 1; k >= 0 && !r; k--)
-		if (p->rep[k].kind == ZDX_REP_PANIC)
-			r = &p->rep[k];
-	if (!r || (r->pid >= 0 && b->pid >= 0 && r->pid != b->pid))
-		return 0;
-	for (i = 0; i < r->ntrace && strcmp(r->trace[i].func, "panic"); i++)
-		;
-	if (i + 1 >= r->ntrace)
-		return 0;
-	for (; i < r->ntrace; i++)
-		bt_frame(j, r->trace[i].func, r->trace[i].mod, "kernel log");
-	return 1;
+	if (lb->with_rip)
+		bt_frame(j, lb->r->rip_func, lb->r->rip_mod, "kernel log");
+	for (i = lb->from; i < lb->r->ntrace; i++)
+		bt_frame(j, lb->r->trace[i].func, lb->r->trace[i].mod, "kernel log");
 }
 
 /* The backtrace holding the deciding exception frame (crash's bt of the
  * panic task, or of the CPU the report is about), from that frame out;
- * all of it when no exception frame decided (panic() called directly). */
+ * all of it when no exception frame decided (panic() called directly);
+ * the kernel log's Call Trace where crash's is cut short. */
 static void meta_backtrace(struct zdx_json *j)
 {
 	static struct zdx_panic p;
+	struct zdx_log_bt lb;
 	const struct zdx_bt *b;
 	char msg[256];
 	int i = 0;
@@ -230,7 +186,9 @@ static void meta_backtrace(struct zdx_json *j)
 		b = p.dbt ? p.dbt : &p.bt;
 		if (p.dbt && p.dexc >= 0 && p.dexc < b->nexc)
 			i = b->exc[p.dexc].frame;
-		if (!log_backtrace(j, &p, b) && !panic_log_backtrace(j, &p, b))
+		if (zdx_panic_log_bt(&p, b, &lb))
+			log_frames(j, &lb);
+		else
 			for (; i >= 0 && i < b->nframes; i++)
 				bt_frame(j, b->frame[i].func, b->frame[i].module, "crash bt");
 	}

@@ -104,6 +104,9 @@ static int read_blocks(struct zdx_model *m, const struct mb_collect *c)
 	return bad;
 }
 
+/* Every gap goes to the model's incomplete list, under a what starting
+ * ZDX_INC_MEMBLOCK: map and pfn say why blocks are missing from it
+ * (zdx_memblock_gap()). */
 void zdx_model_read_memblocks(struct zdx_model *m)
 {
 	const struct zdx_layout *l = m->l;
@@ -111,39 +114,30 @@ void zdx_model_read_memblocks(struct zdx_model *m)
 	uint64_t bad_node = 0;
 	int rc, bad;
 
-	if (!l->memory_blocks_xa || l->off_mb_start_section_nr < 0 || l->off_mb_state < 0 ||
-	    l->off_xa_node_slots < 0) {
-		m->mb_note = "this kernel has no memory_blocks XArray (before 5.8, or no "
-			     "CONFIG_MEMORY_HOTPLUG): memory blocks not shown";
+	if (!zdx_memblocks_readable(l))
 		return;
-	}
 	rc = zdx_xa_for_each(l, zdx_kread_cb, NULL, l->memory_blocks_xa, collect, &c, &bad_node);
 	if (rc)
-		m->mb_note = rc == ZDX_XA_UNREADABLE ? "a memory_blocks XArray node is not in this "
-			     "dump: the memory block list is incomplete" :
-			     "the memory_blocks XArray could not be walked to its end (a corrupt node, or "
-			     "beyond the walker's node budget): the memory block list is incomplete";
-	if (rc)
-		zdx_incomplete_add(&m->inc, "memory_blocks node", bad_node, "%s: the memory block "
-				   "list is incomplete", zdx_xa_strerror(rc));
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s node", bad_node, "the memory_blocks XArray "
+				   "walk stopped, a node %s: the memory block list is incomplete",
+				   zdx_xa_strerror(rc));
 	if (c.dropped)
-		zdx_incomplete_add(&m->inc, "memory_blocks", l->memory_blocks_xa, "%llu entries beyond "
-				   "the first %d (or the memory) not kept: those blocks are not named",
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s", l->memory_blocks_xa, "%llu memory_blocks "
+				   "entries beyond the first %d (or the memory) not kept: those blocks are not named",
 				   (unsigned long long)c.dropped, MB_MAX);
 	bad = read_blocks(m, &c);
-	if (bad > 0 && !m->mb_note)
-		m->mb_note = "some struct memory_block are not in this dump: those blocks are not named";
 	if (bad < 0)
-		zdx_incomplete_add(&m->inc, "memory_block", 0, "out of memory: no memory block read");
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK, 0, "out of memory: no memory block read");
 	if (bad > 0)
-		zdx_incomplete_add(&m->inc, "memory_block", 0, "%d struct memory_block not in this "
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK, 0, "%d struct memory_block not in this "
 				   "dump: those blocks are not named", bad);
 	m->sections_per_block = read_spb(l);
 	if (!m->sections_per_block)
 		m->sections_per_block = zdx_memblock_infer_spb(m->mb, m->nmb);
-	if (!m->sections_per_block && m->nmb && !m->mb_note)
-		m->mb_note = "the memory block size is not readable (no sections_per_block, "
-			     "and block ids do not tell it): blocks not placed";
+	if (!m->sections_per_block && m->nmb)
+		zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK " size", l->sym_sections_per_block,
+				   "sections_per_block is not readable and block ids do not tell it: "
+				   "blocks not placed");
 	free(c.addr);
 	free(c.id);
 }

@@ -62,3 +62,13 @@ void zdx_incomplete_json(struct zdx_json *j, const struct zdx_incomplete_list *l
 	zj_end_arr(j);
 	zj_int(j, "incomplete_not_listed", (long long)l->more);
 }
+
+const struct zdx_incomplete *zdx_incomplete_about(const struct zdx_incomplete_list *l, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strncmp(l->v[i].what, kind, strlen(kind)))
+			return &l->v[i];
+	return NULL;
+}

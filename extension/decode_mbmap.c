@@ -20,6 +20,29 @@ uint64_t zdx_memblock_end_pfn(const struct zdx_model *m, const struct zdx_memblo
 	return zdx_section_nr_to_pfn(m->l, mb->start_section_nr + m->sections_per_block);
 }
 
+int zdx_memblocks_readable(const struct zdx_layout *l)
+{
+	return l->memory_blocks_xa && l->off_mb_start_section_nr >= 0 && l->off_mb_state >= 0 &&
+	       l->off_xa_node_slots >= 0;
+}
+
+const char *zdx_memblock_gap(const struct zdx_model *m, int *listed)
+{
+	const struct zdx_incomplete *e;
+
+	*listed = 0;
+	if (!zdx_memblocks_readable(m->l))
+		return "this kernel has no memory_blocks XArray (before 5.8, or no "
+		       "CONFIG_MEMORY_HOTPLUG): memory blocks not shown";
+	e = zdx_incomplete_about(&m->inc, ZDX_INC_MEMBLOCK);
+	*listed = e != NULL;
+	if (e)
+		return e->why;
+	/* a cut list may have dropped the memory blocks' own entry */
+	return m->inc.more ? "the incomplete list was cut before the memory blocks were read: "
+			     "whether every block was read is not known" : NULL;
+}
+
 int zdx_model_memblock_of(const struct zdx_model *m, uint64_t pfn)
 {
 	unsigned long nr = zdx_pfn_to_section_nr(m->l, pfn);

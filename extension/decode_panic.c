@@ -7,7 +7,10 @@
  * one.  The frame: among the exception frames crash found on that CPU's
  * task, the one whose RIP is the report's "RIP: func+off" line, else the
  * innermost one crash did not call bogus; never a bogus or user-mode one.
- * With no such frame, the report's own registers stand in.
+ * With no such frame, the report's own registers stand in.  Where crash's
+ * bt is cut short (a module RIP it cannot name, a bt that stops at
+ * panic()), the report's own Call Trace stands in for it
+ * (zdx_panic_log_bt()).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -298,4 +301,68 @@ enum zdx_exc_role zdx_panic_exc_role(const struct zdx_panic *p, int i)
 	d = &p->dbt->exc[p->dexc];
 	return i > p->dexc && x->seg == d->seg && !x->boundary && !d->boundary
 	       ? ZDX_EXC_OUTER : ZDX_EXC_INTERRUPTED;
+}
+
+/* crash's bt names the faulting function: at the deciding exception
+ * frame, or (registers from the log) as one of its frames. */
+static int bt_names_fault(const struct zdx_panic *p, const struct zdx_bt *b, const char *func)
+{
+	int i;
+
+	if (p->dexc >= 0 && p->dexc < b->nexc)
+		return b->exc[p->dexc].func[0] != 0;
+	for (i = 0; i < b->nframes; i++)
+		if (!strcmp(b->frame[i].func, func))
+			return 1;
+	return 0;
+}
+
+/* Where crash could not name the faulting RIP (no symbols for its module:
+ * crash 9.0.2 opens 7.x dumps only with --no_modules), its unwind through
+ * that module is lost too; the kernel's own Call Trace of the report whose
+ * registers decided names those frames, the faulting function first. */
+static int fault_log_bt(const struct zdx_panic *p, const struct zdx_bt *b, struct zdx_log_bt *lb)
+{
+	const struct zdx_report *r = p->dregs_rep >= 0 ? &p->rep[p->dregs_rep] : NULL;
+
+	if (!r || !r->ntrace || !r->have_rip || !p->have_exception || bt_names_fault(p, b, r->rip_func))
+		return 0;
+	lb->r = r;
+	lb->with_rip = 1;
+	lb->from = 0;
+	return 1;
+}
+
+/* A panic() called directly (no exception frame decided) where crash's bt
+ * of the panic task stops at panic(): crash 8.0.6 on 6.12 unwinds a task
+ * that panicked in a system call (sysrq-c written by init) no further.
+ * panic() prints the kernel's own Call Trace of its caller; the last
+ * panic report of the log, if it is this task's and holds panic() with a
+ * caller, names the frames from panic() on. */
+static int panic_log_bt(const struct zdx_panic *p, const struct zdx_bt *b, struct zdx_log_bt *lb)
+{
+	const struct zdx_report *r = NULL;
+	int i, k;
+
+	if (p->have_exception || !b->nframes || strcmp(b->frame[b->nframes - 1].func, "panic"))
+		return 0;
+	for (k = p->nrep - 1; k >= 0 && !r; k--)
+		if (p->rep[k].kind == ZDX_REP_PANIC)
+			r = &p->rep[k];
+	if (!r || (r->pid >= 0 && b->pid >= 0 && r->pid != b->pid))
+		return 0;
+	for (i = 0; i < r->ntrace && strcmp(r->trace[i].func, "panic"); i++)
+		;
+	if (i + 1 >= r->ntrace)
+		return 0;
+	lb->r = r;
+	lb->with_rip = 0;
+	lb->from = i;
+	return 1;
+}
+
+int zdx_panic_log_bt(const struct zdx_panic *p, const struct zdx_bt *b, struct zdx_log_bt *lb)
+{
+	memset(lb, 0, sizeof(*lb));
+	return fault_log_bt(p, b, lb) || panic_log_bt(p, b, lb);
 }

@@ -45,7 +45,7 @@ void zdx_model_forget(void);
 /* Where a kernel virtual address of memmap lives: "ram", "dev:<owner>",
  * or "?" when the dump's page tables do not map it (crash_model.c). */
 const char *zdx_memmap_home_of(uint64_t vaddr, char *buf, unsigned long n);
-/* Memory blocks into the model (crash_memblock.c); sets m->mb_note on gaps. */
+/* Memory blocks into the model (crash_memblock.c); its gaps go to m->inc. */
 void zdx_model_read_memblocks(struct zdx_model *m);
 /* Driver geometry of each pgmap (crash_devgeom.c): iomem chain, info block. */
 void zdx_model_read_devgeom(struct zdx_model *m);

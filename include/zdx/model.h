@@ -109,8 +109,7 @@ struct zdx_model {
 	/* memory blocks (memoryN), by id; see zdx/memblock.h */
 	struct zdx_memblock *mb;
 	int nmb;
-	unsigned long sections_per_block;   /* 0: blocks unknown */
-	const char *mb_note;      /* why blocks are missing or incomplete, NULL if read */
+	unsigned long sections_per_block;   /* 0: blocks unknown; why: zdx_memblock_gap() */
 };
 
 /* Record one incomplete item (kept up to ZDX_MAX_INCOMPLETE, then counted). */
@@ -122,6 +121,8 @@ void zdx_incomplete_text(FILE *f, const struct zdx_incomplete_list *l);
 /* "incomplete": [{what, addr, why}...], "incomplete_not_listed": N */
 struct zdx_json;
 void zdx_incomplete_json(struct zdx_json *j, const struct zdx_incomplete_list *l);
+/* The first entry whose what starts with kind (e.g. ZDX_INC_MEMBLOCK), NULL if none. */
+const struct zdx_incomplete *zdx_incomplete_about(const struct zdx_incomplete_list *l, const char *kind);
 
 const struct zdx_section *zdx_model_section(const struct zdx_model *m, unsigned long nr);
 /* Index of the pgmap whose ranges hold pfn, -1 if none. */
@@ -212,6 +213,17 @@ long zdx_map_split_devparts(const struct zdx_model *m, const struct zdx_run *run
 /* --- memory blocks in the model (extension/decode_mbmap.c) --- */
 /* Index into m->mb of the memory block holding pfn, -1 if none. */
 int zdx_model_memblock_of(const struct zdx_model *m, uint64_t pfn);
+/* Every incomplete entry about memory blocks has a what starting so. */
+#define ZDX_INC_MEMBLOCK "memory_block"
+/* Does this kernel keep memory blocks zdx can read (the memory_blocks
+ * XArray of 5.8+, with the fields the model reads)? */
+int zdx_memblocks_readable(const struct zdx_layout *l);
+/* Why the model's memory blocks are missing or incomplete, NULL when they
+ * were read whole: this kernel has none zdx can read (*listed 0), or the
+ * first ZDX_INC_MEMBLOCK entry of the model's incomplete list (*listed 1:
+ * the INCOMPLETE list already says it), or, when that list was cut without
+ * one, that it is not known (*listed 0). */
+const char *zdx_memblock_gap(const struct zdx_model *m, int *listed);
 uint64_t zdx_memblock_start_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
 uint64_t zdx_memblock_end_pfn(const struct zdx_model *m, const struct zdx_memblock *mb);
 /* Is pfn inside the memmap its own block hosts (memmap_on_memory)? */

@@ -8,7 +8,8 @@
  * decode_bt.c parses one `bt` (every exception frame with its stack and
  * crash's bogus-frame warning), decode_oops.c the log's reports, and
  * decode_panic.c decides which report and which exception frame the panic
- * is about, and in what context that code ran.
+ * is about, in what context that code ran, and where the log's Call Trace
+ * stands in for a bt crash cut short.
  */
 #ifndef ZDX_PANIC_H
 #define ZDX_PANIC_H
@@ -190,6 +191,19 @@ enum zdx_exc_role {
 	ZDX_EXC_INTERRUPTED,      /* code the faulting code interrupted: support only */
 };
 enum zdx_exc_role zdx_panic_exc_role(const struct zdx_panic *p, int i);
+
+/* Where crash's bt of the deciding task is cut short, the kernel log's own
+ * Call Trace stands in for it (after zdx_panic_decide(); decode_panic.c
+ * says when): report r's faulting function (rip_func, rip_mod) when
+ * with_rip, then r->trace[from..ntrace). */
+struct zdx_log_bt {
+	const struct zdx_report *r;
+	int with_rip;
+	int from;
+};
+/* Fill lb for b (p->dbt, else p->bt); 1 when the log stands in, 0 (lb
+ * zeroed) when crash's bt does. */
+int zdx_panic_log_bt(const struct zdx_panic *p, const struct zdx_bt *b, struct zdx_log_bt *lb);
 
 const char *zdx_ctx_name(enum zdx_ctx c);
 const char *zdx_rep_kind_name(enum zdx_rep_kind k);

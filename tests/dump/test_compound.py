@@ -8,7 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json  # noqa: E402
 from oracle_plan import canonical_struct_page, compound_vtops, page_size, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
@@ -71,8 +71,8 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     if not tag:
         return
     out = b["out"]
-    zpg = load_json(out.get("zdx pgmap -j"))
-    if not t.ok(zpg is not None, "%s: zdx pgmap prints JSON" % tag, b["log"][-2000:]):
+    zpg, = zdx_json(t, tag, b, "zdx pgmap -j") or (None,)
+    if zpg is None:
         return
     if not any(p.get("compound") for p in zpg["pgmaps"]):
         return

@@ -11,7 +11,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, sample_pfns  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, sample_pfns  # noqa: E402
 from oracle_plan import KMEM_LETTERS, memmap_home_vtops, parse_kmem_n, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
@@ -151,12 +151,12 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     full = not entry.get("filtered") or entry.get("pmem_memmap_readable")
     pfns = sample_pfns(truth)
     cmds = ["zdx sections -a -j", "zdx pgmap -j", "zdx zones -j", "zdx map -j"]
-    out, log = b["out"], b["log"]
+    out = b["out"]
     tag = dump_opened(t, kernel, truth, entry, b)
     if not tag:
         return
-    zsec, zpg, zz, zmap = (load_json(out.get(c)) for c in cmds[:4])
-    if not t.ok(None not in (zsec, zpg, zz, zmap), "%s: zdx commands print JSON" % tag, log[-3000:]):
+    zsec, zpg, zz, zmap = zdx_json(t, tag, b, *cmds) or (None,) * 4
+    if zsec is None:
         return
     pfn_out = {p: load_json(out.get("zdx pfn -j %#x" % p)) for p in pfns}
     kmem = parse_kmem_n(out.get("kmem -n"))

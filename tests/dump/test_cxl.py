@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import load_json, h, run_corpus_test, dump_opened  # noqa: E402
+from zdxlib import load_json, h, run_corpus_test, dump_opened, zdx_json  # noqa: E402
 from oracle_plan import parse_kmem_n  # noqa: E402
 
 PAGE = 4096
@@ -91,8 +91,8 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     if not tag:
         return
     out = b["out"]
-    zpg, zmap = load_json(out.get("zdx pgmap -j")), load_json(out.get("zdx map -j"))
-    if not t.ok(zpg is not None and zmap is not None, "%s: zdx pgmap and map print JSON" % tag, b["log"][-2000:]):
+    zpg, zmap = zdx_json(t, tag, b, "zdx pgmap -j", "zdx map -j") or (None, None)
+    if zpg is None:
         return
     regions = list(cxl_regions(truth.get("cxl")))
     if not regions:

@@ -8,7 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, special_blocks  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, special_blocks  # noqa: E402
 from oracle_plan import memmap_on_memory_vtops, parse_kmem_blocks  # noqa: E402
 
 PAGE = 4096
@@ -156,8 +156,8 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     if not tag:
         return
     out = b["out"]
-    zmap, zpg = load_json(out.get("zdx map -j")), load_json(out.get("zdx pgmap -j"))
-    if not t.ok(zmap is not None and zpg is not None, "%s: zdx map/pgmap print JSON" % tag, b["log"][-2000:]):
+    zmap, zpg = zdx_json(t, tag, b, "zdx map -j", "zdx pgmap -j") or (None, None)
+    if zmap is None:
         return
     if zmap.get("memory_blocks_note"):
         t.skip("%s: memory blocks" % tag, zmap["memory_blocks_note"])

@@ -464,6 +464,17 @@ def dump_opened(t, kernel, truth, entry, b):
     return tag
 
 
+def zdx_json(t, tag, b, *cmds):
+    """The JSON answers of zdx commands cmds in bundle b, in order, after one
+    check that every one is JSON (crash's log tail when one is not); None
+    when one is not, and the caller returns."""
+    vals = [load_json(b["out"].get(c)) for c in cmds]
+    if not t.ok(None not in vals, "%s: %s print%s JSON" % (tag, ", ".join(cmds), "s" if len(cmds) == 1 else ""),
+                b["log"][-3000:]):
+        return None
+    return vals
+
+
 def crash_refused(b):
     """Why crash itself could not open the dump (no command ran), or None.
     Known case: makedumpfile 1.7.2 -d 31 on 6.12 drops slab pages (PG_slab

@@ -55,5 +55,9 @@ int main(void)
 	zdx_incomplete_add(&l, "iomem resource", 0x1000, "not in this dump: walk for %x stopped", 7);
 	zdx_incomplete_add(&l, "iomem resource", 0x2000, "not in this dump: walk for %x stopped", 7);
 	ok(l.n == 2 && l.more == 0, "the same loss met twice is listed once (%d)", l.n);
+	zdx_incomplete_add(&l, "memory_blocks node", 0x3000, "corrupt");
+	ok(zdx_incomplete_about(&l, "memory_block") == &l.v[2] && zdx_incomplete_about(&l, "iomem") == &l.v[0],
+	   "the first entry of a kind, by the start of its what");
+	ok(zdx_incomplete_about(&l, "dev_pagemap") == NULL, "none of a kind: NULL");
 	return tap_done();
 }

@@ -78,6 +78,34 @@ static void enum_states(void)
 static struct zdx_section sec[64];
 static int nsec;
 
+/* Why blocks are missing: one source, the model's incomplete list (or the
+ * layout, when this kernel has none to read). */
+static void gap(struct zdx_model *m, struct zdx_layout *l)
+{
+	int listed = -1;
+
+	l->memory_blocks_xa = 0xffffffff83000000ULL;
+	ok(zdx_memblock_gap(m, &listed) == NULL && !listed, "blocks read whole: no gap");
+	m->inc.more = 1;
+	ok(zdx_memblock_gap(m, &listed) && strstr(zdx_memblock_gap(m, &listed), "not known") && !listed,
+	   "a cut incomplete list without a memory-block entry: the gap is unknown, not absent");
+	m->inc.more = 0;
+	zdx_incomplete_add(&m->inc, "dev_pagemap", 0x1000, "not in this dump: skipped");
+	zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK "s node", 0x2000, "not in this dump: the memory "
+			   "block list is incomplete");
+	zdx_incomplete_add(&m->inc, ZDX_INC_MEMBLOCK, 0, "2 struct memory_block not in this dump: "
+			   "those blocks are not named");
+	ok(zdx_memblock_gap(m, &listed) == m->inc.v[1].why && listed,
+	   "the first memory-block entry of the incomplete list, listed there");
+	l->off_mb_state = ZDX_ABSENT;
+	ok(zdx_memblock_gap(m, &listed) && strstr(zdx_memblock_gap(m, &listed), "memory blocks not shown") &&
+	   !listed, "no readable memory blocks in this kernel: said, not listed as incomplete");
+	l->off_mb_state = 8;
+	l->memory_blocks_xa = 0;
+	ok(!zdx_memblocks_readable(l), "no memory_blocks XArray: not readable");
+	memset(&m->inc, 0, sizeof(m->inc));
+}
+
 int main(void)
 {
 	struct zdx_layout l;
@@ -156,5 +184,6 @@ int main(void)
 	free(runs);
 	free(named);
 	enum_states();
+	gap(&m, &l);
 	return tap_done();
 }

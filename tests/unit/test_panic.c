@@ -5,7 +5,8 @@
  * callback faulting in softirq over idle (crash flags the idle frame
  * bogus), a hardirq fault over a busy task with a user frame, a nested
  * fault (with and without the inner frame in crash's bt), a soft lockup (no fault at all), an NMI backtrace of the CPU a
- * hard lockup was about, and a WARN with panic_on_warn.
+ * hard lockup was about, and a WARN with panic_on_warn; and, from real
+ * 6.12 and 7.2 dumps, where the log's Call Trace stands in for crash's bt.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -442,6 +443,61 @@ static void caps_counted(void)
 	   p.nrep ? p.rep[p.nrep - 1].trace_dropped : 0);
 }
 
+/* The kernel log's Call Trace standing in for crash's bt (zdx report's
+ * backtrace).  Real logs and bts: 6.12/fsdax-dev (init writes sysrq-c, a
+ * panic() called from a system call; crash 8.0.6) and 7.2/walk-altmap-reserve
+ * (a GPF in a module crash 9.0.2, run with --no_modules, cannot name).  The
+ * -at-panic bt is the real one's header and frame #0: the bt that zdx-triage
+ * met, stopped at panic() (5d692fe). */
+static void log_bt_panic_612(void)
+{
+	struct zdx_panic *p = load("sysrq-syscall-6.12-at-panic.bt", "sysrq-syscall-6.12.log");
+	static const char *const want[] = {
+		"panic", "sysrq_handle_crash", "__handle_sysrq.cold", "write_sysrq_trigger",
+		"proc_reg_write", "vfs_write", "ksys_write", "do_syscall_64",
+		"entry_SYSCALL_64_after_hwframe",
+	};
+	struct zdx_log_bt lb;
+	int i, same = 1;
+
+	zdx_panic_decide(p, 1);
+	ok(!p->have_exception && zdx_panic_log_bt(p, &p->bt, &lb) == 1 && lb.r && !lb.with_rip,
+	   "bt stopped at panic(): the log's Call Trace of panic() stands in");
+	ok(lb.r && lb.r->ntrace - lb.from == 9, "from panic() on: %d frames, as the log's reliable ones",
+	   lb.r ? lb.r->ntrace - lb.from : -1);
+	for (i = 0; lb.r && i < 9 && i < lb.r->ntrace - lb.from; i++)
+		same &= !strcmp(lb.r->trace[lb.from + i].func, want[i]) && !lb.r->trace[lb.from + i].mod[0];
+	ok(lb.r && same, "panic, its caller sysrq_handle_crash ... entry_SYSCALL_64_after_hwframe, no \"? \" frame");
+	p->bt.pid = 2;
+	ok(zdx_panic_log_bt(p, &p->bt, &lb) == 0 && !lb.r, "another task's panic report: crash's bt stands");
+	p = load("sysrq-syscall-6.12.bt", "sysrq-syscall-6.12.log");
+	zdx_panic_decide(p, 1);
+	ok(zdx_panic_log_bt(p, &p->bt, &lb) == 0, "crash's bt past panic() (%d frames): it stands", p->bt.nframes);
+}
+
+static void log_bt_module_72(void)
+{
+	struct zdx_panic *p = load("module-gpf-7.2.bt", "module-gpf-7.2.log");
+	const struct zdx_bt *b;
+	struct zdx_log_bt lb;
+
+	zdx_panic_decide(p, 1);
+	b = p->dbt ? p->dbt : &p->bt;
+	ok(p->have_exception && zdx_panic_log_bt(p, b, &lb) == 1 && lb.with_rip && lb.from == 0,
+	   "RIP crash cannot name: the log's report stands in, its faulting function first");
+	ok(lb.r && !strcmp(lb.r->rip_func, "zdx_page_owner_ino") && !strcmp(lb.r->rip_mod, "zdx_walker"),
+	   "the RIP line's function and module: %s [%s]", lb.r ? lb.r->rip_func : "-", lb.r ? lb.r->rip_mod : "-");
+	ok(lb.r && lb.r->ntrace == 9 && !strcmp(lb.r->trace[0].func, "zdx_pagecache_scan") &&
+	   !strcmp(lb.r->trace[0].mod, "zdx_walker") && !strcmp(lb.r->trace[7].func, "do_syscall_64") &&
+	   !lb.r->trace[7].mod[0], "then its reliable Call Trace: %d frames, zdx_pagecache_scan [zdx_walker] .. "
+	   "do_syscall_64, entry_SYSCALL_64_after_hwframe", lb.r ? lb.r->ntrace : -1);
+	if (p->dexc >= 0)
+		snprintf(p->bt.exc[p->dexc].func, sizeof(p->bt.exc[0].func), "zdx_page_owner_ino");
+	else
+		snprintf(p->bt.frame[0].func, sizeof(p->bt.frame[0].func), "zdx_page_owner_ino");
+	ok(zdx_panic_log_bt(p, b, &lb) == 0, "crash names the faulting function: its bt stands");
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("ZDX_PANIC_FIXTURES");
@@ -465,5 +521,7 @@ int main(int argc, char **argv)
 	warn_and_log_only();
 	old_cases();
 	caps_counted();
+	log_bt_panic_612();
+	log_bt_module_72();
 	return tap_done();
 }
