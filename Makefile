@@ -22,6 +22,7 @@ ifeq ($(origin CRASH_DEFS_VERSION),undefined)
 CRASH_DEFS_VERSION := $(shell p=$$(dpkg-query -S '$(CRASH_DEFS)' 2>/dev/null | cut -d: -f1) && \
                         [ -n "$$p" ] && dpkg-query -W -f='$${Version}' "$$p" | sed 's/-[^-]*$$//')
 endif
+CRASH_CFLAGS = -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' -I$(dir $(CRASH_DEFS))
 # The crash on PATH, which `make install` builds zdx for.
 CRASH_VERSION = $(shell crash --version 2>/dev/null | awk '$$1 == "crash" {print $$2; exit}')
 ZDX_CACHE   ?= $(HOME)/.cache/zdx
@@ -55,8 +56,7 @@ deps:
 	else echo "[deps] all Debian packages present"; fi
 
 extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
-	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' \
-	  -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) $(CRASH_CFLAGS) -c -o $@ $<
 
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)

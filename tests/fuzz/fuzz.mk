@@ -27,8 +27,7 @@ FUZZ_SHORT  ?= 4
 
 $(ASAN_DIR)/%.o: %.c $(ZDX_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ZDX_CFLAGS) $(SAN_FLAGS) -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' \
-	  -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) $(SAN_FLAGS) $(CRASH_CFLAGS) -c -o $@ $<
 
 $(ASAN_DIR)/zdx.so: $(ASAN_EXT)
 	$(CC) $(SAN_FLAGS) -shared -o $@ $^ $(LDLIBS_DW)
