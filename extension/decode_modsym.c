@@ -206,8 +206,11 @@ int zdx_find_kallsyms_symbol(const struct zdx_layout *l, const struct zdx_module
 		Elf64_Sym sym;
 		uint64_t v;
 
+		/* the table is one allocation: past an unreadable symbol the
+		 * rest is not in the dump either (and a corrupt num_symtab
+		 * costs no million failing reads) */
 		if (sym_at(&t, i, rd, ctx, chunk, &first, &sym))
-			continue;
+			break;
 		v = sym.st_value;
 		if (sym.st_shndx == SHN_UNDEF || !((v <= addr && v > bestval) || (v > addr && v < nextval)))
 			continue;
@@ -244,8 +247,10 @@ int zdx_module_kallsyms_lookup_name(const struct zdx_layout *l, const struct zdx
 	for (i = 1; i < t.num; i++) {
 		Elf64_Sym sym;
 
-		if (sym_at(&t, i, rd, ctx, chunk, &first, &sym) || sym.st_shndx == SHN_UNDEF ||
-		    sym_name(&t, &sym, rd, ctx, nm, sizeof(nm)) || strcmp(nm, name))
+		if (sym_at(&t, i, rd, ctx, chunk, &first, &sym))
+			break;
+		if (sym.st_shndx == SHN_UNDEF || sym_name(&t, &sym, rd, ctx, nm, sizeof(nm)) ||
+		    strcmp(nm, name))
 			continue;
 		*value = sym.st_value;
 		return 0;
