@@ -37,9 +37,11 @@ static const char *exc_unused(const struct zdx_exc *x)
 	       : x->user ? "user mode" : "";
 }
 
-static const char *exc_name(const struct zdx_exc *x, char *buf, size_t n)
+/* The frame's symbol+offset; in text, where crash had none, its module
+ * and where the name came from. */
+static const char *exc_name(const struct zdx_exc *x, int text, char *buf, size_t n)
 {
-	if (x->func[0] && x->from_kallsyms)
+	if (x->func[0] && x->from_kallsyms && text)
 		snprintf(buf, n, "%s+%#llx [%s] (from the dump's module kallsyms)", x->func,
 			 (unsigned long long)x->off, x->module);
 	else if (x->func[0])
@@ -64,7 +66,7 @@ static void text_frames(const struct zdx_explain_run *e)
 		const struct zdx_exc *x = &b->exc[i];
 
 		fprintf(fp, "  %s %d. %s RIP %llx on the %s, %s%s%s%s\n", i == p->dexc ? "*" : "-", i + 1,
-			exc_name(x, name, sizeof(name)), (unsigned long long)x->regs.r[ZDX_RIP],
+			exc_name(x, 1, name, sizeof(name)), (unsigned long long)x->regs.r[ZDX_RIP],
 			b->seg[x->seg].name, zdx_ctx_name(x->ctx),
 			x->boundary ? ", interrupted by the frames above it" : x->at_dump
 			? ", the CPU's registers when the dump was taken" : "",
@@ -236,7 +238,9 @@ static void json_frames(struct zdx_json *j, const struct zdx_explain_run *e)
 		zj_obj(j, NULL);
 		zj_int(j, "n", i + 1);
 		zj_bool(j, "deciding", i == p->dexc);
-		zj_str(j, "rip_symbol", exc_name(x, name, sizeof(name)));
+		zj_str(j, "rip_symbol", exc_name(x, 0, name, sizeof(name)));
+		zj_str(j, "rip_module", x->module[0] ? x->module : NULL);
+		zj_str(j, "symbol_source", x->from_kallsyms ? "dump module kallsyms" : "crash");
 		zj_hex(j, "rip", x->regs.r[ZDX_RIP]);
 		zj_str(j, "stack", p->dbt->seg[x->seg].name);
 		zj_str(j, "context", zdx_ctx_name(x->ctx));
