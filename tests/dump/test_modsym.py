@@ -21,22 +21,13 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import (Tap, Collect, dumps, CACHE, ROOT, run_crash, load_json, bundle,  # noqa: E402
-                    MissingTool, crash_refused, h)
+from zdxlib import (Tap, Collect, dumps, CACHE, run_crash, load_json, bundle, MissingTool,  # noqa: E402
+                    crash_refused, h)
 from test_explain import bt_exception_frames  # noqa: E402
+from test_modid import crash_options  # noqa: E402
 
 SCENARIO = "walk-altmap-reserve"
 KERNEL_RIP = re.compile(r"RIP: 0010:([^\s+]+)\+0x([0-9a-f]+)/0x([0-9a-f]+) \[(\w+)\]")
-
-
-def crash_opts(kernel):
-    """The crash-opts column of kernel's dumps/kernels.manifest line."""
-    with open(os.path.join(ROOT, "dumps", "kernels.manifest")) as f:
-        for line in f:
-            w = line.split()
-            if w and not w[0].startswith("#") and w[0] == kernel:
-                return w[6].split(",") if len(w) > 6 and w[6] != "-" else []
-    return []
 
 
 def console_rips(scen_dir):
@@ -79,7 +70,7 @@ def check_kernel(t, kernel, scen_dir, truth, path):
          % (tag, d and d[0].get("rip_module")), "log modules %s" % mods)
     t.ok(dwarf_evidence(r), "%s: --no_modules: module DWARF variables are evidence" % tag,
          "notes: %s" % r.get("notes"))
-    if "--no_modules" in crash_opts(kernel):
+    if "--no_modules" in crash_options(kernel):
         t.skip("%s: crash's own symbol and the DWARF with crash's module layer" % tag,
                "this kernel's crash opens its dumps only with --no_modules (kernels.manifest)")
         return
