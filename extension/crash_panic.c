@@ -164,7 +164,6 @@ static void resolve_rips(struct zdx_panic *p)
 
 	for (i = 0; i < p->nrep; i++) {
 		struct syment *sp;
-
 		uint64_t v;
 
 		if (!p->rep[i].have_rip)
