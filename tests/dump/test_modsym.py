@@ -21,8 +21,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import (Tap, Collect, dumps, CACHE, run_crash, load_json, bundle, MissingTool,  # noqa: E402
-                    crash_refused, h)
+from zdxlib import (Tap, Collect, dumps, CACHE, run_crash, crash_binary, load_json, bundle,  # noqa: E402
+                    MissingTool, crash_refused, h)
 from test_explain import bt_exception_frames  # noqa: E402
 from test_modid import crash_options  # noqa: E402
 
@@ -49,7 +49,7 @@ def dwarf_evidence(r):
 def check_kernel(t, kernel, scen_dir, truth, path):
     tag = "%s/%s/%s" % (kernel, truth["scenario"], os.path.basename(path))
     cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
-    res = run_crash(kernel, path, [cmd], opts=["--no_modules"])
+    res = run_crash(kernel, path, [cmd], crash=[crash_binary(kernel), "--no_modules"])
     r = load_json(res["out"].get(cmd))
     if not t.ok(isinstance(r, dict) and r.get("faulting_function"),
                 "%s: with --no_modules, zdx explain names a faulting function" % tag,
