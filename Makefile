@@ -55,8 +55,7 @@ deps:
 	else echo "[deps] all Debian packages present"; fi
 
 extension/%.o: extension/%.c $(wildcard include/zdx/*.h)
-	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' \
-	  -I$(dir $(CRASH_DEFS)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ZDX_CFLAGS) -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' -I$(dir $(CRASH_DEFS)) -c -o $@ $<
 
 extension/zdx.so: $(EXT_OBJS)
 	$(CC) -shared -o $@ $^ $(LDLIBS_DW)
