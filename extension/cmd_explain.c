@@ -7,6 +7,7 @@
  */
 #include "defs.h"
 #include <string.h>
+#include "zdx/modsym.h"
 #include "zdx/crash_glue.h"
 #include "zdx/commands.h"
 #include "zdx/explain.h"
@@ -276,6 +277,21 @@ static void note(struct zdx_explain_run *e, const char *fmt, const char *a, cons
 		e->notes_dropped++;
 }
 
+/* An address of code as crash names it, else from the dump's module
+ * kallsyms (crash run with --no_modules), else "?". */
+static const char *code_name(uint64_t addr, char *buf, size_t n)
+{
+	struct zdx_modsym s;
+
+	if (value_to_symstr(addr, buf, 0) && buf[0])
+		return buf;
+	if (!zdx_dump_modsym(addr, &s)) {
+		snprintf(buf, n, "%.60s+%#llx [%.40s]", s.name, (unsigned long long)s.offset, s.module);
+		return buf;
+	}
+	return "?";
+}
+
 /* Variables at an exception frame's pc, then at each caller's return
  * address, as far as CFI unwinds (it stops at the entry code). */
 static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
@@ -297,7 +313,7 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 		for (i = 0; i < di.nrefused; i++)
 			note(e, "%s%.390s", "", di.refused[i]);
 		if (rc) {
-			note(e, "frame at %.60s: %.320s", value_to_symstr(lookup, why, 0) ? why : "?",
+			note(e, "frame at %.60s: %.320s", code_name(lookup, why, sizeof(why)),
 			     zdx_err_message(&di.err, msg, sizeof(msg)));
 			return;
 		}
@@ -309,7 +325,8 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 		}
 		rc = zdx_dwarf_unwind(di.dw, lookup, &regs, mem_cb, NULL, &caller, why, sizeof(why));
 		zdx_dwarf_close(di.dw);
-		if (rc || !(caller.valid >> ZDX_RIP & 1) || !is_kernel_text(caller.r[ZDX_RIP]))
+		if (rc || !(caller.valid >> ZDX_RIP & 1) ||
+		    (!is_kernel_text(caller.r[ZDX_RIP]) && !zdx_dump_module_of(caller.r[ZDX_RIP])))
 			return;
 		regs = caller;
 		pc = caller.r[ZDX_RIP];

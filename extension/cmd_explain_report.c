@@ -37,9 +37,14 @@ static const char *exc_unused(const struct zdx_exc *x)
 	       : x->user ? "user mode" : "";
 }
 
-static const char *exc_name(const struct zdx_exc *x, char *buf, size_t n)
+/* The frame's symbol+offset; in text, where crash had none, its module
+ * and where the name came from. */
+static const char *exc_name(const struct zdx_exc *x, int text, char *buf, size_t n)
 {
-	if (x->func[0])
+	if (x->func[0] && x->from_kallsyms && text)
+		snprintf(buf, n, "%s+%#llx [%s] (from the dump's module kallsyms)", x->func,
+			 (unsigned long long)x->off, x->module);
+	else if (x->func[0])
 		snprintf(buf, n, "%s+%#llx", x->func, (unsigned long long)x->off);
 	else
 		snprintf(buf, n, "%s", x->rip_text);
@@ -50,7 +55,7 @@ static void text_frames(const struct zdx_explain_run *e)
 {
 	const struct zdx_panic *p = &e->panic;
 	const struct zdx_bt *b = p->dbt;
-	char name[96];
+	char name[160];
 	int i;
 
 	if (!b || !b->nexc)
@@ -61,7 +66,7 @@ static void text_frames(const struct zdx_explain_run *e)
 		const struct zdx_exc *x = &b->exc[i];
 
 		fprintf(fp, "  %s %d. %s RIP %llx on the %s, %s%s%s%s\n", i == p->dexc ? "*" : "-", i + 1,
-			exc_name(x, name, sizeof(name)), (unsigned long long)x->regs.r[ZDX_RIP],
+			exc_name(x, 1, name, sizeof(name)), (unsigned long long)x->regs.r[ZDX_RIP],
 			b->seg[x->seg].name, zdx_ctx_name(x->ctx),
 			x->boundary ? ", interrupted by the frames above it" : x->at_dump
 			? ", the CPU's registers when the dump was taken" : "",
@@ -75,10 +80,13 @@ static void text_decision(const struct zdx_explain_run *e)
 	int reg;
 
 	if (p->have_exception)
-		fprintf(fp, "FAULTING    %s+%#llx (RIP %llx) in %s on CPU %d%s\n", p->exc_func,
-			(unsigned long long)p->exc_off, (unsigned long long)p->regs.r[ZDX_RIP],
+		fprintf(fp, "FAULTING    %s+%#llx%s%s%s (RIP %llx) in %s on CPU %d%s%s\n", p->exc_func,
+			(unsigned long long)p->exc_off, p->exc_module[0] ? " [" : "", p->exc_module,
+			p->exc_module[0] ? "]" : "", (unsigned long long)p->regs.r[ZDX_RIP],
 			zdx_ctx_name(p->ctx), p->subject_cpu,
-			p->subject_cpu != p->panic_cpu ? " (not the panicking CPU)" : "");
+			p->subject_cpu != p->panic_cpu ? " (not the panicking CPU)" : "",
+			p->exc_from_kallsyms ? "; crash has no symbol there: named from the dump's "
+			"module kallsyms" : "");
 	if (p->why[0])
 		fprintf(fp, "FRAME       %s\n", p->why);
 	if (p->dexc < 0 || p->dregs_rep < 0)
@@ -192,6 +200,8 @@ static void json_decision(struct zdx_json *j, const struct zdx_explain_run *e)
 
 	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)p->exc_off);
 	zj_str(j, "faulting_offset", p->have_exception ? buf : NULL);
+	zj_str(j, "faulting_symbol_source", !p->have_exception ? NULL : p->exc_from_kallsyms
+	       ? "dump module kallsyms" : "crash");
 	if (p->have_exception && (p->regs.valid >> ZDX_RIP & 1))
 		zj_hex(j, "faulting_rip", p->regs.r[ZDX_RIP]);
 	else
@@ -228,7 +238,9 @@ static void json_frames(struct zdx_json *j, const struct zdx_explain_run *e)
 		zj_obj(j, NULL);
 		zj_int(j, "n", i + 1);
 		zj_bool(j, "deciding", i == p->dexc);
-		zj_str(j, "rip_symbol", exc_name(x, name, sizeof(name)));
+		zj_str(j, "rip_symbol", exc_name(x, 0, name, sizeof(name)));
+		zj_str(j, "rip_module", x->module[0] ? x->module : NULL);
+		zj_str(j, "symbol_source", x->from_kallsyms ? "dump module kallsyms" : "crash");
 		zj_hex(j, "rip", x->regs.r[ZDX_RIP]);
 		zj_str(j, "stack", p->dbt->seg[x->seg].name);
 		zj_str(j, "context", zdx_ctx_name(x->ctx));

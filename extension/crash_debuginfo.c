@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include "zdx/crash_glue.h"
 #include "zdx/debuginfo.h"
+#include "zdx/modsym.h"
 
 #define MAX_SECTIONS 128
 
@@ -53,34 +54,58 @@ static uint64_t elf_symbol(const char *path, const char *name)
 	return v;
 }
 
-/* The section addresses the dump records for a module. */
+/* One section of sect_attrs: its name and address; 0, or -1 when the
+ * dump lacks them. */
+static int section_at(uint64_t name_at, uint64_t addr_at, char *name, uint64_t *addr)
+{
+	uint64_t np;
+
+	if (zdx_kread_field(name_at, 0, 8, &np) || zdx_kread_field(addr_at, 0, 8, addr))
+		return -1;
+	return zdx_kread_str(np, name, 64) ? -1 : 0;
+}
+
+/* The section addresses the dump records for a module: attrs[nsections]
+ * of struct module_sect_attr up to 6.14; from 6.15 (no module_sect_attr)
+ * the group's NULL-terminated bin_attrs, each bin_attribute's private the
+ * address (7.2). */
 static int module_sections(const struct zdx_layout *l, uint64_t module, char names[][64],
 			   struct zdx_dwarf_section *sec)
 {
-	uint64_t attrs, nsec;
+	uint64_t attrs, nsec = 0, list = 0;
 	unsigned int i;
-	int n = 0;
+	int n = 0, arr = l->sz_module_sect_attr > 0 && l->off_msa_address >= 0 && l->off_msa_name >= 0 &&
+		l->off_msas_attrs >= 0;
 
-	if (l->off_module_sect_attrs < 0 || l->off_msa_address < 0 || l->off_msa_name < 0 ||
-	    l->off_msas_attrs < 0 || l->sz_module_sect_attr <= 0 ||
-	    zdx_kread_field(module, l->off_module_sect_attrs, 8, &attrs) || !attrs ||
-	    zdx_kread_field(attrs, l->off_msas_nsections, 4, &nsec))
+	if (!arr && (l->off_msas_bin_attrs < 0 || l->off_battr_name < 0 || l->off_battr_private < 0))
 		return 0;
-	/* nsections counts sections of the module's ELF file, whose indices
-	 * stop below SHN_LORESERVE: a larger count read from the dump is
-	 * corrupt, and is not allowed to become 2^32 failing reads. */
-	if (nsec >= SHN_LORESERVE)
+	if (zdx_kread_field(module, l->off_module_sect_attrs, 8, &attrs) || !attrs ||
+	    (arr ? zdx_kread_field(attrs, l->off_msas_nsections, 4, &nsec)
+	     : zdx_kread_field(attrs, l->off_msas_bin_attrs, 8, &list) || !list))
 		return 0;
-	for (i = 0; i < nsec && n < MAX_SECTIONS; i++) {
-		uint64_t a = zdx_field_addr(attrs, l->off_msas_attrs) + (uint64_t)i * l->sz_module_sect_attr;
-		uint64_t name, addr;
+	/* a module's ELF file has fewer sections than SHN_LORESERVE: a larger
+	 * count read from the dump is corrupt, and is not allowed to become
+	 * 2^32 failing reads; an unterminated list stops there too */
+	if (arr && nsec >= SHN_LORESERVE)
+		return 0;
+	for (i = 0; (arr ? i < nsec : i < SHN_LORESERVE) && n < MAX_SECTIONS; i++) {
+		uint64_t a, addr;
+		int rc;
 
+		if (arr) {
+			a = zdx_field_addr(attrs, l->off_msas_attrs) + (uint64_t)i * l->sz_module_sect_attr;
+			rc = section_at(zdx_field_addr(a, l->off_msa_name), zdx_field_addr(a, l->off_msa_address),
+					names[n], &addr);
+		} else {
+			if (zdx_kread_field(list, (long)i * 8, 8, &a) || !a)
+				break;
+			rc = section_at(zdx_field_addr(a, l->off_battr_name),
+					zdx_field_addr(a, l->off_battr_private), names[n], &addr);
+		}
 		/* attrs[] is one allocation: past an unreadable entry, the
-		 * rest is not in the dump either. */
-		if (zdx_kread_field(a, l->off_msa_name, 8, &name) || zdx_kread_field(a, l->off_msa_address, 8, &addr))
+		 * rest is not in the dump either */
+		if (rc)
 			break;
-		if (zdx_kread_str(name, names[n], 64))
-			continue;
 		sec[n].name = names[n];
 		sec[n].addr = addr;
 		n++;
@@ -105,6 +130,9 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 {
 	const struct zdx_layout *l;
 	struct load_module *lm;
+	const struct zdx_module *dm;
+	const char *loaded = NULL;
+	uint64_t mod = 0;
 	static char names[MAX_SECTIONS][64];
 	static struct zdx_dwarf_section sec[MAX_SECTIONS];
 	struct zdx_dwarf_load load = { 0 };
@@ -113,21 +141,28 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 	memset(di, 0, sizeof(*di));
 	if (!(l = zdx_layout(&di->err)))
 		return -1;
+	/* crash's module, else the dump's own (crash run with --no_modules) */
 	if ((lm = module_of(addr))) {
 		snprintf(di->module, sizeof(di->module), "%s", lm->mod_name);
-		if (!zdx_module_file(lm->mod_name, lm->module_struct, (lm->mod_flags & MOD_LOAD_SYMS) ?
-				     lm->mod_namelist : NULL, dirs, ndirs, di))
+		mod = lm->module_struct;
+		loaded = (lm->mod_flags & MOD_LOAD_SYMS) ? lm->mod_namelist : NULL;
+	} else if ((dm = zdx_dump_module_of(addr))) {
+		snprintf(di->module, sizeof(di->module), "%s", dm->name);
+		mod = dm->addr;
+	}
+	if (mod) {
+		if (!zdx_module_file(di->module, mod, loaded, dirs, ndirs, di))
 			return zdx_err_set(&di->err, ZDX_E_NO_DEBUGINFO, NULL, 0, "no %.40s.ko with DWARF "
 					   "and build-id %.64s (crash's mod -s file, its module search "
 					   "path, /usr/lib/debug/lib/modules/%.40s, -m, ZDX_MODULE_PATH, "
-					   "debuginfod)", lm->mod_name, di->build_id[0] ? di->build_id :
+					   "debuginfod)", di->module, di->build_id[0] ? di->build_id :
 					   "(unknown)", kt->utsname.release);
 		load.sections = sec;
-		load.nsections = module_sections(l, lm->module_struct, names, sec);
+		load.nsections = module_sections(l, mod, names, sec);
 		if (!load.nsections)
 			return zdx_err_set(&di->err, ZDX_E_NOT_IN_DUMP, "struct module.sect_attrs",
-					   lm->module_struct, "the section addresses of module %s are not "
-					   "in this dump", lm->mod_name);
+					   mod, "the section addresses of module %s are not "
+					   "in this dump", di->module);
 	} else {
 		snprintf(di->path, sizeof(di->path), "%s", pc->namelist_debug ? pc->namelist_debug : pc->namelist);
 		load.bias = symbol_value("_stext") - elf_symbol(di->path, "_stext");

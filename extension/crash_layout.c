@@ -336,6 +336,34 @@ static void read_module_notes(struct zdx_layout *l)
 	l->off_battr_private = off("bin_attribute", "private");
 }
 
+static uint64_t sym_addr(const char *sym);
+
+/* Where a module's text and kallsyms are (layout.h): mem[] of 6.4+ or
+ * the two module_layouts before; the enum values from debuginfo. */
+static void read_module_text(struct zdx_layout *l)
+{
+	l->sym_modules = sym_addr("modules");
+	l->off_module_list = off("module", "list");
+	l->off_module_name = off("module", "name");
+	l->sz_module_name = msize("module", "name");
+	l->off_module_state = off("module", "state");
+	l->module_state_unformed = enumval("MODULE_STATE_UNFORMED");
+	l->off_module_mem = off("module", "mem");
+	l->sz_module_memory = ssize("module_memory");
+	l->off_modmem_base = off("module_memory", "base");
+	l->off_modmem_size = off("module_memory", "size");
+	l->mod_text = enumval("MOD_TEXT");
+	l->mod_init_text = enumval("MOD_INIT_TEXT");
+	l->off_module_core_layout = off("module", "core_layout");
+	l->off_module_init_layout = off("module", "init_layout");
+	l->off_modlayout_base = off("module_layout", "base");
+	l->off_modlayout_text_size = off("module_layout", "text_size");
+	l->off_module_kallsyms = off("module", "kallsyms");
+	l->off_modks_symtab = off("mod_kallsyms", "symtab");
+	l->off_modks_num_symtab = off("mod_kallsyms", "num_symtab");
+	l->off_modks_strtab = off("mod_kallsyms", "strtab");
+}
+
 static void read_modules(struct zdx_layout *l)
 {
 	long battr = off("module_sect_attr", "battr");
@@ -350,8 +378,11 @@ static void read_modules(struct zdx_layout *l)
 		l->off_msa_name = battr + off("bin_attribute", "attr") + off("attribute", "name");
 	else
 		l->off_msa_name = off("module_sect_attr", "name");
+	l->off_msas_bin_attrs = zdx_field_off(off("module_sect_attrs", "grp"), off("attribute_group", "bin_attrs"));
+	l->off_battr_name = zdx_field_off(off("bin_attribute", "attr"), off("attribute", "name"));
 	l->page_offset_base = read_ptr_sym("page_offset_base");
 	read_module_notes(l);
+	read_module_text(l);
 }
 
 static uint64_t sym_addr(const char *sym)

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include "zdx/crash_glue.h"
 #include "zdx/panic.h"
+#include "zdx/modsym.h"
 
 #define CAPTURE_MAX (4 << 20)
 
@@ -102,6 +103,25 @@ static char *zdx_capture_log(void)
 	return text;
 }
 
+/* A RIP crash has no text for may still be module text: crash run with
+ * --no_modules (crash 9.0.2 on 7.x) knows no module.  The dump's own
+ * modules list says whether it is, and its kallsyms name it where crash
+ * printed no symbol.  1 when the RIP is in a module's text. */
+static int module_text_from_dump(struct zdx_exc *x)
+{
+	struct zdx_modsym s;
+
+	if (!zdx_dump_module_of(x->regs.r[ZDX_RIP]))
+		return 0;
+	if (!x->func[0] && !zdx_dump_modsym(x->regs.r[ZDX_RIP], &s)) {
+		snprintf(x->func, sizeof(x->func), "%.63s", s.name);
+		snprintf(x->module, sizeof(x->module), "%.31s", s.module);
+		x->off = s.offset;
+		x->from_kallsyms = 1;
+	}
+	return 1;
+}
+
 /* What the text of bt cannot say: which frames are softirq entries (the
  * kernel keeps them between __softirqentry_text_start and _end), and which
  * exception frames have a RIP outside kernel text (bogus even when crash
@@ -118,7 +138,7 @@ static void annotate_bt(struct zdx_bt *b)
 		struct zdx_exc *x = &b->exc[i];
 
 		if (!x->user && (x->regs.valid >> ZDX_RIP & 1) && !is_kernel_text(x->regs.r[ZDX_RIP]) &&
-		    !x->bogus)
+		    !module_text_from_dump(x) && !x->bogus)
 			x->bogus = x->not_text = 1;
 	}
 }
@@ -136,16 +156,23 @@ static int capture_bt(ulong task, int cpu, struct zdx_bt *b)
 }
 
 /* The log names the faulting code as symbol+offset: its address, for
- * DWARF when no bt frame has the registers. */
+ * DWARF when no bt frame has the registers; a module's symbol from the
+ * dump's module kallsyms when crash has none. */
 static void resolve_rips(struct zdx_panic *p)
 {
 	int i;
 
 	for (i = 0; i < p->nrep; i++) {
 		struct syment *sp;
+		uint64_t v;
 
-		if (p->rep[i].have_rip && (sp = symbol_search(p->rep[i].rip_func)))
+		if (!p->rep[i].have_rip)
+			continue;
+		if ((sp = symbol_search(p->rep[i].rip_func)))
 			p->rep[i].rip_addr = sp->value + p->rep[i].rip_off;
+		else if (p->rep[i].rip_mod[0] &&
+			 !zdx_dump_module_symbol(p->rep[i].rip_mod, p->rep[i].rip_func, &v))
+			p->rep[i].rip_addr = v + p->rep[i].rip_off;   /* crash knows no module */
 	}
 }
 

@@ -239,6 +239,8 @@ void zdx_panic_decide(struct zdx_panic *p, int panic_cpu)
 		snprintf(p->exc_func, sizeof(p->exc_func), "%s", matched ? lr->rip_func
 			 : x->func[0] ? x->func : x->rip_text);
 		p->exc_off = x->off;
+		p->exc_from_kallsyms = x->from_kallsyms;
+		snprintf(p->exc_module, sizeof(p->exc_module), "%s", x->module);
 		if (lr)
 			compare(p, &x->regs, &lr->regs);
 	} else if (lr && lr->have_rip) {

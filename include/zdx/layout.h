@@ -135,6 +135,28 @@ struct zdx_layout {
 	long off_msa_address, off_msa_name;   /* name: battr.attr.name or name */
 	uint64_t page_offset_base;     /* direct map base, 0 if unknown */
 
+	/* 6.15+ dropped struct module_sect_attr: sect_attrs is an
+	 * attribute_group whose bin_attrs is a NULL-terminated pointer list,
+	 * each bin_attribute's private the section's address (7.2). */
+	long off_msas_bin_attrs;       /* module_sect_attrs.grp.bin_attrs, when no attrs[] */
+	long off_battr_name;           /* bin_attribute.attr.name */
+
+	/* --- struct module text and kallsyms (decode_modsym.c: module code
+	 * named from the dump when crash's module layer is off) ---
+	 * The kernel's modules list through module.list.  Text: 6.4+ keep
+	 * mod->mem[MOD_TEXT], mem[MOD_INIT_TEXT] (ac3b43283923 ("module:
+	 * replace module_layout with module_memory")); before, core_layout
+	 * and init_layout, whose first text_size bytes are text. */
+	uint64_t sym_modules;          /* the list_head `modules`, 0 absent */
+	long off_module_list, off_module_name, sz_module_name, off_module_state;
+	long module_state_unformed;    /* enum module_state MODULE_STATE_UNFORMED */
+	long off_module_mem, sz_module_memory, off_modmem_base, off_modmem_size;
+	long mod_text, mod_init_text;  /* enum mod_mem_type values */
+	long off_module_core_layout, off_module_init_layout;
+	long off_modlayout_base, off_modlayout_text_size;
+	long off_module_kallsyms;      /* struct module.kallsyms (a pointer) */
+	long off_modks_symtab, off_modks_num_symtab, off_modks_strtab;
+
 	/* --- struct module notes (a loaded module's GNU build-id) ---
 	 * /sys/module/NAME/notes: one struct bin_attribute per SHF_ALLOC note
 	 * section, private = its address, size = its size.  Up to 6.13 a

@@ -52,6 +52,9 @@ struct zdx_exc {
 	int bogus;                /* crash: "possibly bogus exception frame", or crash side:
 				     RIP outside kernel text */
 	int not_text;             /* bogus because its RIP is not kernel text (crash side) */
+	int from_kallsyms;        /* func/off named from the dump's module kallsyms, crash
+				     having no symbol there (crash side, decode_modsym.c) */
+	char module[32];          /* the module of a func so named, else "" */
 	int frame;                /* index in frame[] of the first frame printed after it */
 	int seg;                  /* the stack the interrupted code ran on */
 	int boundary;             /* the context a switch to another stack interrupted */
@@ -152,6 +155,8 @@ struct zdx_panic {
 	int regs_from_log;        /* ... and come from the log, not a bt frame */
 	char exc_func[64];        /* the faulting function as the log / bt name it */
 	uint64_t exc_off;
+	char exc_module[32];      /* its module when the dump's module kallsyms named it */
+	int exc_from_kallsyms;    /* crash had no symbol: named from the dump's module kallsyms */
 	struct zdx_regs regs;
 	enum zdx_ctx ctx;
 	char oops[160];           /* the deciding report's header */

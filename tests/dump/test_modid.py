@@ -150,7 +150,8 @@ def check_kernel(t, kernel, dump, others):
         return
     if "--no_modules" in crash_options(kernel):
         return t.skip("%s: zdx explain with module files" % tag, "the manifest runs this kernel's crash with "
-                      "--no_modules: crash lists no module, zdx sees no module code")
+                      "--no_modules: crash lists no module and has no mod -s/-S (zdx's own module "
+                      "lookup there: test_modsym.py)")
     work = fresh_dir(os.path.join(OUT, kernel))
     wrong_k = next((k for k in others if readelf_build_id(kmod(k)) not in (None, right)), None)
     wrong = fresh_dir(os.path.join(work, "wrong"))
@@ -188,7 +189,7 @@ def check_kernel(t, kernel, dump, others):
         os.environ.pop("DEBUGINFOD_URLS", None)
     if MODULE not in (outs.get("mod") or ""):
         return t.skip("%s: zdx explain with module files" % tag, "crash lists no module on this kernel "
-                      "(its crash runs with --no_modules): zdx sees no module code")
+                      "(its crash runs with --no_modules): no mod -s/-S")
     notes = explain(outs, good_cmd).get("notes") or []
     t.ok(any(re.match(r"%s: DWARF from \S+ \(search path\), build-id %s = the dump's" % (MODULE, right), n)
              for n in notes), "%s: the factory's .ko used, its id %s named" % (tag, right), notes)

@@ -299,8 +299,8 @@ def check_dump(t, row, kernel, truth, entry, bid):
 def module_dwarf(t, tag, kernel, row):
     """No --module-dir is given: the walker module's DWARF, where explain
     needs it, comes from the local debuginfod by the build-id the dump
-    holds, and it is the build readelf sees in the factory's .ko.  (crash
-    run with --no_modules has no module code to ask for.)"""
+    holds, and it is the build readelf sees in the factory's .ko (with
+    crash run with --no_modules too: zdx finds the module in the dump)."""
     with open(row["report_json"]) as f:
         notes = json.load(f).get("notes") or []
     bid = readelf_build_id(os.path.join(CACHE, "kmod", kernel, "zdx_walker.ko"))

@@ -149,4 +149,24 @@ def modmem(group):
     return bytes([1 if group else 0]) + bytes(mem)
 seed("fuzz_modnotes", "count", modmem(False))
 seed("fuzz_modnotes", "group", modmem(True))
+
+# --- module kallsyms: form byte, the address asked (offset from BASE, big
+# endian), then memory at BASE: the `modules` head (next at 0) -> one
+# struct module at 0x100 (list at +8, name at +0x18, kallsyms at +0x68,
+# text at +0x70) -> mod_kallsyms at 0x200 -> 4 Elf64_Sym at 0x300 ->
+# strings at 0x400; its text is BASE+0x1000..+0x1100
+def modsym(form):
+    mem = bytearray(0x500)
+    struct.pack_into("<Q", mem, 0, BASE + 0x108)
+    struct.pack_into("<Q", mem, 0x108, BASE)
+    mem[0x118:0x118 + 11] = b"zdx_walker\0"
+    struct.pack_into("<QQ", mem, 0x168, BASE + 0x200, BASE + 0x1000)
+    struct.pack_into("<Q", mem, 0x178, 0x100)
+    struct.pack_into("<QQQ", mem, 0x200, BASE + 0x300, 4, BASE + 0x400)
+    mem[0x400:0x400 + 14] = b"\0f\0$x\0g\0undef\0"
+    for i, (name, shndx, value) in enumerate([(0, 0, 0), (1, 2, 0x1000), (3, 2, 0x1020), (6, 2, 0x1050)]):
+        struct.pack_into("<IBBHQQ", mem, 0x300 + 24 * i, name, 0, 0, shndx, BASE + value, 0)
+    return bytes([form]) + struct.pack(">Q", 0x1022) + bytes(mem)
+seed("fuzz_modsym", "mem", modsym(1))
+seed("fuzz_modsym", "layout", modsym(0))
 PY
