@@ -2,7 +2,7 @@
 KERNEL   ?=
 SCENARIO ?=
 dumps:
-	@dumps/factory.sh $(if $(KERNEL),--kernel $(KERNEL)) $(if $(SCENARIO),--scenario $(SCENARIO))
+	@dumps/factory.sh $(if $(KERNEL),--kernel $(KERNEL)) $(if $(SCENARIO),--scenario "$(SCENARIO)")
 
 # Conformance of every cached truth.json to dumps/truth.schema.json.
 .PHONY: check-truth corpus-table

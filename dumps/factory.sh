@@ -27,6 +27,7 @@ SCN_DEFAULTS=(
     TRIGGER=sysrq "SYS_PANIC=sysrq triggered crash" WALKER_MODE= EXPECT_VERDICT= EXPECT_OWNER=
     GUEST_SETUP=: GUEST_AFTER_HOTPLUG=: GUEST_PREPARE=: GUEST_TRIGGER= GUEST_TRUTH_EXTRA=
     KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION= OPT_IN=no CXL=
+    KERNELS_FULL=
 )
 
 # load_scn FILE: reset every scenario variable to its default, check that
@@ -43,6 +44,10 @@ load_scn() {
     case "$TRIGGER" in sysrq|walker) ;; *) die "$1: TRIGGER must be sysrq|walker";; esac
     case "$KDUMP" in yes|no) ;; *) die "$1: KDUMP must be yes|no";; esac
     case "$OPT_IN" in yes|no) ;; *) die "$1: OPT_IN must be yes|no";; esac
+    local k
+    for k in $KERNELS_FULL; do
+        [[ " $KERNELS " != *" $k "* ]] || die "$1: kernel $k is in both KERNELS and KERNELS_FULL"
+    done
     [ -z "$CXL" ] || [ -n "$MAXMEM" ] || die "$1: a CXL machine needs SLOTS and MAXMEM (QEMU places the CXL window above maxmem)"
     if [ "$TRIGGER" = walker ]; then
         [[ " $VERDICTS " == *" $EXPECT_VERDICT "* ]] || die "$1: EXPECT_VERDICT '$EXPECT_VERDICT' is not one of: $VERDICTS"
@@ -446,7 +451,11 @@ main() {
         # An opt-in scenario (too slow for make check) is built only when
         # named: --scenario S, or ZDX_OPT_IN=1 for all of them.
         [ "$OPT_IN" = yes ] && [ -z "$scenario" ] && [ "${ZDX_OPT_IN:-0}" != 1 ] && continue
-        for k in $KERNELS; do
+        # Its KERNELS_FULL (the full matrix, outside the cold budget) are
+        # built the same way: when named, or with ZDX_FULL_MATRIX=1.
+        local ks=$KERNELS
+        { [ -n "$scenario" ] || [ "${ZDX_FULL_MATRIX:-0}" = 1 ]; } && ks="$KERNELS $KERNELS_FULL"
+        for k in $ks; do
             [ -n "$kernel" ] && [ "$k" != "$kernel" ] && continue
             [ $list = 1 ] && { echo "$k $s"; continue; }
             todo+=("$TIMEOUT $k $s")

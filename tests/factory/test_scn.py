@@ -51,6 +51,8 @@ CASES = [
     ("a trap", 'trap "echo hi" EXIT\n', "changes shell options or traps"),
     ("exit", "exit 0\n", "did not return"),
     ("a failing last command", "false\n", "sourcing it failed (status 1)"),
+    ("a kernel both by default and in the full matrix", 'KERNELS_FULL="6.1"\n',
+     "kernel 6.1 is in both KERNELS and KERNELS_FULL"),
 ]
 
 
@@ -87,6 +89,18 @@ def main():
             else:
                 ok(r.returncode != 0 and want in r.stderr and name + ".scn" in r.stderr,
                    "refused, naming %r: %s" % (want, what), "status %d\n%s" % (r.returncode, r.stderr))
+        # KERNELS_FULL: built when the scenario is named or with
+        # ZDX_FULL_MATRIX=1, never by a plain make dumps.
+        # (a factory of its own: the cases above left refused files in d)
+        d2 = factory_copy(os.path.join(tmp, "full"))
+        with open(os.path.join(d2, "scenarios", "full.scn"), "w") as f:
+            f.write(BASE + 'KERNELS_FULL="5.10"\n')
+        plain = list_scn(d2, env).stdout.splitlines()
+        named = list_scn(d2, env, "full").stdout.splitlines()
+        full = list_scn(d2, dict(env, ZDX_FULL_MATRIX="1")).stdout.splitlines()
+        ok("5.10 full" not in plain and "5.10 full" in named and "5.10 full" in full and "6.1 full" in plain,
+           "a KERNELS_FULL kernel is built only when named or with ZDX_FULL_MATRIX=1",
+           "plain %s\nnamed %s\nfull %s" % (plain, named, full))
         # The tree's own scenarios, through the tree's own factory.
         r = list_scn(DUMPS, env)
         scns = glob.glob(os.path.join(DUMPS, "scenarios", "*.scn"))
