@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import (ALT_SO_ROOT, CACHE, ROOT, ZDX_SO, Tap, crash_refused, load_json, manifest_crash_opts,  # noqa: E402
+from zdxlib import (ALT_SO_ROOT, CACHE, ROOT, ZDX_SO, Tap, crash_refused, load_json, crash_options,  # noqa: E402
                     run_crash)
 from oracle_plan import parse_kmem_n  # noqa: E402
 
@@ -52,7 +52,7 @@ def refused(out, rel, other):
 def session(rel, binary, so, others, kernel):
     """One crash session: the other releases' zdx.so, then its own, then
     kmem -n and zdx sections."""
-    opts = manifest_crash_opts(kernel, rel)
+    opts = crash_options(kernel, rel)
     cmds = ["extend %s" % o for _, o in others] + ["extend %s" % so, "kmem -n", "zdx sections -j"]
     dump = os.path.join(CACHE, "dumps", kernel, SCENARIO, DUMP)
     return run_crash(kernel, dump, cmds, load_zdx=False, crash=[binary] + opts), cmds, opts

@@ -13,7 +13,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import load_json, h, CACHE, ROOT, run_corpus_test, dump_opened, known_limit_module_symbols  # noqa: E402
+from zdxlib import load_json, h, CACHE, ROOT, run_corpus_test, dump_opened  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "dumps"))
 import verdicts  # noqa: E402  (the vocabulary: include/zdx/verdicts.h)
@@ -111,12 +111,8 @@ def check_dump(t, kernel, d, truth, entry, path, b):
         return
     w = truth.get("walker")
     want = w["expected_verdict"] if w else UNRELATED
-    limit = known_limit_module_symbols(kernel, r) if r["verdict"] != want else None
-    if limit:
-        t.skip("%s: verdict %s, its pfn and owner (got %s)" % (tag, want, r["verdict"]), limit)
-    else:
-        t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
-             "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
+    t.ok(r["verdict"] == want, "%s: verdict %s (got %s, %s)" % (tag, want, r["verdict"], r["confidence"]),
+         "\n".join("%s %s %s" % (e["source"], e["pfn"], e["origin"]) for e in r["evidence"]))
     check_frame(t, tag, r, out)
     if w and w.get("params") and expected_context(w):
         t.ok(r.get("context") == expected_context(w),
@@ -124,7 +120,7 @@ def check_dump(t, kernel, d, truth, entry, path, b):
     if w and w.get("expected_function"):
         t.ok(r.get("faulting_function") == w["expected_function"],
              "%s: faulting function %s (got %s)" % (tag, w["expected_function"], r.get("faulting_function")))
-    if not w or want == UNRELATED or limit:
+    if not w or want == UNRELATED:
         return
     t.ok(r["pfn"] is not None and h(r["pfn"]) == h(w["pfn"]),
          "%s: pfn %s (got %s)" % (tag, w["pfn"], r["pfn"]))

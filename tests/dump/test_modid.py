@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import Tap, dumps, CACHE, run_crash, load_json, vmlinux, MissingTool  # noqa: E402
+from zdxlib import Tap, dumps, CACHE, run_crash, load_json, vmlinux, MissingTool, crash_options  # noqa: E402
 from test_triage import readelf_build_id, fresh_dir, start_debuginfod_over, wait_indexed  # noqa: E402
 
 OUT = os.path.join(CACHE, "modid-test")
@@ -119,16 +119,6 @@ def loaded(t, tag, outs, wrong_ko, kernel, right, bad_cmd, good_cmd):
     t.ok(any(n.startswith("%s: DWARF from %s (crash mod -s), build-id %s = the dump's" % (MODULE, kmod(kernel), right))
              for n in notes) and not any(n.startswith("refused") for n in notes),
          "%s: the file crash's mod -s loaded, of the dump's build, is used first" % tag, notes)
-
-
-def crash_options(kernel):
-    """The crash options dumps/kernels.manifest gives kernel (its 7th column)."""
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "dumps", "kernels.manifest")) as f:
-        for line in f:
-            cols = line.split("#", 1)[0].split()
-            if cols and cols[0] == kernel:
-                return cols[6].split(",") if len(cols) > 6 else []
-    return []
 
 
 def crash_module_path(t, tag, kernel, dump, scan, right):

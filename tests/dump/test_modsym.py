@@ -22,9 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zdxlib import (Tap, Collect, dumps, CACHE, run_crash, crash_binary, load_json, bundle,  # noqa: E402
-                    MissingTool, crash_refused, h)
+                    MissingTool, crash_refused, h, crash_options)
 from test_explain import bt_exception_frames  # noqa: E402
-from test_modid import crash_options  # noqa: E402
 
 SCENARIO = "walk-altmap-reserve"
 KERNEL_RIP = re.compile(r"RIP: 0010:([^\s+]+)\+0x([0-9a-f]+)/0x([0-9a-f]+) \[(\w+)\]")

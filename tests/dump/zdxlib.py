@@ -145,29 +145,24 @@ def crash_binary(kernel):
 
 
 @functools.lru_cache(maxsize=None)
-def crash_options(kernel):
-    """The crash options dumps/kernels.manifest gives kernel (its 7th column)."""
+def manifest_columns(kernel):
+    """kernel's line of dumps/kernels.manifest as columns (comments cut)."""
     with open(os.path.join(ROOT, "dumps", "kernels.manifest")) as f:
         for line in f:
             cols = line.split("#", 1)[0].split()
             if cols and cols[0] == kernel:
-                return tuple(cols[6].split(",")) if len(cols) > 6 else ()
+                return tuple(cols)
     return ()
 
 
-def known_limit_module_symbols(kernel, explain):
-    """KNOWN LIMIT, the one place the dump tests accept it; remove when zdx
-    resolves module symbols from the dump itself (issue 11, branch modsym).
-    A kernel whose crash runs with --no_modules (7.2) gives crash no module
-    symbols, so a walker that faults in module code (a BUG() in
-    zdx_walkers.c) leaves zdx no pc to evaluate the frame's DWARF locals at,
-    and explain cannot find the pfn.  The reason when that is what zdx's
-    answer says, else None."""
-    notes = (explain or {}).get("notes") or []
-    if "--no_modules" not in crash_options(kernel):
-        return None
-    hit = [n for n in notes if "crash has no symbol of that name" in n]
-    return ("known limit (crash --no_modules, no module symbols; issue 11, modsym): %s" % hit[0]) if hit else None
+def crash_options(kernel, release=None):
+    """The crash options the manifest gives kernel's dumps (its crash-opts
+    column: crash 9.0.2 on 7.2, --no_modules); with release, only when
+    that is the manifest's crash for kernel, else none."""
+    cols = manifest_columns(kernel)
+    if len(cols) < 7 or (release and cols[4] != release):
+        return []
+    return cols[6].split(",")
 
 
 def vmlinux(kernel):
@@ -186,18 +181,6 @@ def zdx_so(kernel):
     if not os.path.isfile(so):
         raise MissingTool("%s (zdx for %s) is not built: 'make alt-so' builds it" % (so, crash))
     return so
-
-
-def manifest_crash_opts(kernel, release):
-    """The options dumps/kernels.manifest's crash-opts column gives crash
-    release for kernel's dumps (crash 9.0.2 on 7.2: --no_modules); none when
-    the manifest opens kernel with another crash."""
-    with open(os.path.join(ROOT, "dumps", "kernels.manifest")) as f:
-        for line in f:
-            w = line.split()
-            if len(w) >= 6 and w[0] == kernel and w[4] == release:
-                return w[6].split(",") if len(w) > 6 else []
-    return []
 
 
 def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=None, crash=None):
