@@ -2,16 +2,21 @@
 # Open a factory dump in crash with zdx loaded.
 #   dumps/open.sh [-f FILE] KERNEL SCENARIO            interactive
 #   dumps/open.sh [-f FILE] KERNEL SCENARIO CMD...     run CMDs and exit
-# FILE is the dump file in the scenario directory (default vmcore.kdump).
+# FILE is the dump file in the scenario directory (default: vmcore.kdump, or
+# the first of vmcore.d31 / vmcore.elf the scenario has, as not every
+# scenario keeps every form).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-file=vmcore.kdump
+file=
 if [ "${1:-}" = -f ]; then file=$2; shift 2; fi
 [ $# -ge 2 ] || { echo "usage: $0 [-f FILE] KERNEL SCENARIO [CRASH-COMMAND...]" >&2; exit 2; }
 kernel=$1 scenario=$2; shift 2
 dir="$ZDX_CACHE/dumps/$kernel/$scenario"
+if [ -z "$file" ]; then
+    for file in vmcore.kdump vmcore.d31 vmcore.elf; do [ -f "$dir/$file" ] && break; done
+fi
 vmlinux="$ZDX_CACHE/kernels/$kernel/vmlinux"
 [ -f "$dir/$file" ] || die "no dump $dir/$file: build it with 'make dumps KERNEL=$kernel SCENARIO=$scenario'"
 crash=crash
