@@ -30,7 +30,7 @@ from_binary() {
     t0=$(date +%s)
     w=$("$here/suite-tool.sh" "$suite" crash usr/bin/crash) || die "cannot fetch $suite's crash"
     root=$(dirname "$(dirname "$w")")/root
-    v=$("$w" --version 2>/dev/null | awk '/^crash / {print $2; exit}')
+    v=$("$w" --version 2>/dev/null | awk '/^crash / && !v {v = $2} END {print v}')
     [ "$v" = "$ver" ] || die "$suite's crash is ${v:-not runnable here}, not $ver: change the manifest's crash column"
     [ -f "$root/usr/include/crash/defs.h" ] || die "$suite's crash package has no /usr/include/crash/defs.h"
     rm -rf "$out"; mkdir -p "$out"

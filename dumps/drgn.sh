@@ -11,6 +11,9 @@
 # suite-tool.sh's wrapper.  The archive moves: a later drgn than 0.3.0 is
 # taken (and named in the version file), an earlier one is refused.
 # --no-build: never fetch (the tests: make fetches it before any test runs).
+# Pipelines read their input whole (no awk exit, head or grep -q on a
+# pipe): with pipefail, a reader leaving early is the writer's SIGPIPE, and
+# the script dies with status 141 (the cold make check of 2026-12-01).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -27,14 +30,14 @@ t0=$(date +%s)
 apt_suite_init "$suite"
 # python3.X: the interpreter forky's python3 (which python3-drgn depends on) is.
 py=$(apt_suite_cmd "$suite" apt-cache depends python3 2>/dev/null |
-     awk '$1 == "Depends:" && $2 ~ /^python3\.[0-9]+$/ {print $2; exit}')
+     awk '$1 == "Depends:" && $2 ~ /^python3\.[0-9]+$/ && !py {py = $2} END {print py}')
 [ -n "$py" ] || die "cannot tell which python3.X $suite's python3 is (apt-cache depends python3)"
 w=$("$here/suite-tool.sh" --env PYTHONHOME=@ROOT@/usr \
        --env PYTHONPATH=@ROOT@/usr/lib/python3/dist-packages \
        "$suite" "python3-drgn,$py-minimal,lib$py-stdlib" "usr/bin/$py") ||
     die "cannot fetch $suite's python3-drgn"
 v=$("$w" -c 'import drgn; print(drgn.__version__)' 2>/dev/null) || v=
-[ -n "$v" ] && [ "$(printf '%s\n' "$min" "$v" | sort -V | head -n 1)" = "$min" ] ||
+[ -n "$v" ] && [ "$(printf '%s\n' "$min" "$v" | sort -V | sed -n 1p)" = "$min" ] ||
     die "$suite's python3-drgn is ${v:-not runnable here}; the tests need $min or later"
 rm -rf "$out"; mkdir -p "$out"
 # A link, so the wrapper stays the one suite-tool.sh keeps current.

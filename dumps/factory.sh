@@ -65,7 +65,7 @@ scn_names() { for f in "$here"/scenarios/*.scn; do basename "$f" .scn; done; }
 # kernel and QEMU version.
 accel() {
     local key f
-    key="$(uname -r)-$(qemu-system-x86_64 --version | head -n 1 | awk '{print $4}')"
+    key="$(uname -r)-$(qemu-system-x86_64 --version | awk 'NR == 1 {print $4}')"
     f="$ZDX_CACHE/accel-$key"
     [ -f "$f" ] && { cat "$f"; return; }
     local a=tcg
@@ -389,7 +389,7 @@ filter() {
     mdf=$("$here/makedumpfile-for.sh" "${what%%/*}") || die "$what: no makedumpfile for ${what%%/*}"
     lvl=$("$here/makedumpfile-for.sh" --level "${what%%/*}")
     step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d $lvl $src"
-    "$mdf" -v 2>&1 | head -n 1 >"$w/makedumpfile.log"
+    "$mdf" -v 2>&1 | sed -n 1p >"$w/makedumpfile.log"
     echo "dump level: $lvl" >>"$w/makedumpfile.log"
     "$mdf" -c -d "$lvl" "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
     rm -f "$w/vmcore.d31"
@@ -397,7 +397,7 @@ filter() {
         { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d $lvl $src failed"; }
     step "$what: makedumpfile cannot filter this dump (present section with an unmapped sub-section memmap); keeping $src"
     { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d $lvl aborts:"
-      grep -E "readmem: Can't convert|Can't read the buffer" "$w/makedumpfile.log" | head -n 2; } >"$w/filter-failure.txt"
+      grep -E "readmem: Can't convert|Can't read the buffer" "$w/makedumpfile.log" | sed -n 1,2p; } >"$w/filter-failure.txt"
     KEEP_ELF=yes
 }
 

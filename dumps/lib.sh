@@ -48,7 +48,7 @@ $(echo "$src" | sed -n 's/^deb /deb-src /p')"
 apt_suite_update() {
     local suite=$1 d; d=$(apt_suite_dir "$suite")
     apt_suite_cmd "$suite" apt-get update -qq >"$d/update.log" 2>&1 && return 0
-    apt_suite_indexes "$suite" | awk -v s="$suite" '$1==s' | grep -q . ||
+    [ -n "$(apt_suite_indexes "$suite" | awk -v s="$suite" '$1==s')" ] ||
         { cat "$d/update.log" >&2; die "apt-get update for $suite failed (sources: $d/sources.list, from the host's apt configuration)"; }
     step "apt: some of $suite's side suites could not be read (see $d/update.log); going on with what arrived"
 }
