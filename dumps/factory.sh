@@ -290,6 +290,8 @@ qemu_argv() {
 # persistent memory device of $CXL bytes (sparse backing file) with a label
 # storage area, and a 4 GiB CXL fixed memory window targeting the bridge.
 # QEMU 7.2 spells the persistent backend memdev= (8.0+: persistent-memdev=).
+# The device has a serial number (sn=), as real ones do: 7.2's cxl_pmem
+# refuses a region on a memdev without one.
 cxl_argv() {
     local w=$1
     truncate -s "$CXL" "$w/cxl-mem.img"; truncate -s 256M "$w/cxl-lsa.img"
@@ -297,7 +299,7 @@ cxl_argv() {
         -object "memory-backend-file,id=cxl-lsa0,share=on,mem-path=$w/cxl-lsa.img,size=256M" \
         -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 \
         -device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2 \
-        -device cxl-type3,bus=root_port13,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0 \
+        -device cxl-type3,bus=root_port13,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0,sn=0x5a4458 \
         -machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 }
 
