@@ -329,10 +329,12 @@ static void read_module_notes(struct zdx_layout *l)
 {
 	l->off_module_notes_attrs = off("module", "notes_attrs");
 	l->off_mna_notes = off("module_notes_attrs", "notes");
+	l->sz_mna_notes = msize("module_notes_attrs", "notes");
 	l->off_mna_bin_attrs = zdx_field_off(off("module_notes_attrs", "grp"), off("attribute_group", "bin_attrs"));
 	l->off_mna_attrs = off("module_notes_attrs", "attrs");
 	l->sz_bin_attribute = ssize("bin_attribute");
 	l->off_battr_size = off("bin_attribute", "size");
+	l->sz_battr_size = msize("bin_attribute", "size");
 	l->off_battr_private = off("bin_attribute", "private");
 }
 
@@ -347,20 +349,24 @@ static void read_module_text(struct zdx_layout *l)
 	l->off_module_name = off("module", "name");
 	l->sz_module_name = msize("module", "name");
 	l->off_module_state = off("module", "state");
+	l->sz_module_state = msize("module", "state");
 	l->module_state_unformed = enumval("MODULE_STATE_UNFORMED");
 	l->off_module_mem = off("module", "mem");
 	l->sz_module_memory = ssize("module_memory");
 	l->off_modmem_base = off("module_memory", "base");
 	l->off_modmem_size = off("module_memory", "size");
+	l->sz_modmem_size = msize("module_memory", "size");
 	l->mod_text = enumval("MOD_TEXT");
 	l->mod_init_text = enumval("MOD_INIT_TEXT");
 	l->off_module_core_layout = off("module", "core_layout");
 	l->off_module_init_layout = off("module", "init_layout");
 	l->off_modlayout_base = off("module_layout", "base");
 	l->off_modlayout_text_size = off("module_layout", "text_size");
+	l->sz_modlayout_text_size = msize("module_layout", "text_size");
 	l->off_module_kallsyms = off("module", "kallsyms");
 	l->off_modks_symtab = off("mod_kallsyms", "symtab");
 	l->off_modks_num_symtab = off("mod_kallsyms", "num_symtab");
+	l->sz_modks_num_symtab = msize("mod_kallsyms", "num_symtab");
 	l->off_modks_strtab = off("mod_kallsyms", "strtab");
 }
 

@@ -48,7 +48,7 @@ static int attr_build_id(const struct zdx_layout *l, uint64_t a, zdx_read_fn rd,
 	int r;
 
 	if (zdx_field_read(rd, ctx, a, l->off_battr_private, 8, &at) ||
-	    zdx_field_read(rd, ctx, a, l->off_battr_size, 8, &size) ||
+	    zdx_field_read(rd, ctx, a, l->off_battr_size, (unsigned)l->sz_battr_size, &size) ||
 	    !at || size < 12 || size > MAX_NOTE_BYTES || !(b = malloc(size)))
 		return -1;
 	r = rd(ctx, at, b, size) ? -1 : zdx_notes_build_id(b, size, id->build_id, sizeof(id->build_id));
@@ -75,7 +75,7 @@ int zdx_module_build_id(const struct zdx_layout *l, uint64_t module, zdx_read_fn
 	if (!attrs)
 		return why(id, "%s", "struct module.notes_attrs is NULL: the kernel kept no notes "
 			   "for this module");
-	if (l->off_mna_notes >= 0 ? zdx_field_read(rd, ctx, attrs, l->off_mna_notes, 4, &count)
+	if (l->off_mna_notes >= 0 ? zdx_field_read(rd, ctx, attrs, l->off_mna_notes, (unsigned)l->sz_mna_notes, &count)
 	    : (zdx_field_read(rd, ctx, attrs, l->off_mna_bin_attrs, 8, &list) || !list))
 		return why(id, "%s", "struct module_notes_attrs is not in the dump");
 	if (count > MAX_NOTE_ATTRS)

@@ -38,13 +38,15 @@ static int read_text(const struct zdx_layout *l, uint64_t addr, zdx_read_fn rd, 
 
 			at = zdx_field_addr(addr, l->off_module_mem) + (uint64_t)t * l->sz_module_memory;
 			if (zdx_field_read(rd, ctx, at, l->off_modmem_base, 8, &m->text[i].base) ||
-			    zdx_field_read(rd, ctx, at, l->off_modmem_size, 4, &m->text[i].size))
+			    zdx_field_read(rd, ctx, at, l->off_modmem_size, (unsigned)l->sz_modmem_size,
+					   &m->text[i].size))
 				return -1;
 		} else {
 			/* a layout field absent: address 0, and the read fails */
 			at = zdx_field_addr(addr, i ? l->off_module_init_layout : l->off_module_core_layout);
 			if (zdx_field_read(rd, ctx, at, l->off_modlayout_base, 8, &m->text[i].base) ||
-			    zdx_field_read(rd, ctx, at, l->off_modlayout_text_size, 4, &m->text[i].size))
+			    zdx_field_read(rd, ctx, at, l->off_modlayout_text_size,
+					   (unsigned)l->sz_modlayout_text_size, &m->text[i].size))
 				return -1;
 		}
 		if (!m->text[i].base)
@@ -69,7 +71,7 @@ int zdx_module_read(const struct zdx_layout *l, uint64_t addr, zdx_read_fn rd, v
 		return -1;
 	m->name[n] = 0;
 	if (l->off_module_state >= 0 && l->module_state_unformed >= 0 &&
-	    (zdx_field_read(rd, ctx, addr, l->off_module_state, 4, &state) ||
+	    (zdx_field_read(rd, ctx, addr, l->off_module_state, (unsigned)l->sz_module_state, &state) ||
 	     state == (uint64_t)l->module_state_unformed))
 		return -1;
 	if (read_text(l, addr, rd, ctx, m))
@@ -125,7 +127,8 @@ static int read_symtab(const struct zdx_layout *l, const struct zdx_module *m, z
 		       void *ctx, struct symtab *t)
 {
 	if (!m->kallsyms || zdx_field_read(rd, ctx, m->kallsyms, l->off_modks_symtab, 8, &t->symtab) ||
-	    zdx_field_read(rd, ctx, m->kallsyms, l->off_modks_num_symtab, 4, &t->num) ||
+	    zdx_field_read(rd, ctx, m->kallsyms, l->off_modks_num_symtab, (unsigned)l->sz_modks_num_symtab,
+			   &t->num) ||
 	    zdx_field_read(rd, ctx, m->kallsyms, l->off_modks_strtab, 8, &t->strtab) ||
 	    !t->symtab || !t->strtab)
 		return -1;

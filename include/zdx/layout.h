@@ -148,14 +148,14 @@ struct zdx_layout {
 	 * replace module_layout with module_memory")); before, core_layout
 	 * and init_layout, whose first text_size bytes are text. */
 	uint64_t sym_modules;          /* the list_head `modules`, 0 absent */
-	long off_module_list, off_module_name, sz_module_name, off_module_state;
+	long off_module_list, off_module_name, sz_module_name, off_module_state, sz_module_state;
 	long module_state_unformed;    /* enum module_state MODULE_STATE_UNFORMED */
-	long off_module_mem, sz_module_memory, off_modmem_base, off_modmem_size;
+	long off_module_mem, sz_module_memory, off_modmem_base, off_modmem_size, sz_modmem_size;
 	long mod_text, mod_init_text;  /* enum mod_mem_type values */
 	long off_module_core_layout, off_module_init_layout;
-	long off_modlayout_base, off_modlayout_text_size;
+	long off_modlayout_base, off_modlayout_text_size, sz_modlayout_text_size;
 	long off_module_kallsyms;      /* struct module.kallsyms (a pointer) */
-	long off_modks_symtab, off_modks_num_symtab, off_modks_strtab;
+	long off_modks_symtab, off_modks_num_symtab, sz_modks_num_symtab, off_modks_strtab;
 
 	/* --- struct module notes (a loaded module's GNU build-id) ---
 	 * /sys/module/NAME/notes: one struct bin_attribute per SHF_ALLOC note
@@ -164,11 +164,11 @@ struct zdx_layout {
 	 * drop it for an attribute_group whose bin_attrs is a NULL-terminated
 	 * pointer list (7.2).  The layout keeps whichever this kernel has. */
 	long off_module_notes_attrs;   /* struct module.notes_attrs */
-	long off_mna_notes;            /* module_notes_attrs.notes (count) */
+	long off_mna_notes, sz_mna_notes;   /* module_notes_attrs.notes (count) */
 	long off_mna_bin_attrs;        /* module_notes_attrs.grp.bin_attrs */
 	long off_mna_attrs;            /* module_notes_attrs.attrs[] */
 	long sz_bin_attribute;
-	long off_battr_size, off_battr_private;
+	long off_battr_size, sz_battr_size, off_battr_private;
 
 	/* --- printk log (zdx dumpcheck: is the log in the dump?) --- */
 	uint64_t sym_log_buf, sym_log_buf_len;   /* variables `log_buf`, `log_buf_len`; 0 absent */

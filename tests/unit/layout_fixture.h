@@ -93,5 +93,12 @@ static inline void fixture_layout_61(struct zdx_layout *l)
 		strcpy(l->memtype_name[i], types[i]);
 	l->has_pfn_to_online_page_fn = 1;
 	l->has_pgmap_pfn_valid = 1;
+	/* widths of the module fields zdx reads (offsets are each test's) */
+	l->sz_module_state = 4;          /* enum module_state */
+	l->sz_modmem_size = 4;           /* module_memory.size, unsigned int */
+	l->sz_modlayout_text_size = 4;   /* module_layout.text_size, unsigned int */
+	l->sz_modks_num_symtab = 4;      /* mod_kallsyms.num_symtab, unsigned int */
+	l->sz_mna_notes = 4;             /* module_notes_attrs.notes, unsigned int */
+	l->sz_battr_size = 8;            /* bin_attribute.size, size_t */
 }
 #endif
