@@ -136,6 +136,8 @@ scenario_cpio() {
         echo "ZDX_HOTPLUG_BLOCKS=$HOTPLUG_BLOCKS"
         echo "ZDX_WALKER_MODE='$WALKER_MODE'"
         echo "ZDX_WALKER_PARAMS='$WALKER_PARAMS'"
+        # the capture kernel's filter level: this kernel's (makedumpfile-for.sh)
+        [ "$KDUMP" = yes ] && echo "ZDX_DUMP_LEVEL=$("$here/makedumpfile-for.sh" --level "$k")"
         printf 'zdx_setup() {\n%s\n%s\n}\n' "$([ -n "$CXL" ] && echo zdx_cxl_load)" "$GUEST_SETUP"
         [ -n "$CXL" ] && cxl_guest_code
         printf 'zdx_after_hotplug() {\n%s\n}\n' "$GUEST_AFTER_HOTPLUG"
@@ -370,6 +372,7 @@ derive() {
     fi
     if [ "$KDUMP" = yes ]; then
         step "$k/$s: makedumpfile -R (in-guest kdump dumps from the virtio disks)"
+        echo "guest dump level: $("$here/makedumpfile-for.sh" --level "$k")" >>"$w/makedumpfile.log"
         makedumpfile -R "$w/vmcore.guest-d31" <"$w/kdump-d31.img" >>"$w/makedumpfile.log" 2>&1 &&
         makedumpfile -R "$w/vmcore.guest-full" <"$w/kdump-full.img" >>"$w/makedumpfile.log" 2>&1 ||
             { tail -n 20 "$w/console.log" >&2; die "$k/$s: the in-guest kdump left no valid dump on its disks"; }

@@ -180,11 +180,12 @@ def pmem_sections(nss, iomem):
     return out
 
 
-def mdf_level(d):
-    """The dump level of vmcore.d31, as the factory logged it (31 before it did)."""
+def mdf_level(d, what="dump level"):
+    """The dump level of vmcore.d31 (of vmcore.guest-d31: what="guest dump
+    level"), as the factory logged it (31 before it did)."""
     try:
         with open(os.path.join(d, "makedumpfile.log"), errors="replace") as f:
-            m = re.search(r"^dump level: (\d+)$", f.read(), re.M)
+            m = re.search(r"^%s: (\d+)$" % what, f.read(), re.M)
         return int(m.group(1)) if m else 31
     except OSError:
         return 31
@@ -212,7 +213,8 @@ def dumps_list(d, derived_from):
         "vmcore.d31": ("kdump-compressed", "makedumpfile %s -c -d %d %s" % (mdf_version(d), mdf_level(d), derived_from),
                        True, mdf_level(d), None),
         "vmcore.guest-full": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -l -d 0 /proc/vmcore to a virtio disk; host makedumpfile -R", False, 0, False),
-        "vmcore.guest-d31": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -c -d 31 /proc/vmcore to a virtio disk; host makedumpfile -R", True, 31, False),
+        "vmcore.guest-d31": ("kdump-compressed", "in-guest kdump: capture kernel ran makedumpfile -F -c -d %d /proc/vmcore to a virtio disk; host makedumpfile -R" % mdf_level(d, "guest dump level"),
+                             True, mdf_level(d, "guest dump level"), False),
     }
     out = []
     for f, (fmt, h, filt, lvl, memmap) in how.items():
