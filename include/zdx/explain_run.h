@@ -7,7 +7,7 @@
 #include "zdx/panic.h"
 
 #define MAX_DIRS 8
-#define MAX_UNWIND 6
+#define MAX_UNWIND 16
 
 struct zdx_explain_run {
 	const struct zdx_model *m;
