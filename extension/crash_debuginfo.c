@@ -126,6 +126,16 @@ static struct load_module *module_of(uint64_t addr)
 	return NULL;
 }
 
+static struct load_module *module_named(const char *name)
+{
+	int i;
+
+	for (i = 0; i < st->mods_installed; i++)
+		if (!strcmp(st->load_modules[i].mod_name, name))
+			return &st->load_modules[i];
+	return NULL;
+}
+
 int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, struct zdx_debuginfo *di)
 {
 	const struct zdx_layout *l;
@@ -149,6 +159,10 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 	} else if ((dm = zdx_dump_module_of(addr))) {
 		snprintf(di->module, sizeof(di->module), "%s", dm->name);
 		mod = dm->addr;
+		/* a pc in init text is outside crash's mod_base/mod_size, yet
+		 * crash may hold that module's symbols (mod -s): the same file */
+		if ((lm = module_named(dm->name)) && (lm->mod_flags & MOD_LOAD_SYMS))
+			loaded = lm->mod_namelist;
 	}
 	if (mod) {
 		if (!zdx_module_file(di->module, mod, loaded, dirs, ndirs, di))
