@@ -311,23 +311,43 @@ static int bt_names_fault(const struct zdx_panic *p, const struct zdx_bt *b, con
 {
 	int i;
 
+	/* a name zdx took from the dump's module kallsyms is not crash's:
+	 * crash's unwind through that module is lost all the same */
 	if (p->dexc >= 0 && p->dexc < b->nexc)
-		return b->exc[p->dexc].func[0] != 0;
+		return b->exc[p->dexc].func[0] != 0 && !b->exc[p->dexc].from_kallsyms;
 	for (i = 0; i < b->nframes; i++)
 		if (!strcmp(b->frame[i].func, func))
 			return 1;
 	return 0;
 }
 
-/* Where crash could not name the faulting RIP (no symbols for its module:
- * crash 9.0.2 opens 7.x dumps only with --no_modules), its unwind through
- * that module is lost too; the kernel's own Call Trace of the report whose
+/* A module frame of the log's Call Trace that crash's bt does not have:
+ * crash without module symbols (--no_modules) unwinds past module code. */
+static int bt_lost_module_frame(const struct zdx_report *r, const struct zdx_bt *b)
+{
+	int i, k;
+
+	for (i = 0; i < r->ntrace; i++) {
+		if (!r->trace[i].mod[0])
+			continue;
+		for (k = 0; k < b->nframes && strcmp(b->frame[k].func, r->trace[i].func); k++)
+			;
+		if (k == b->nframes)
+			return 1;
+	}
+	return 0;
+}
+
+/* Where crash could not name the faulting RIP or lost module frames (no
+ * symbols for its modules: crash 9.0.2 opens 7.x dumps only with
+ * --no_modules), the kernel's own Call Trace of the report whose
  * registers decided names those frames, the faulting function first. */
 static int fault_log_bt(const struct zdx_panic *p, const struct zdx_bt *b, struct zdx_log_bt *lb)
 {
 	const struct zdx_report *r = p->dregs_rep >= 0 ? &p->rep[p->dregs_rep] : NULL;
 
-	if (!r || !r->ntrace || !r->have_rip || !p->have_exception || bt_names_fault(p, b, r->rip_func))
+	if (!r || !r->ntrace || !r->have_rip || !p->have_exception ||
+	    (bt_names_fault(p, b, r->rip_func) && !bt_lost_module_frame(r, b)))
 		return 0;
 	lb->r = r;
 	lb->with_rip = 1;

@@ -475,6 +475,18 @@ static void log_bt_panic_612(void)
 	ok(zdx_panic_log_bt(p, &p->bt, &lb) == 0, "crash's bt past panic() (%d frames): it stands", p->bt.nframes);
 }
 
+/* crash with module symbols: its bt also holds the module frames the
+ * log's Call Trace names (appended; the order does not matter here). */
+static void with_module_frames(const struct zdx_panic *p, struct zdx_bt *b)
+{
+	const struct zdx_report *r = &p->rep[p->dregs_rep];
+	int i;
+
+	for (i = 0; i < r->ntrace && b->nframes < ZDX_MAX_FRAMES; i++)
+		if (r->trace[i].mod[0])
+			snprintf(b->frame[b->nframes++].func, sizeof(b->frame[0].func), "%s", r->trace[i].func);
+}
+
 static void log_bt_module_72(void)
 {
 	struct zdx_panic *p = load("module-gpf-7.2.bt", "module-gpf-7.2.log");
@@ -495,7 +507,11 @@ static void log_bt_module_72(void)
 		snprintf(p->bt.exc[p->dexc].func, sizeof(p->bt.exc[0].func), "zdx_page_owner_ino");
 	else
 		snprintf(p->bt.frame[0].func, sizeof(p->bt.frame[0].func), "zdx_page_owner_ino");
-	ok(zdx_panic_log_bt(p, b, &lb) == 0, "crash names the faulting function: its bt stands");
+	ok(zdx_panic_log_bt(p, b, &lb) == 1, "crash names the faulting function but lost the module's "
+	   "callers (no module symbols): the log's report stands in");
+	with_module_frames(p, (struct zdx_bt *)b);
+	ok(zdx_panic_log_bt(p, b, &lb) == 0, "crash names the faulting function and the module's callers: "
+	   "its bt stands");
 }
 
 int main(int argc, char **argv)
