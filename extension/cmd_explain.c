@@ -325,8 +325,7 @@ static void dwarf_from(struct zdx_explain_run *e, const struct zdx_regs *start)
 		}
 		rc = zdx_dwarf_unwind(di.dw, lookup, &regs, mem_cb, NULL, &caller, why, sizeof(why));
 		zdx_dwarf_close(di.dw);
-		if (rc || !(caller.valid >> ZDX_RIP & 1) ||
-		    (!is_kernel_text(caller.r[ZDX_RIP]) && !zdx_dump_module_of(caller.r[ZDX_RIP])))
+		if (rc || !(caller.valid >> ZDX_RIP & 1) || !zdx_is_code(caller.r[ZDX_RIP]))
 			return;
 		regs = caller;
 		pc = caller.r[ZDX_RIP];

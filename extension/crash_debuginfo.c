@@ -126,12 +126,13 @@ static struct load_module *module_of(uint64_t addr)
 	return NULL;
 }
 
-static struct load_module *module_named(const char *name)
+/* crash's record of the struct module at mod, NULL when it has none. */
+static struct load_module *crash_module(uint64_t mod)
 {
 	int i;
 
 	for (i = 0; i < st->mods_installed; i++)
-		if (!strcmp(st->load_modules[i].mod_name, name))
+		if (st->load_modules[i].module_struct == mod)
 			return &st->load_modules[i];
 	return NULL;
 }
@@ -157,11 +158,12 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 		mod = lm->module_struct;
 		loaded = (lm->mod_flags & MOD_LOAD_SYMS) ? lm->mod_namelist : NULL;
 	} else if ((dm = zdx_dump_module_of(addr))) {
+		/* the dump's module list also knows init text, which crash's
+		 * mod_base/mod_size leave out; crash may still hold the
+		 * module's symbols (mod -s): that file, as above */
 		snprintf(di->module, sizeof(di->module), "%s", dm->name);
 		mod = dm->addr;
-		/* a pc in init text is outside crash's mod_base/mod_size, yet
-		 * crash may hold that module's symbols (mod -s): the same file */
-		if ((lm = module_named(dm->name)) && (lm->mod_flags & MOD_LOAD_SYMS))
+		if ((lm = crash_module(mod)) && (lm->mod_flags & MOD_LOAD_SYMS))
 			loaded = lm->mod_namelist;
 	}
 	if (mod) {

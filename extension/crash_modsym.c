@@ -39,6 +39,11 @@ const struct zdx_module *zdx_dump_module_of(uint64_t addr)
 	return NULL;
 }
 
+int zdx_is_code(uint64_t addr)
+{
+	return is_kernel_text(addr) || zdx_dump_module_of(addr) != NULL;
+}
+
 int zdx_dump_modsym(uint64_t addr, struct zdx_modsym *s)
 {
 	const struct zdx_module *m = zdx_dump_module_of(addr);

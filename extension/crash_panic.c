@@ -103,23 +103,19 @@ static char *zdx_capture_log(void)
 	return text;
 }
 
-/* A RIP crash has no text for may still be module text: crash run with
- * --no_modules (crash 9.0.2 on 7.x) knows no module.  The dump's own
- * modules list says whether it is, and its kallsyms name it where crash
- * printed no symbol.  1 when the RIP is in a module's text. */
-static int module_text_from_dump(struct zdx_exc *x)
+/* A RIP crash printed no symbol for may be module text crash does not
+ * know (crash run with --no_modules, crash 9.0.2 on 7.x): the dump's
+ * module kallsyms name it. */
+static void name_from_dump(struct zdx_exc *x)
 {
 	struct zdx_modsym s;
 
-	if (!zdx_dump_module_of(x->regs.r[ZDX_RIP]))
-		return 0;
-	if (!x->func[0] && !zdx_dump_modsym(x->regs.r[ZDX_RIP], &s)) {
-		snprintf(x->func, sizeof(x->func), "%.63s", s.name);
-		snprintf(x->module, sizeof(x->module), "%.31s", s.module);
-		x->off = s.offset;
-		x->from_kallsyms = 1;
-	}
-	return 1;
+	if (x->func[0] || zdx_dump_modsym(x->regs.r[ZDX_RIP], &s))
+		return;
+	snprintf(x->func, sizeof(x->func), "%.63s", s.name);
+	snprintf(x->module, sizeof(x->module), "%.31s", s.module);
+	x->off = s.offset;
+	x->from_kallsyms = 1;
 }
 
 /* What the text of bt cannot say: which frames are softirq entries (the
@@ -137,8 +133,11 @@ static void annotate_bt(struct zdx_bt *b)
 	for (i = 0; i < b->nexc; i++) {
 		struct zdx_exc *x = &b->exc[i];
 
-		if (!x->user && (x->regs.valid >> ZDX_RIP & 1) && !is_kernel_text(x->regs.r[ZDX_RIP]) &&
-		    !module_text_from_dump(x) && !x->bogus)
+		if (x->user || !(x->regs.valid >> ZDX_RIP & 1) || is_kernel_text(x->regs.r[ZDX_RIP]))
+			continue;
+		if (zdx_dump_module_of(x->regs.r[ZDX_RIP]))
+			name_from_dump(x);
+		else if (!x->bogus)
 			x->bogus = x->not_text = 1;
 	}
 }

@@ -60,6 +60,8 @@ int zdx_module_kallsyms_lookup_name(const struct zdx_layout *l, const struct zdx
 /* The crash side (crash_modsym.c): the dump's modules, walked once per
  * session; for addresses crash has no module for. */
 const struct zdx_module *zdx_dump_module_of(uint64_t addr);
+/* Kernel text as crash knows it, or a module's text in the dump. */
+int zdx_is_code(uint64_t addr);
 int zdx_dump_modsym(uint64_t addr, struct zdx_modsym *s);
 int zdx_dump_module_symbol(const char *module, const char *name, uint64_t *value);
 
