@@ -15,8 +15,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import (ALT_SO_ROOT, CACHE, ROOT, ZDX_SO, Tap, crash_refused, load_json, crash_options,  # noqa: E402
-                    run_crash)
+from zdxlib import (ALT_SO_ROOT, CACHE, ZDX_SO, Tap, collect_each, crash_refused, load_json,  # noqa: E402
+                    crash_options, run_crash)
 from oracle_plan import parse_kmem_n  # noqa: E402
 
 SCENARIO = "sysrq"          # the smallest dump every kernel of the corpus has
@@ -95,21 +95,10 @@ def main():
     ks = kernels()
     t.ok(len(cs) >= 2 and ks, "crashes (%s) and %s dumps (%s) to test" % (
         ", ".join(c[0] for c in cs), SCENARIO, ", ".join(ks)), "run make check's prerequisites first")
-    from concurrent.futures import ThreadPoolExecutor
-    from zdxlib import Collect
-    jobs = [(rel, b, so, [(r2, s2) for r2, _, s2 in cs if r2 != rel], k) for rel, b, so in cs for k in ks]
     table = {}
-
-    def one(j):
-        c = Collect()
-        try:
-            check(c, *j, table)
-        except Exception as e:  # noqa: BLE001
-            c.ok(False, "crash %s on %s: check raised %r" % (j[0], j[4], e))
-        return c
-    with ThreadPoolExecutor(2) as pool:
-        for c in pool.map(one, jobs):
-            c.replay(t)
+    jobs = [(rel, b, so, [(r2, s2) for r2, _, s2 in cs if r2 != rel], k, table) for rel, b, so in cs for k in ks]
+    for c in collect_each(jobs, check, lambda job: "crash %s on %s" % (job[0], job[4])):
+        c.replay(t)
     opened = {k for (rel, k), v in table.items() if v.startswith("✓")}
     t.ok(opened == set(ks), "every kernel's dump is opened by some crash with its zdx (%s)" % ", ".join(sorted(opened)),
          "no crash opened: %s" % sorted(set(ks) - opened))

@@ -18,11 +18,10 @@ module layer."""
 import os
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import (Tap, Collect, dumps, CACHE, run_crash, crash_binary, load_json, bundle,  # noqa: E402
-                    MissingTool, crash_refused, h, crash_options)
+from zdxlib import (Tap, collect_each, dumps, CACHE, run_crash, crash_binary, load_json, bundle,  # noqa: E402
+                    crash_refused, h, crash_options)
 from test_explain import bt_exception_frames  # noqa: E402
 
 SCENARIO = "walk-altmap-reserve"
@@ -91,20 +90,6 @@ def check_kernel(t, kernel, scen_dir, truth, path):
                                     dwarf_evidence(r)))
 
 
-def one_kernel(args):
-    """check_kernel() into a Collect (two kernels at a time); a check that
-    raises fails, never vanishes."""
-    kernel, scen_dir, truth, path = args
-    c = Collect()
-    try:
-        check_kernel(c, kernel, scen_dir, truth, path)
-    except MissingTool as e:
-        c.ok(False, "%s: crash and zdx.so" % kernel, e)
-    except Exception as e:  # noqa: BLE001
-        c.ok(False, "%s: check raised %r" % (path, e))
-    return c
-
-
 def main():
     t = Tap()
     corpus = [c for c in dumps() if c[2]["scenario"] == SCENARIO]
@@ -115,9 +100,8 @@ def main():
         kernel, scen_dir, truth, _, path = min((c for c in corpus if c[0] == k),
                                                key=lambda c: os.path.getsize(c[4]))
         picks.append((kernel, scen_dir, truth, path))
-    with ThreadPoolExecutor(2) as pool:      # crash is single-threaded; two cores
-        for c in pool.map(one_kernel, picks):
-            c.replay(t)
+    for c in collect_each(picks, check_kernel, lambda job: job[3]):
+        c.replay(t)
     return t.done()
 
 

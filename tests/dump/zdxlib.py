@@ -65,22 +65,30 @@ class Collect:
                 t.ok(cond, what, detail)
 
 
-def per_dump(corpus, fn, workers=2):
-    """Run fn(collect, kernel, d, truth, entry, path, bundle) for every dump,
-    two at a time; return the Collects in corpus order.  A check that raises
-    fails, never vanishes."""
+def collect_each(jobs, fn, name, workers=2):
+    """Run fn(collect, *job) for every job, two at a time (crash is
+    single-threaded; two cores); return the Collects in job order.  A check
+    that raises fails, named by name(job), never vanishes."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(args):
-        (kernel, d, truth, entry, path), b = args
+    def one(job):
         c = Collect()
         try:
-            fn(c, kernel, d, truth, entry, path, b)
+            fn(c, *job)
+        except MissingTool as e:
+            c.ok(False, "%s: crash and zdx.so present" % name(job), e)
         except Exception as e:  # noqa: BLE001
-            c.ok(False, "%s: check raised %r" % (path, e))
+            c.ok(False, "%s: check raised %r" % (name(job), e))
         return c
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(one, zip(corpus, bundles(corpus, workers))))
+        return list(pool.map(one, jobs))
+
+
+def per_dump(corpus, fn, workers=2):
+    """Run fn(collect, kernel, d, truth, entry, path, bundle) for every dump,
+    two at a time; return the Collects in corpus order."""
+    return collect_each([c + (b,) for c, b in zip(corpus, bundles(corpus, workers))], fn,
+                        lambda job: job[4], workers)
 
 
 def run_corpus_test(check_dump, after=None):
