@@ -109,12 +109,16 @@ def host_codename():
 
 def mapped(entries, codename, suite):
     """The host's lines for codename, codename-updates, codename-security,
-    rewritten for suite; each (uri, suite) once."""
+    rewritten for suite; each (uri, suite) once.  A backports suite (a newer
+    kernel built for a stable release) has no -updates or -security of its
+    own: only the main archive's line serves it."""
     lines, seen = [], set()
     for opts, uri, s, comps in entries:
         if s != codename and not s.startswith(codename + "-"):
             continue
         if s.endswith("-backports"):
+            continue
+        if suite.endswith("-backports") and s != codename:
             continue
         target = suite + s[len(codename):]
         if (uri, target) in seen:

@@ -13,14 +13,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+. "$here/suites.sh"
 
 ver=${1:-8.0.6}
-# VERSION -> the suite whose crash package is that version.
-case "$ver" in
-    8.0.6) suite=trixie ;;
-    9.0.2) suite=forky ;;
-    *) die "no suite known to ship crash $ver (dumps/crash.sh knows 8.0.6: trixie, 9.0.2: forky)" ;;
-esac
+suite=$(crash_suite "$ver") || exit 1
 out="$ZDX_CACHE/crash-$ver"
 [ -x "$out/crash" ] && [ -f "$out/defs.h" ] && { echo "$out/crash"; exit 0; }
 

@@ -64,7 +64,8 @@ host_glibc=$(ldd --version | awk 'NR == 1 { n = split($NF, v, "."); print v[2] }
 too_new() { local n; n=$(glibc_need "$1"); [ -n "$n" ] && [ "$n" -gt "$host_glibc" ]; }
 suite_runtime() {
     local suite f
-    suite=$(manifest_line "$k" | awk '{print $2}')
+    # A backports kernel's tools are linked against its stable release's libc.
+    suite=$(manifest_line "$k" | awk '{print $2}'); suite=${suite%-backports}
     rt="$ZDX_CACHE/kmod/runtime/$suite"
     ldso="$rt/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
     [ -e "$ldso" ] && return 0

@@ -191,11 +191,13 @@ def zdx_so(kernel):
     return so
 
 
-def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=None, crash=None):
+def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=None, crash=None,
+              namelist=None):
     """One crash session of its own running commands from a script (-i),
     with zdx loaded first (so, or the zdx.so for kernel's crash) unless
     load_zdx is false, and env added to crash's environment; crash is the
-    command line that starts crash (the one for kernel's dumps by default).  Each command's output
+    command line that starts crash (the one for kernel's dumps by default),
+    namelist the vmlinux it reads (the factory's by default).  Each command's output
     goes to a file of its own (crash's `>`), and a shell `!date` before and
     after it times it.  crash outliving timeout seconds is killed with
     SIGKILL (it may ignore SIGTERM; issue 10).  Bytes that are not UTF-8
@@ -215,7 +217,7 @@ def run_crash(kernel, dump, commands, timeout=600, load_zdx=True, so=None, env=N
             f.write("%s > %s/o%d\n" % (c, tmp, i))
         f.write("!date +%%s.%%N > %s/t%d\nexit\n" % (tmp, len(commands)))
     t0 = time.time()
-    p = subprocess.Popen((crash or [crash_binary(kernel)]) + ["-s", vmlinux(kernel), dump, "-i", script],
+    p = subprocess.Popen((crash or [crash_binary(kernel)]) + ["-s", namelist or vmlinux(kernel), dump, "-i", script],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, errors="replace", env=dict(os.environ, **(env or {})))
     killed = False

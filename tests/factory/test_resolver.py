@@ -174,6 +174,11 @@ def aptsources_cases():
         ok(r.returncode == 0 and r.stdout.split("\n")[:2] == want and "backports" not in r.stdout
            and "vendor" not in r.stdout and len(r.stdout.strip().split("\n")) == 2,
            "aptsources: the host's mirror and security lines, mapped to bullseye", r.stdout + r.stderr)
+        r = subprocess.run([sys.executable, os.path.join(DUMPS, "aptsources.py"), "trixie-backports"],
+                           env=env, capture_output=True, text=True)
+        ok(r.returncode == 0 and r.stdout.strip() == "deb [arch=amd64] http://mirror.example.corp/debian trixie-backports main",
+           "aptsources: a backports suite gets the mirror's line alone (no -updates, -security of it)",
+           r.stdout + r.stderr)
         env["ZDX_HOST_CODENAME"] = "trixie"
         r = subprocess.run([sys.executable, os.path.join(DUMPS, "aptsources.py"), "bullseye"],
                            env=env, capture_output=True, text=True)
