@@ -20,8 +20,8 @@ def main():
         w = truth.get("walker") or {}
         want = w.get("expected_verdict", verdicts.word("UNRELATED"))
         cmd = "zdx explain -j -m %s" % os.path.join(CACHE, "kmod", kernel)
-        r = load_json(b["out"].get(cmd))
-        if crash_refused(b) or r is None:
+        r = None if isinstance(b, Exception) else load_json(b["out"].get(cmd))
+        if r is None or crash_refused(b):
             got, conf, pfn = "(crash cannot open this dump)", "-", "-"
         else:
             got, conf = r["verdict"], r["confidence"]

@@ -153,7 +153,10 @@ def main():
     check_scenarios(t, dirs)
     corpus = dumps()
     # The shared sessions: two crash processes at a time, reported in corpus order.
-    for (kernel, d, truth, entry, _), b in zip(corpus, bundles(corpus)):
+    for (kernel, d, truth, entry, path), b in zip(corpus, bundles(corpus)):
+        if isinstance(b, Exception):
+            t.ok(False, "%s: one crash session on it" % path, repr(b))
+            continue
         check_dump(t, kernel, d, truth, entry, b)
     return t.done()
 

@@ -86,8 +86,13 @@ def collect_each(jobs, fn, name, workers=2):
 
 def per_dump(corpus, fn, workers=2):
     """Run fn(collect, kernel, d, truth, entry, path, bundle) for every dump,
-    two at a time; return the Collects in corpus order."""
-    return collect_each([c + (b,) for c, b in zip(corpus, bundles(corpus, workers))], fn,
+    two at a time; return the Collects in corpus order.  A dump whose bundle
+    could not be made (no crash for its kernel, say) fails by itself."""
+    def checked(c, *job):
+        if isinstance(job[-1], Exception):
+            raise job[-1]
+        fn(c, *job)
+    return collect_each([c + (b,) for c, b in zip(corpus, bundles(corpus, workers))], checked,
                         lambda job: job[4], workers)
 
 
@@ -443,10 +448,17 @@ def bundle(kernel, path, truth, timeout=900):
 
 def bundles(corpus, workers=2):
     """bundle() for every dump of the corpus, two crash sessions at a time
-    (crash is single-threaded; the machine has two cores)."""
+    (crash is single-threaded; the machine has two cores); a dump's bundle
+    that raised is that exception, so one dump cannot end the others."""
     from concurrent.futures import ThreadPoolExecutor
+
+    def one(c):
+        try:
+            return bundle(c[0], c[4], c[2])
+        except Exception as e:  # noqa: BLE001
+            return e
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda c: bundle(c[0], c[4], c[2]), corpus))
+        return list(pool.map(one, corpus))
 
 
 def crash_only(b, kernel, path, cmds):
