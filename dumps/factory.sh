@@ -421,12 +421,13 @@ write_truth() {
 
 # ---- main -------------------------------------------------------------------
 # prepare K WALKER: everything scenario builds of kernel K share, built once
-# before builds run in parallel (they would race on it).
+# before any of them starts (they would race on it).  Each step is checked: prepare runs in an `if` (prepare_all), where set -e
+# does not apply.
 prepare() {
-    [ -f "$ZDX_CACHE/kernels/$1/.done" ] || "$here/kernel.sh" "$1"
-    "$here/vmlinux-index.sh" "$1"
-    base_initramfs "$1" >/dev/null
-    accel "$1" >/dev/null
+    [ -f "$ZDX_CACHE/kernels/$1/.done" ] || "$here/kernel.sh" "$1" || die "kernel $1 is not available (above)"
+    "$here/vmlinux-index.sh" "$1" || die "kernel $1: its vmlinux could not be prepared (above)"
+    base_initramfs "$1" >/dev/null || die "kernel $1: no base initramfs (above)"
+    accel "$1" >/dev/null || die "kernel $1: no accelerator chosen (above)"
     if [ "$2" = 1 ]; then
         [ -x "$here/kmod/build.sh" ] || die "walker scenarios need dumps/kmod/build.sh"
         "$here/kmod/build.sh" "$1" >/dev/null || die "dumps/kmod/build.sh $1 failed"
@@ -469,13 +470,24 @@ main() {
         done
     done
     [ $list = 1 ] && return 0
+    local ndone=${#todo[@]}
     [ ${#todo[@]} -gt 0 ] || die "no scenario matches --kernel '$kernel' --scenario '$scenario'"
-    for k in "${!walker[@]}"; do prepare "$k" "${walker[$k]}"; done
-    local failed=() pids=() names=() i t
     mapfile -t todo < <(printf '%s\n' "${todo[@]}" | sort -k1,1nr -s)
-    for t in "${todo[@]}"; do
-        read -r _ k s <<<"$t"
-        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    # Kernels are prepared one after another beside the builds (most builds
+    # first): a kernel's dumps start while the next one downloads.
+    local rdy; rdy=$(mktemp -d)
+    prepare_all "$rdy" $(prepare_order "${todo[@]}") &
+    local prep=$! failed=() unprepared=() pids=() names=() i t
+    while [ ${#todo[@]} -gt 0 ]; do
+        i=$(next_build "$rdy" "$prep" "${todo[@]}")
+        case $i in
+            wait) sleep 1; continue ;;
+            fail:*) i=${i#fail:}; read -r _ k s <<<"${todo[$i]}"; unprepared+=("$k/$s")
+                    todo=("${todo[@]:0:$i}" "${todo[@]:$((i + 1))}"); continue ;;
+        esac
+        read -r _ k s <<<"${todo[$i]}"
+        todo=("${todo[@]:0:$i}" "${todo[@]:$((i + 1))}")
+        while [ "$(running "${pids[@]}")" -ge "$jobs" ]; do wait -n || true; done
         # Each build's errors also go to its own file: the recap below
         # repeats them, since a CI log keeps only its tail.
         mkdir -p "$ZDX_CACHE/dumps/$k"
@@ -483,9 +495,60 @@ main() {
           load_scn "$here/scenarios/$s.scn"; build_one "$k" "$s" ) &
         pids+=($!); names+=("$k/$s")
     done
+    wait "$prep" || true
     for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
-    step "factory: ${#todo[@]} dump(s) checked in $(( $(date +%s) - t0 )) s ($ZDX_CACHE/dumps)"
-    [ ${#failed[@]} -eq 0 ] || { recap "${failed[@]}"; die "${#failed[@]} build(s) failed: ${failed[*]}"; }
+    local bad="" f
+    for f in "$rdy"/*.failed; do [ -e "$f" ] && bad+="$(basename "$f" .failed) "; done
+    rm -rf "$rdy"
+    step "factory: $ndone dump(s) checked in $(( $(date +%s) - t0 )) s ($ZDX_CACHE/dumps)"
+    [ ${#failed[@]} -eq 0 ] || recap "${failed[@]}"
+    [ -z "$bad" ] || step "factory: kernel(s) ${bad% } could not be prepared (their messages above): ${unprepared[*]} did not run"
+    failed+=("${unprepared[@]}")
+    [ ${#failed[@]} -eq 0 ] || die "${#failed[@]} build(s) failed: ${failed[*]}"
+}
+
+# prepare_all DIR K:W...: prepare each kernel K (W=1: it has walker
+# scenarios) in turn, leaving DIR/K.ready or DIR/K.failed.
+prepare_all() {
+    local dir=$1 kw
+    shift
+    for kw in "$@"; do
+        if ( prepare "${kw%%:*}" "${kw#*:}" ); then : >"$dir/${kw%%:*}.ready"; else : >"$dir/${kw%%:*}.failed"; fi
+    done
+}
+
+# prepare_order TODO...: each kernel of the builds as K:W (W=1: it has
+# walker scenarios), those already in the cache first (ready at once), then
+# by number of builds.
+prepare_order() {
+    local t k
+    for t in "$@"; do read -r _ k _ <<<"$t"; echo "$k"; done | sort | uniq -c |
+        while read -r n k; do
+            echo "$([ -f "$ZDX_CACHE/kernels/$k/.done" ] && echo 1 || echo 0) $n $k"
+        done | sort -k1,1nr -k2,2nr -k3,3 | while read -r _ _ k; do echo "$k:${walker[$k]}"; done
+}
+
+# next_build DIR PREP TODO...: the index of the first (longest) build whose
+# kernel is prepared; "fail:I" for one whose kernel could not be; "wait"
+# while none is ready and the preparer (pid PREP) still runs.
+next_build() {
+    local dir=$1 prep=$2 i=0 t k
+    shift 2
+    for t in "$@"; do
+        read -r _ k _ <<<"$t"
+        [ -e "$dir/$k.ready" ] && { echo "$i"; return; }
+        { [ -e "$dir/$k.failed" ] || ! kill -0 "$prep" 2>/dev/null; } && [ ! -e "$dir/$k.ready" ] &&
+            { echo "fail:$i"; return; }
+        i=$((i + 1))
+    done
+    echo wait
+}
+
+# running PID...: how many of these builds still run.
+running() {
+    local n=0 p
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done
+    echo "$n"
 }
 
 # recap K/S...: what each failed build said, last.
