@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The factory's vmlinux answers as Debian's does (dumps/vmlinux-index.sh).
 
-The factory drops the __pfx_ padding aliases from a 6.2+ vmlinux's symbol
-table so that crash 8.0.6 and 9.0.2 start in about half the time; it keeps
+The factory drops the __pfx_ padding aliases from the symbol table of a
+vmlinux built with function padding (6.12 and 7.x here) so that crash 8.0.6 and 9.0.2 start in about half the time; it keeps
 the Debian file as vmlinux.debian.  For every kernel where it did, one
 walker dump is opened twice, once with each file, and crash's and zdx's
 answers must be the same: sys, bt (every frame's symbol), kmem -n and the

@@ -87,12 +87,9 @@ def collect_each(jobs, fn, name, workers=2):
 def per_dump(corpus, fn, workers=2):
     """Run fn(collect, kernel, d, truth, entry, path, bundle) for every dump,
     two at a time; return the Collects in corpus order.  A dump whose bundle
-    could not be made (no crash for its kernel, say) fails by itself."""
-    def checked(c, *job):
-        if isinstance(job[-1], Exception):
-            raise job[-1]
-        fn(c, *job)
-    return collect_each([c + (b,) for c, b in zip(corpus, bundles(corpus, workers))], checked,
+    could not be made (no crash for its kernel, say) fails by itself, as
+    any check that raises."""
+    return collect_each(corpus, lambda c, *job: fn(c, *job, bundle(job[0], job[4], job[2])),
                         lambda job: job[4], workers)
 
 
@@ -448,8 +445,10 @@ def bundle(kernel, path, truth, timeout=900):
 
 def bundles(corpus, workers=2):
     """bundle() for every dump of the corpus, two crash sessions at a time
-    (crash is single-threaded; the machine has two cores); a dump's bundle
-    that raised is that exception, so one dump cannot end the others."""
+    (crash is single-threaded; the machine has two cores), for the tests
+    that print their own checks (per_dump's run in collect_each); a dump's
+    bundle that raised is that exception, so one dump cannot end the
+    others."""
     from concurrent.futures import ThreadPoolExecutor
 
     def one(c):
