@@ -18,9 +18,12 @@ CRASH_DEFS  ?= /usr/include/crash/defs.h
 # The crash release whose defs.h CRASH_DEFS is (from the Debian package that
 # installed it; set it by hand for a defs.h of a source tree): compiled into
 # zdx.so, which refuses to load into any other crash (extension/zdx.c).
+# Asked when first used, not when make starts: on a fresh machine `make
+# check` installs crash (deps) before it compiles anything.
 ifeq ($(origin CRASH_DEFS_VERSION),undefined)
-CRASH_DEFS_VERSION := $(shell p=$$(dpkg-query -S '$(CRASH_DEFS)' 2>/dev/null | cut -d: -f1) && \
-                        [ -n "$$p" ] && dpkg-query -W -f='$${Version}' "$$p" | sed 's/-[^-]*$$//')
+CRASH_DEFS_VERSION = $(eval CRASH_DEFS_VERSION := $(shell \
+                       p=$$(dpkg-query -S '$(CRASH_DEFS)' 2>/dev/null | cut -d: -f1) && \
+                       [ -n "$$p" ] && dpkg-query -W -f='$${Version}' "$$p" | sed 's/-[^-]*$$//'))$(CRASH_DEFS_VERSION)
 endif
 CRASH_CFLAGS = -DX86_64 -DZDX_CRASH_VERSION='"$(CRASH_DEFS_VERSION)"' -I$(dir $(CRASH_DEFS))
 # The crash on PATH, which `make install` builds zdx for.

@@ -11,7 +11,7 @@ ok() {   # condition-status, what, detail
 }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 host=$(crash --version 2>/dev/null | awk '$1 == "crash" {print $2; exit}')
-defs=$(make -s -p -n 2>/dev/null | awk '$1 == "CRASH_DEFS_VERSION" && $2 == ":=" {print $3; exit}')
+defs=$(make -s --no-print-directory --eval 'zdx-print-defs-version: ; @echo $(CRASH_DEFS_VERSION)' zdx-print-defs-version 2>/dev/null)
 if [ -n "$host" ] && [ "$host" = "$defs" ]; then
 	out=$(make -s install DESTDIR="$tmp/a" PREFIX=/usr 2>&1); rc=$?
 	ok $rc "make install with crash $host on PATH succeeds" "$out"
