@@ -257,6 +257,14 @@ cmdline() {
     echo "$c $CMDLINE"
 }
 
+# boot_image K: the uncompressed vmlinux.boot (PVH entry, no decompressor
+# under TCG: dumps/vmlinux-boot.sh) unless the scenario boots with KASLR,
+# which only the bzImage's decompressor does.
+boot_image() {
+    local d="$ZDX_CACHE/kernels/$1"
+    if [ "$KASLR" != yes ] && [ -f "$d/vmlinux.boot" ]; then echo "$d/vmlinux.boot"; else echo "$d/vmlinuz"; fi
+}
+
 # qemu_argv K WORK ACCEL: one argument per line (the runner reads them).
 qemu_argv() {
     local k=$1 w=$2 machine=pc mem=$MEM
@@ -265,7 +273,7 @@ qemu_argv() {
     [ -n "$SLOTS" ] && mem="$mem,slots=$SLOTS,maxmem=$MAXMEM"
     printf '%s\n' qemu-system-x86_64 $(accel_args "$3" ${CXL:+nohv}) -machine "$machine" -m "$mem" -smp "$SMP" \
         -nodefaults -display none -no-reboot \
-        -kernel "$ZDX_CACHE/kernels/$k/vmlinuz" -initrd "$w/initrd.img" -append "$(cmdline)" \
+        -kernel "$(boot_image "$k")" -initrd "$w/initrd.img" -append "$(cmdline)" \
         -device pvpanic -device vmcoreinfo -action panic=pause \
         -serial "file:$w/console.log" -serial "file:$w/truth.txt" -qmp "unix:$w/qmp.sock,server=on,wait=off"
     local d id size
@@ -426,6 +434,7 @@ write_truth() {
 prepare() {
     [ -f "$ZDX_CACHE/kernels/$1/.done" ] || "$here/kernel.sh" "$1" || die "kernel $1 is not available (above)"
     "$here/vmlinux-index.sh" "$1" || die "kernel $1: its vmlinux could not be prepared (above)"
+    "$here/vmlinux-boot.sh" "$1" || die "kernel $1: no boot image (above)"
     base_initramfs "$1" >/dev/null || die "kernel $1: no base initramfs (above)"
     accel "$1" >/dev/null || die "kernel $1: no accelerator chosen (above)"
     if [ "$2" = 1 ]; then
