@@ -161,7 +161,7 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 {
 	const struct zdx_walker *w;
 	const char *wfn = NULL;
-	char why[1024], own[160];
+	char why[1024], fix[512], own[160];
 
 	fprintf(fp, "VERDICT     %s (confidence %s)\n", v->word, zdx_confidence_name(v->confidence));
 	fprintf(fp, "PANIC       %s\n", e->panicmsg[0] ? e->panicmsg : "-");
@@ -177,7 +177,8 @@ void zdx_explain_report_text(const struct zdx_explain_run *e, const struct zdx_v
 		fprintf(fp, "OWNER       %s\n", pgmap_desc(e, c, own, sizeof(own)));
 		zdx_explain_why(e->m, c, why, sizeof(why));
 		fprintf(fp, "WHY         %s\n", why);
-		fprintf(fp, "FIX         %s\n", zdx_explain_fix(e->m, c->cls));
+		zdx_explain_fix(e->m, c->cls, fix, sizeof(fix));
+		fprintf(fp, "FIX         %s\n", fix);
 	} else {
 		fprintf(fp, "WHY         no evidence ties this panic to ZONE_DEVICE memory, altmap "
 			"metadata, memmap_on_memory pages, a memmap hole or offline memory\n");
@@ -258,7 +259,7 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 	const struct zdx_walker *w;
 	const char *wfn = NULL;
 	struct zdx_json j;
-	char why[1024], own[160], blk[32];
+	char why[1024], fix[512], own[160], blk[32];
 	int i;
 
 	zj_init(&j, fp);
@@ -286,7 +287,8 @@ void zdx_explain_report_json(const struct zdx_explain_run *e, const struct zdx_v
 		zj_str(&j, "region", c->facts.pgmap >= 0 ? zdx_region_name(c->facts.region) : NULL);
 		zdx_explain_why(e->m, c, why, sizeof(why));
 		zj_str(&j, "why", why);
-		zj_str(&j, "fix", zdx_explain_fix(e->m, c->cls));
+		zdx_explain_fix(e->m, c->cls, fix, sizeof(fix));
+		zj_str(&j, "fix", fix);
 	} else {
 		zj_str(&j, "pfn", NULL);
 	}

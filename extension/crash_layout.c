@@ -202,6 +202,7 @@ static void read_page(struct zdx_layout *l)
 	l->off_page_mapping = off("page", "mapping");
 	l->pg_reserved = (int)enumval("PG_reserved");
 	l->pg_head = (int)enumval("PG_head");
+	l->pg_vmemmap_self_hosted = (int)enumval("PG_vmemmap_self_hosted");
 
 	l->nr_zone_types = zones > 0 && zones <= ZDX_MAX_ZONES ? (int)zones : 0;
 	l->zone_device = (int)enumval("ZONE_DEVICE");

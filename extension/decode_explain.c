@@ -293,7 +293,22 @@ void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, c
 	}
 }
 
-const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls)
+/* The guard a memmap_on_memory walker lacks, in this kernel's words: the
+ * page flag where it has one (PG_vmemmap_self_hosted, 6.1), and where the
+ * block keeps its vmemmap size (memory_block.nr_vmemmap_pages from 5.13;
+ * since 6.6 a pointer to the block's own vmem_altmap, whose free count it
+ * is): the layout says which this kernel has. */
+static void fix_vmemmap(const struct zdx_layout *l, char *buf, size_t n)
+{
+	snprintf(buf, n, "skip the block's vmemmap pages: %s%s pfns of the block, as "
+		 "memory_block_offline() does; do not assume every page of ZONE_MOVABLE can be migrated",
+		 l->pg_vmemmap_self_hosted >= 0 ? "PageVmemmapSelfHosted(), or " : "",
+		 l->off_mb_altmap >= 0 ? "the first memory_block.altmap->free"
+		 : l->off_mb_nr_vmemmap_pages >= 0 ? "the first memory_block.nr_vmemmap_pages"
+		 : "the first vmemmap");
+}
+
+static const char *fix_text(const struct zdx_model *m, enum zdx_class cls)
 {
 	switch (cls) {
 	case ZDX_CLASS_MIXED_SECTION:
@@ -307,11 +322,6 @@ const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls)
 	case ZDX_CLASS_ZONE_DEVICE_PAGE:
 		return "walk with pfn_to_online_page(), which never returns ZONE_DEVICE pages, or hold "
 		       "get_dev_pagemap() and treat the page as the pgmap driver's";
-	case ZDX_CLASS_MEMMAP_ON_MEMORY:
-		return "skip the block's vmemmap pages: PageVmemmapSelfHosted() (v6.1+), or the first "
-		       "memory_block.nr_vmemmap_pages (altmap->free on 6.6+) pfns of the block, as "
-		       "memory_block_offline() does; do not assume every page of ZONE_MOVABLE can "
-		       "be migrated";
 	case ZDX_CLASS_NO_MEMMAP:
 	case ZDX_CLASS_HOLE:
 		return "check pfn_valid() for every pfn, not once per section";
@@ -320,4 +330,12 @@ const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls)
 	default:
 		return "-";
 	}
+}
+
+void zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls, char *buf, size_t n)
+{
+	if (cls == ZDX_CLASS_MEMMAP_ON_MEMORY)
+		fix_vmemmap(m->l, buf, n);
+	else
+		snprintf(buf, n, "%s", fix_text(m, cls));
 }

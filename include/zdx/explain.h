@@ -73,7 +73,7 @@ void zdx_explain_decide(const struct zdx_candidate *c, int n, struct zdx_verdict
 /* Why the kernel let the access happen, in words with commit ids; and the
  * guard or fix that would have prevented it. */
 void zdx_explain_why(const struct zdx_model *m, const struct zdx_candidate *c, char *buf, size_t n);
-const char *zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls);
+void zdx_explain_fix(const struct zdx_model *m, enum zdx_class cls, char *buf, size_t n);
 
 const char *zdx_class_name(enum zdx_class cls);
 const char *zdx_class_verdict(enum zdx_class cls);

@@ -72,6 +72,7 @@ struct zdx_layout {
 	long off_page_refcount;
 	long off_page_mapping;
 	int pg_reserved;               /* enum pageflags PG_reserved */
+	int pg_vmemmap_self_hosted;    /* 6.1+ (PageVmemmapSelfHosted), ZDX_ABSENT */
 	int pg_head;
 	int zones_pgshift, zones_width;
 	int nodes_pgshift, nodes_width;

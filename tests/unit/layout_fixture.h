@@ -53,6 +53,8 @@ static inline void fixture_layout_61(struct zdx_layout *l)
 	l->off_page_mapping = 24;
 	l->off_page_refcount = 52;
 	l->pg_reserved = 12;
+	l->pg_vmemmap_self_hosted = 10;
+	l->off_mb_nr_vmemmap_pages = ZDX_ABSENT;   /* 6.6+: memory_block.altmap */
 	l->nr_zone_types = 5;
 	for (i = 0; i < 5; i++)
 		strcpy(l->zone_name[i], zones[i]);

@@ -145,7 +145,18 @@ int main(void)
 	ok(strstr(why, "memory33: memmap_on_memory vmemmap pages (online_movable)") &&
 	   strstr(why, "512 pages") && strstr(why, "ZONE_MOVABLE") && strstr(why, "pfn_to_online_page()"),
 	   "why names the block, its vmemmap size, the zone and the guard it passes: %s", why);
-	ok(strstr(zdx_explain_fix(&m, c[0].cls), "PageVmemmapSelfHosted()") != NULL, "fix names the flag");
+	zdx_explain_fix(&m, c[0].cls, why, sizeof(why));
+	ok(strstr(why, "PageVmemmapSelfHosted()") && strstr(why, "memory_block.altmap->free"),
+	   "fix names the flag and the 6.6+ vmemmap count: %s", why);
+	l.pg_vmemmap_self_hosted = (int)ZDX_ABSENT;
+	l.off_mb_altmap = ZDX_ABSENT;
+	l.off_mb_nr_vmemmap_pages = 88;
+	zdx_explain_fix(&m, c[0].cls, why, sizeof(why));
+	ok(!strstr(why, "PageVmemmapSelfHosted") && strstr(why, "memory_block.nr_vmemmap_pages"),
+	   "a 5.13-6.0 kernel: no flag, nr_vmemmap_pages: %s", why);
+	l.pg_vmemmap_self_hosted = 10;
+	l.off_mb_altmap = 0;
+	l.off_mb_nr_vmemmap_pages = ZDX_ABSENT;
 	c[0] = cand(ZDX_SRC_DWARF, ZDX_CAND_PFN, 0x1081ff);
 	w = verdict_of(&m, c, 1);
 	ok(!strcmp(w, W(MEMMAP_ON_MEMORY)), "last vmemmap pfn, faulting frame's pfn variable: %s", w);
