@@ -228,9 +228,10 @@ static void print_block(const struct zdx_model *m, uint64_t pfn)
 	mb = &m->mb[b];
 	/* online_type only carries a request into the online path and is reset
 	 * after it (drivers/base/memory.c): not shown. */
-	fprintf(fp, "  memory block %s  nid %d  zone %s  group %s\n",
+	fprintf(fp, "  memory block %s  nid %d  zone %s%s  group %s\n",
 		zdx_memblock_label(mb, 1, label, sizeof(label)), mb->nid,
 		mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : mb->zone ? "?" : "-",
+		mb->zone_from_page ? " (its first struct page's)" : "",
 		!mb->group ? "-" : mb->group_dynamic == 1 ? "dynamic" : mb->group_dynamic == 0 ? "static" : "?");
 	if (mb->nr_vmemmap_pages)
 		fprintf(fp, "  memmap_on_memory: the first %llu pages of %s hold its memmap%s\n",
@@ -252,6 +253,7 @@ static void json_block(struct zdx_json *j, const struct zdx_model *m, uint64_t p
 	zj_str(j, "memory_block_state", zdx_memblock_state_name(mb->state));
 	zj_int(j, "memory_block_nid", mb->nid);
 	zj_str(j, "memory_block_zone", mb->zone_idx >= 0 ? m->zones[mb->zone_idx].name : NULL);
+	zj_str(j, "memory_block_zone_from", mb->zone_idx < 0 ? NULL : mb->zone_from_page ? "page" : "memory_block");
 	zj_int(j, "memory_block_vmemmap_pages", (long long)mb->nr_vmemmap_pages);
 	if (zdx_memblock_hosts_memmap(m, mb, pfn))
 		zj_str(j, "region", "block-memmap");

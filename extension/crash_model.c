@@ -437,6 +437,37 @@ static int check_page_flags(const struct zdx_model *m)
 	return agreed;
 }
 
+/* Before 5.18 (memory_block.zone) the kernel records no zone per block:
+ * sysfs's valid_zones of an online block is the zone of its pages
+ * (test_pages_in_a_zone()), so read it, as page_zone() does, from the
+ * block's first struct page, once the zone/node shifts are confirmed. */
+static void memblock_zones_from_pages(struct zdx_model *m)
+{
+	const struct zdx_layout *l = m->l;
+	unsigned char buf[512];
+	int b, z;
+
+	for (b = 0; b < m->nmb && l->sz_page <= (long)sizeof(buf); b++) {
+		struct zdx_memblock *mb = &m->mb[b];
+		uint64_t pfn = zdx_section_nr_to_pfn(l, (unsigned long)mb->start_section_nr);
+		struct zdx_pfn_facts f;
+		struct zdx_page p;
+
+		if (mb->state != ZDX_MB_ONLINE || mb->zone_idx >= 0)
+			continue;
+		zdx_model_pfn_facts(m, pfn, &f);
+		if (f.owner != ZDX_OWN_RAM || !f.sec ||
+		    zdx_kread(zdx_section_page_addr(l, f.sec, pfn), buf, l->sz_page))
+			continue;
+		zdx_page_decode(l, buf, &p);
+		for (z = 0; p.state == ZDX_PAGE_PLAUSIBLE && z < m->nzones; z++)
+			if (m->zones[z].node == p.node && m->zones[z].zone == p.zone) {
+				mb->zone_idx = z;
+				mb->zone_from_page = 1;
+			}
+	}
+}
+
 /* --- the model --- */
 
 /* ZDX_TIMING=1 in the environment prints how long each phase took. */
@@ -480,6 +511,8 @@ static int build_model(struct zdx_model *m, struct zdx_err *e)
 	if (m->page_flags_agreed < 0)
 		zdx_incomplete_add(&m->inc, "page->flags layout", 0, "zone/node shifts disagree "
 				   "with the zone spans: zone and node of struct pages not trusted");
+	else if (m->page_flags_agreed > 0 && m->l->off_mb_zone < 0)
+		memblock_zones_from_pages(m);
 	return 0;
 }
 

@@ -29,6 +29,7 @@ struct zdx_memblock {
 	int nid;                  /* -1 when the kernel lacks it */
 	uint64_t zone;            /* struct zone * (the block's single zone), 0 none */
 	int zone_idx;             /* index into the model's zones, -1 unknown */
+	int zone_from_page;       /* zone_idx from the block's first struct page */
 	uint64_t nr_vmemmap_pages;/* memmap_on_memory: memmap at the block's start */
 	uint64_t altmap;          /* struct vmem_altmap * (6.6+), 0 none */
 	uint64_t group;           /* struct memory_group *, 0 none */

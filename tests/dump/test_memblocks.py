@@ -87,18 +87,16 @@ def check_block_pfns(t, tag, truth, out, kernel, path, bundle):
              "%s: pfn %s is memory%d (%s) as sysfs says" % (tag, b["start_pfn"], b["block"], b["state"]),
              {k: f.get(k) for k in ("owner", "memory_block", "memory_block_state")})
         if b["state"] == "online" and len(b["valid_zones"].split()) == 1:
-            got = f.get("memory_block_zone")
-            if got is None:
-                # Unknown is right only where the block records no zone
-                # (before 5.18: 5.10); sysfs derives it there from the
-                # block's first page, which zdx does not (yet) read.
+            got, src = f.get("memory_block_zone"), f.get("memory_block_zone_from")
+            t.ok(got is not None and got.lower() == b["valid_zones"].lower(),
+                 "%s: memory%d zone %s (valid_zones) (got %s, from %s)" % (tag, b["block"], b["valid_zones"], got, src))
+            if src == "page":
+                # Read from the block's first struct page only where the
+                # block records no zone (before 5.18: 5.10), as sysfs does.
                 if has_zone is None:
                     has_zone, why = block_has_zone(kernel, path, bundle)
-                t.ok(has_zone is False, "%s: memory%d zone unknown: this kernel's struct memory_block has no zone "
-                     "member (crash)" % (tag, b["block"]), why[-500:])
-                continue
-            t.ok(got.lower() == b["valid_zones"].lower(),
-                 "%s: memory%d zone %s (valid_zones) (got %s)" % (tag, b["block"], b["valid_zones"], got))
+                t.ok(has_zone is False, "%s: memory%d zone from its first struct page: this kernel's struct "
+                     "memory_block has no zone member (crash)" % (tag, b["block"]), why[-500:])
 
 
 def iomem_chain(truth, start, end):
