@@ -153,18 +153,21 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 	if (!(l = zdx_layout(&di->err)))
 		return -1;
 	/* crash's module, else the dump's own (crash run with --no_modules) */
-	if ((lm = module_of(addr))) {
-		snprintf(di->module, sizeof(di->module), "%s", lm->mod_name);
-		mod = lm->module_struct;
-		loaded = (lm->mod_flags & MOD_LOAD_SYMS) ? lm->mod_namelist : NULL;
-	} else if ((dm = zdx_dump_module_of(addr))) {
-		/* the dump's module list also knows init text, which crash's
-		 * mod_base/mod_size leave out; crash may still hold the
-		 * module's symbols (mod -s): that file, as above */
+	if ((dm = zdx_dump_module_of(addr))) {
+		/* The dump's module list first: it knows each text region
+		 * (and init text), where crash's mod_base/mod_size is one span
+		 * that on 6.4+ (separate mem[] regions) can cover another
+		 * module's text (seen on 6.12: zdx_walker's RIP inside
+		 * virtio_blk's span).  crash may hold the module's symbols
+		 * (mod -s): that file. */
 		snprintf(di->module, sizeof(di->module), "%s", dm->name);
 		mod = dm->addr;
 		if ((lm = crash_module(mod)) && (lm->mod_flags & MOD_LOAD_SYMS))
 			loaded = lm->mod_namelist;
+	} else if ((lm = module_of(addr))) {
+		snprintf(di->module, sizeof(di->module), "%s", lm->mod_name);
+		mod = lm->module_struct;
+		loaded = (lm->mod_flags & MOD_LOAD_SYMS) ? lm->mod_namelist : NULL;
 	}
 	if (mod) {
 		if (!zdx_module_file(di->module, mod, loaded, dirs, ndirs, di))

@@ -126,10 +126,14 @@ static void annotate_bt(struct zdx_bt *b)
 {
 	struct syment *s0 = symbol_search("__softirqentry_text_start");
 	struct syment *s1 = symbol_search("__softirqentry_text_end");
+	struct syment *h0 = symbol_search("__irqentry_text_start");
+	struct syment *h1 = symbol_search("__irqentry_text_end");
 	int i;
 
 	for (i = 0; s0 && s1 && i < b->nframes; i++)
 		b->frame[i].softirq_entry = b->frame[i].pc >= s0->value && b->frame[i].pc < s1->value;
+	for (i = 0; h0 && h1 && i < b->nframes; i++)
+		b->frame[i].irq_entry = b->frame[i].pc >= h0->value && b->frame[i].pc < h1->value;
 	for (i = 0; i < b->nexc; i++) {
 		struct zdx_exc *x = &b->exc[i];
 

@@ -32,6 +32,7 @@ struct zdx_frame {
 	char module[32];          /* "" for the kernel image */
 	int seg;                  /* stack segment it was printed in */
 	int softirq_entry;        /* pc in the kernel's softirq entry text (crash side) */
+	int irq_entry;            /* pc in the kernel's hard-irq entry text (crash side) */
 };
 
 /* The context the code at an exception frame's RIP ran in. */
