@@ -55,13 +55,10 @@ main() {
     local prep=$! failed=() unprepared=() names=() i t n
     while [ ${#todo[@]} -gt 0 ]; do
         i=$(next_build "$rdy" "$prep" "${todo[@]}")
-        case $i in
-            wait) sleep 1; continue ;;
-            fail:*) i=${i#fail:}; read -r _ k s <<<"${todo[$i]}"; unprepared+=("$k/$s")
-                    todo=("${todo[@]:0:$i}" "${todo[@]:$((i + 1))}"); continue ;;
-        esac
-        read -r _ k s <<<"${todo[$i]}"
-        todo=("${todo[@]:0:$i}" "${todo[@]:$((i + 1))}")
+        [ "$i" = wait ] && { sleep 1; continue; }
+        read -r _ k s <<<"${todo[${i#fail:}]}"
+        todo=("${todo[@]:0:${i#fail:}}" "${todo[@]:$((${i#fail:} + 1))}")
+        [ "${i#fail:}" != "$i" ] && { unprepared+=("$k/$s"); continue; }
         while [ "$(running "$rdy" ${#names[@]})" -ge "$jobs" ]; do
             wait -n && continue
             [ $? = 127 ] && break   # no child left: a build died before its status file
