@@ -88,13 +88,16 @@ def schema_errors(doc, schema):
     return ["%s: %s" % ("$" + "".join("[%r]" % p for p in e.path), e.message) for e in v.iter_errors(doc)]
 
 
-def filtered_only(doc):
-    """The scenario asked QEMU for the ELF alone (FORMATS="elf"): the ELF is
-    makedumpfile's input, deleted once vmcore.d31 exists, so the dump is
-    tested as users have it, filtered, in one crash session, not also as
-    QEMU's full copy.  Read from what the build recorded (build.dump_seconds
-    has one key per QMP dump), not from the scenario's name."""
-    return set((doc.get("build") or {}).get("dump_seconds") or {}) == {"elf"}
+def one_qmp_format(doc):
+    """The scenario asked QEMU for one format: the ELF alone (FORMATS="elf":
+    the ELF is makedumpfile's input, deleted once vmcore.d31 exists, so the
+    dump is tested as users have it, filtered, in one crash session, not
+    also as QEMU's full copy), or its kdump-compressed form alone (a guest
+    too large for an ELF; makedumpfile cannot read that form, and
+    filter_failure says so).  Read from what the build recorded
+    (build.dump_seconds has one key per QMP dump), not from the scenario's
+    name."""
+    return len((doc.get("build") or {}).get("dump_seconds") or {}) == 1
 
 
 def semantic_errors(doc, path):
@@ -110,9 +113,10 @@ def semantic_errors(doc, path):
     dumps = doc.get("dumps", [])
     if not any(x["filtered"] for x in dumps) and not doc.get("filter_failure"):
         errs.append("dumps: need a filtered dump, or filter_failure saying why there is none")
-    if filtered_only(doc):
+    if one_qmp_format(doc):
         if len(dumps) != 1:
-            errs.append("dumps: QEMU wrote only the ELF, so one file: the filtered dump, or the ELF it failed on")
+            errs.append("dumps: QEMU wrote one format, so one file: the filtered dump of its ELF, the ELF "
+                        "makedumpfile failed on, or its kdump-compressed dump")
     else:
         if all(x["filtered"] for x in dumps):
             errs.append("dumps: need at least one full dump")

@@ -313,6 +313,33 @@ cxl_argv() {
         -machine cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G
 }
 
+# bytes SIZE: QEMU's size syntax (256M, 2G, 2T) in bytes.
+bytes() {
+    case $1 in
+        *K) echo $(( ${1%K} << 10 )) ;; *M) echo $(( ${1%M} << 20 )) ;;
+        *G) echo $(( ${1%G} << 30 )) ;; *T) echo $(( ${1%T} << 40 )) ;;
+        *) echo $(( $1 )) ;;
+    esac
+}
+
+# elf_scratch WORK: a directory for the ELF dump, which lives only until
+# makedumpfile has filtered it.  tmpfs (/dev/shm) when it has room for two
+# of this guest (two builds run at once) and 1 GiB to spare, else WORK.
+# Measured here, a 2.5 GiB ELF: 14 s into ext4, 6.7 s into tmpfs, most of
+# it system time; makedumpfile then reads it from memory.
+elf_scratch() {
+    local w=$1 need avail d
+    need=$(bytes "$MEM")
+    for d in $NVDIMMS $HOTPLUG; do need=$(( need + $(bytes "${d#*:}") )); done
+    [ -z "$CXL" ] || need=$(( need + $(bytes "$CXL") ))
+    avail=$(df -B1 --output=avail /dev/shm 2>/dev/null | sed -n 2p) || avail=0
+    if [ "${avail:-0}" -gt $(( 2 * need + (1 << 30) )) ] && d=$(mktemp -d /dev/shm/zdx-elf.XXXXXX 2>/dev/null); then
+        echo "$d"
+    else
+        echo "$w"
+    fi
+}
+
 # ---- one dump ---------------------------------------------------------------
 build_one() {
     local k=$1 s=$2 dst="$ZDX_CACHE/dumps/$1/$2" w="$ZDX_CACHE/dumps/$1/.$2.work"
@@ -327,19 +354,21 @@ build_one() {
     scenario_cpio "$k" "$w"
     cat "$w/scenario.cpio.gz" >>"$w/initrd.img"
     local acc; acc=$(accel "$k")
-    local dumpargs=() f
+    local dumpargs=() f elf=""
     for f in $FORMATS; do
         case $f in
             kdump-zlib) dumpargs+=(--dump "kdump-zlib:$w/vmcore.kdump") ;;
-            elf)        dumpargs+=(--dump "elf:$w/vmcore.elf") ;;
-            elf-sparse) dumpargs+=(--dump "elf-sparse:$w/vmcore.elf") ;;
+            elf)        elf=$(elf_scratch "$w")/vmcore.elf; dumpargs+=(--dump "elf:$elf") ;;
             *) die "$s: unknown format $f" ;;
         esac
     done
+    # build_one runs in a subshell of its own (dumps/schedule.sh)
+    [ -z "$elf" ] || [ "${elf%/*}" = "$w" ] || trap "rm -rf '${elf%/*}'" EXIT
     local runargs=()
     [ "$KDUMP" = yes ] && runargs+=(--until-exit)
     # A guest that panics while booting, before its init ran (run_guest.py
-    # exit 75: a TCG emulation race, not the scenario) boots again, from
+    # exit 75: a TCG emulation race, not the scenario; or hangs before its
+    # init speaks) boots again, from
     # fresh backing files, up to three times in all.
     local attempt=1 rc
     while :; do
@@ -357,7 +386,7 @@ build_one() {
     done
     [ "$rc" = 0 ] || die "$k/$s: guest run failed (work dir $w)"
     rm -f "$w"/nv*.img "$w"/cxl-*.img "$w/qmp.sock"
-    derive "$k" "$s" "$w"
+    derive "$k" "$s" "$w" "$elf"
     step "$k/$s: writing truth.json"
     write_truth "$k" "$s" "$w" "$(( $(date +%s) - t0 ))"
     rm -f "$w/initrd.img" "$w/scenario.cpio.gz" "$w/truth.txt.raw"
@@ -366,17 +395,23 @@ build_one() {
     step "$k/$s: done in $(( $(date +%s) - t0 )) s: $(cd "$dst" && ls vmcore.* | tr '\n' ' ')"
 }
 
-# derive K S WORK: fix the ELF for makedumpfile, make the filtered dump, drop
-# what the scenario does not keep; unpack an in-guest kdump from its disk.
+# derive K S WORK [ELF]: fix the ELF for makedumpfile, make the filtered dump,
+# keep the ELF in WORK only when the scenario (or a failed filter) says so;
+# unpack an in-guest kdump from its disk.  QEMU's kdump-compressed form is
+# not filtered: makedumpfile 1.7.2 refuses it as input ("check_elf_format:
+# Can't get valid ehdr", measured on 6.1/large).
 derive() {
-    local k=$1 s=$2 w=$3
-    if [ -f "$w/vmcore.elf" ]; then
-        python3 "$here/elffix.py" "$w/vmcore.elf" || die "$k/$s: ELF fix-up failed"
-        filter "$k/$s" "$w" vmcore.elf
-        [[ $KEEP_ELF == yes || " $KEEP_ELF " == *" $k "* ]] || rm -f "$w/vmcore.elf"
+    local k=$1 s=$2 w=$3 elf=${4:-}
+    if [ -n "$elf" ]; then
+        python3 "$here/elffix.py" "$elf" || die "$k/$s: ELF fix-up failed"
+        filter "$k/$s" "$w" "$elf"
+        if [[ $KEEP_ELF == yes || " $KEEP_ELF " == *" $k "* ]]; then
+            [ "$elf" = "$w/vmcore.elf" ] || mv "$elf" "$w/vmcore.elf"
+        else
+            rm -f "$elf"
+        fi
     elif [ -f "$w/vmcore.kdump" ]; then
-        # No ELF (large guests): refilter QEMU's kdump-compressed dump instead.
-        filter "$k/$s" "$w" vmcore.kdump
+        echo "no ELF dump (FORMATS=\"$FORMATS\"): makedumpfile cannot read QEMU's kdump-compressed form" >"$w/filter-failure.txt"
     fi
     if [ "$KDUMP" = yes ]; then
         step "$k/$s: makedumpfile -R (in-guest kdump dumps from the virtio disks)"
@@ -388,7 +423,7 @@ derive() {
     fi
 }
 
-# filter WHAT WORK SRC: makedumpfile -c -d LEVEL SRC -> vmcore.d31, the
+# filter WHAT WORK ELF: makedumpfile -c -d LEVEL ELF -> WORK/vmcore.d31, the
 # filtered dump (LEVEL: 31, or less where that makedumpfile drops pages crash
 # needs on this kernel: dumps/makedumpfile-for.sh --level; the log and the
 # truth say which).  makedumpfile
@@ -401,14 +436,14 @@ filter() {
     # The makedumpfile that knows this kernel (dumps/makedumpfile-for.sh).
     mdf=$("$here/makedumpfile-for.sh" "${what%%/*}") || die "$what: no makedumpfile for ${what%%/*}"
     lvl=$("$here/makedumpfile-for.sh" --level "${what%%/*}")
-    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d $lvl $src"
+    step "$what: $(basename "$(dirname "$mdf")")/makedumpfile -c -d $lvl ${src##*/}"
     "$mdf" -v 2>&1 | sed -n 1p >"$w/makedumpfile.log"
     echo "dump level: $lvl" >>"$w/makedumpfile.log"
-    "$mdf" -c -d "$lvl" "$w/$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
+    "$mdf" -c -d "$lvl" "$src" "$w/vmcore.d31" >>"$w/makedumpfile.log" 2>&1 && return 0
     rm -f "$w/vmcore.d31"
     grep -q "Can't read the buffer of struct page" "$w/makedumpfile.log" ||
-        { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d $lvl $src failed"; }
-    step "$what: makedumpfile cannot filter this dump (present section with an unmapped sub-section memmap); keeping $src"
+        { tail -n 20 "$w/makedumpfile.log" >&2; die "$what: makedumpfile -d $lvl ${src##*/} failed"; }
+    step "$what: makedumpfile cannot filter this dump (present section with an unmapped sub-section memmap); keeping ${src##*/}"
     { echo "makedumpfile $("$mdf" -v 2>&1 | awk 'NR==1{print $3}') -d $lvl aborts:"
       grep -E "readmem: Can't convert|Can't read the buffer" "$w/makedumpfile.log" | sed -n 1,2p; } >"$w/filter-failure.txt"
     KEEP_ELF=yes

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""dumps/run_guest.py's boot-panic detection, offline.
+"""dumps/run_guest.py's boot-failure detection, offline.
 
 A guest that panics before its pvpanic driver is bound sends QEMU no
 GUEST_PANICKED event; run_guest.py must see the panic on the console and
-report a boot panic (the factory boots again) instead of waiting out its
-timeout.  The console texts are the kernel's own messages."""
+report a boot failure (the factory boots again) instead of waiting out its
+timeout.  Likewise a guest whose init never speaks (hung while booting).
+The console texts are the kernel's own messages and the guest init's."""
 import os
 import sys
 import tempfile
@@ -27,7 +28,7 @@ EARLY = ("[    0.060000] ..... failed :\n"
 BOOTING = "[    0.000000] Linux version 6.12.117+deb13-amd64\n[    7.5] Run /init as init process\n"
 
 
-def case(console, truth):
+def case(console, truth, pred=run_guest.panicked_before_init):
     with tempfile.TemporaryDirectory() as d:
         c, t = os.path.join(d, "console.log"), os.path.join(d, "truth.txt")
         with open(c, "w") as f:
@@ -35,7 +36,7 @@ def case(console, truth):
         if truth is not None:
             with open(t, "w") as f:
                 f.write(truth)
-        return run_guest.panicked_before_init(c, t)
+        return pred(c, t)
 
 
 ok(case(EARLY, None), "a panic on the console before any truth is a boot panic")
@@ -43,4 +44,11 @@ ok(case(EARLY, ""), "an empty truth file is no truth")
 ok(not case(BOOTING, None), "a console without a panic is not")
 ok(not case(BOOTING + EARLY, "@@BEGIN\n"), "a panic after init wrote truth is the scenario's")
 ok(not case("", None), "an empty console is not")
+
+HUNG = BOOTING.replace("Run /init as init process", "Freeing initrd memory: 26136K")
+INIT = BOOTING + "zdx-guest: scenario setup\n"
+ok(not case(HUNG, None, run_guest.init_started), "a console that stops before init: init has not started")
+ok(not case(HUNG, "", run_guest.init_started), "an empty truth file does not say init started")
+ok(case(INIT, None, run_guest.init_started), "init's own console line: started")
+ok(case(HUNG, "@@HOTPLUG\n", run_guest.init_started), "a truth line: started")
 T.done()
