@@ -425,6 +425,19 @@ static void read_printk(struct zdx_layout *l)
 	l->sz_printk_info = ssize("printk_info");
 }
 
+/* The IDT's gates: a handler address split over three fields. */
+static void read_idt(struct zdx_layout *l)
+{
+	l->sym_idt_table = sym_addr("idt_table");
+	l->sz_gate_struct = ssize("gate_struct");
+	l->off_gate_offset_low = off("gate_struct", "offset_low");
+	l->off_gate_offset_middle = off("gate_struct", "offset_middle");
+	l->off_gate_offset_high = off("gate_struct", "offset_high");
+	l->sz_gate_offset_low = msize("gate_struct", "offset_low");
+	l->sz_gate_offset_middle = msize("gate_struct", "offset_middle");
+	l->sz_gate_offset_high = msize("gate_struct", "offset_high");
+}
+
 /* --- memory blocks (issue 12) ---------------------------------------- */
 
 /* Offset of a member reached through embedded structs, ABSENT if any hop is. */
@@ -533,6 +546,7 @@ static void read_layout(struct zdx_layout *l)
 	read_devmodel(l);
 	read_modules(l);
 	read_printk(l);
+	read_idt(l);
 	read_memblocks(l);
 	read_pfn_sb(l);
 }

@@ -118,22 +118,56 @@ static void name_from_dump(struct zdx_exc *x)
 	x->from_kallsyms = 1;
 }
 
+/* The first gates of the dump's IDT (the exception vectors) into idt,
+ * their length in bytes; 0 when the kernel has no struct gate_struct or
+ * the dump does not hold idt_table. */
+static unsigned long read_exception_gates(const struct zdx_layout *l, unsigned char *idt,
+					  unsigned long max)
+{
+	unsigned long n;
+
+	if (!l || !l->sym_idt_table || l->sz_gate_struct <= 0)
+		return 0;
+	n = (unsigned long)l->sz_gate_struct * ZDX_X86_EXCEPTION_VECTORS;
+	return n <= max && !zdx_kread(l->sym_idt_table, idt, n) ? n : 0;
+}
+
+/* Frames in the irq entry text that enter an interrupt, not an exception
+ * (the IDT decides: decode_idt.c).  Without the IDT none is marked, and
+ * the stack crash printed the frame on decides the context alone. */
+static void mark_irq_entries(struct zdx_bt *b)
+{
+	struct syment *h0 = symbol_search("__irqentry_text_start");
+	struct syment *h1 = symbol_search("__irqentry_text_end");
+	const struct zdx_layout *l = zdx_layout(NULL);
+	unsigned char idt[ZDX_X86_EXCEPTION_VECTORS * 32];
+	unsigned long len = read_exception_gates(l, idt, sizeof(idt));
+	int i;
+
+	for (i = 0; h0 && h1 && len && i < b->nframes; i++) {
+		struct syment *fn;
+		ulong off;
+
+		if (b->frame[i].pc < h0->value || b->frame[i].pc >= h1->value)
+			continue;
+		fn = value_search(b->frame[i].pc, &off);
+		b->frame[i].irq_entry = fn && zdx_idt_is_exception_entry(l, idt, len, fn->value) == 0;
+	}
+}
+
 /* What the text of bt cannot say: which frames are softirq entries (the
- * kernel keeps them between __softirqentry_text_start and _end), and which
- * exception frames have a RIP outside kernel text (bogus even when crash
- * printed no warning). */
+ * kernel keeps them between __softirqentry_text_start and _end) or
+ * interrupt entries, and which exception frames have a RIP outside kernel
+ * text (bogus even when crash printed no warning). */
 static void annotate_bt(struct zdx_bt *b)
 {
 	struct syment *s0 = symbol_search("__softirqentry_text_start");
 	struct syment *s1 = symbol_search("__softirqentry_text_end");
-	struct syment *h0 = symbol_search("__irqentry_text_start");
-	struct syment *h1 = symbol_search("__irqentry_text_end");
 	int i;
 
 	for (i = 0; s0 && s1 && i < b->nframes; i++)
 		b->frame[i].softirq_entry = b->frame[i].pc >= s0->value && b->frame[i].pc < s1->value;
-	for (i = 0; h0 && h1 && i < b->nframes; i++)
-		b->frame[i].irq_entry = b->frame[i].pc >= h0->value && b->frame[i].pc < h1->value;
+	mark_irq_entries(b);
 	for (i = 0; i < b->nexc; i++) {
 		struct zdx_exc *x = &b->exc[i];
 

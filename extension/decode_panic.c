@@ -97,10 +97,10 @@ static enum zdx_ctx seg_ctx(const struct zdx_bt *b, int frame, int segi)
 	/* The nearest entry outward decides: a hard interrupt taken while a
 	 * softirq ran on the IRQ stack (an hrtimer callback over rcu_core,
 	 * measured on 6.1) runs in hardirq context, its interrupt entry
-	 * (.irqentry.text, not an exception's asm_exc_ stub, which x86 keeps
-	 * there too) between it and the softirq loop. */
+	 * (not an exception's: the IDT tells them apart, crash_panic.c)
+	 * between it and the softirq loop. */
 	for (i = frame; i < b->nframes && b->frame[i].seg == segi; i++) {
-		if (b->frame[i].irq_entry && i > frame && strncmp(b->frame[i].func, "asm_exc_", 8))
+		if (b->frame[i].irq_entry && i > frame)
 			return ZDX_CTX_HARDIRQ;
 		if (b->frame[i].softirq_entry || softirq_loop(b->frame[i].func))
 			return ZDX_CTX_SOFTIRQ;

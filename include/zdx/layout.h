@@ -179,6 +179,16 @@ struct zdx_layout {
 	long off_descring_count_bits, off_descring_descs, off_descring_infos;
 	long sz_prb_desc, sz_printk_info;
 
+	/* --- the IDT (x86 struct gate_struct, 4.15+; extension/decode_idt.c):
+	 * which entry stubs are exception handlers.  5.8+ keep them
+	 * (asm_exc_*) in .irqentry.text beside the interrupt entries
+	 * (asm_sysvec_*, asm_common_interrupt), so the section alone does
+	 * not tell a hard interrupt from an exception. */
+	uint64_t sym_idt_table;        /* &idt_table, 0 absent */
+	long sz_gate_struct;
+	long off_gate_offset_low, off_gate_offset_middle, off_gate_offset_high;
+	long sz_gate_offset_low, sz_gate_offset_middle, sz_gate_offset_high;
+
 	/* --- memory blocks (issue 12; extension/crash_memblock.c) ---
 	 * drivers/base/memory.c: the memory_blocks XArray (5.8+) of struct
 	 * memory_block, one per /sys/devices/system/memory/memoryN. */

@@ -32,7 +32,8 @@ struct zdx_frame {
 	char module[32];          /* "" for the kernel image */
 	int seg;                  /* stack segment it was printed in */
 	int softirq_entry;        /* pc in the kernel's softirq entry text (crash side) */
-	int irq_entry;            /* pc in the kernel's hard-irq entry text (crash side) */
+	int irq_entry;            /* an interrupt's entry: pc in the kernel's irq entry
+				   * text, not an exception's (the IDT says; crash side) */
 };
 
 /* The context the code at an exception frame's RIP ran in. */
@@ -210,6 +211,20 @@ struct zdx_log_bt {
 /* Fill lb for b (p->dbt, else p->bt); 1 when the log stands in, 0 (lb
  * zeroed) when crash's bt does. */
 int zdx_panic_log_bt(const struct zdx_panic *p, const struct zdx_bt *b, struct zdx_log_bt *lb);
+
+/* x86 reserves vectors 0-31 for exceptions (Intel SDM vol. 3, 6.2);
+ * interrupts, external or the kernel's system vectors, come above. */
+#define ZDX_X86_EXCEPTION_VECTORS 32
+
+struct zdx_layout;
+/* The handler address of gate v of the IDT whose first bytes are
+ * idt[0..len) (extension/decode_idt.c); 0 when the layout has no struct
+ * gate_struct or the gate is not inside the bytes. */
+uint64_t zdx_idt_gate_handler(const struct zdx_layout *l, const void *idt, unsigned long len, int v);
+/* 1 when fn (a function's start) is the handler of an exception vector
+ * in idt[0..len), 0 when it is not, -1 when no gate could be decoded. */
+int zdx_idt_is_exception_entry(const struct zdx_layout *l, const void *idt, unsigned long len,
+			       uint64_t fn);
 
 const char *zdx_ctx_name(enum zdx_ctx c);
 const char *zdx_rep_kind_name(enum zdx_rep_kind k);

@@ -101,6 +101,13 @@ pg = struct.pack("<QQQQQQII", (2 << 51) | (1 << 12), 0xffff888010000000, 0, 0, 0
 seed("fuzz_page", "reserved", b"\0" + pg)
 seed("fuzz_page", "poison", b"\0" + b"\xff" * 64)
 
+# --- IDT gates: Debian 6.1's gate_struct layout, asm_exc_page_fault's
+# address (0xffffffff81c00be0) to look for, then gates 0-14 as the dump had them
+gate = lambda a: struct.pack("<HHHHII", a & 0xffff, 0x10, 0x8e00, a >> 16 & 0xffff, a >> 32, 0)
+seed("fuzz_idt", "debian-6.1", bytes([16, 0, 2, 6, 2, 8, 4]) + struct.pack(">Q", 0xffffffff81c00be0)
+     + b"".join(gate(0xffffffff81c00000 + 0x40 * v) for v in range(14)) + gate(0xffffffff81c00be0))
+seed("fuzz_idt", "absent-middle", bytes([16, 0, 2, 0xff, 2, 8, 4]) + bytes(8) + gate(0xffffffff81c00be0))
+
 # --- panic text
 seed("fuzz_panic", "bt", "PID: 153 TASK: ffff888004b8a100 CPU: 0 COMMAND: \"insmod\"\n"
      " #5 [ffffc900004bbc38] asm_exc_general_protection at ffffffff81c00aa6\n"
