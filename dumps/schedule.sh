@@ -56,9 +56,10 @@ main() {
     while [ ${#todo[@]} -gt 0 ]; do
         i=$(next_build "$rdy" "$prep" "${todo[@]}")
         [ "$i" = wait ] && { sleep 1; continue; }
-        read -r _ k s <<<"${todo[${i#fail:}]}"
-        todo=("${todo[@]:0:${i#fail:}}" "${todo[@]:$((${i#fail:} + 1))}")
-        [ "${i#fail:}" != "$i" ] && { unprepared+=("$k/$s"); continue; }
+        t=${i#fail:}           # "fail:N": build N's kernel could not be prepared
+        read -r _ k s <<<"${todo[$t]}"
+        todo=("${todo[@]:0:$t}" "${todo[@]:$((t + 1))}")
+        [ "$t" != "$i" ] && { unprepared+=("$k/$s"); continue; }
         while [ "$(running "$rdy" ${#names[@]})" -ge "$jobs" ]; do
             wait -n && continue
             [ $? = 127 ] && break   # no child left: a build died before its status file

@@ -133,23 +133,26 @@ static unsigned long read_exception_gates(const struct zdx_layout *l, unsigned c
 }
 
 /* Frames in the irq entry text that enter an interrupt, not an exception
- * (the IDT decides: decode_idt.c).  Without the IDT none is marked, and
- * the stack crash printed the frame on decides the context alone. */
+ * (the IDT decides: decode_idt.c).  The IDT is read only when a frame is
+ * in that text; without it none is marked, and the stack crash printed
+ * the frame on decides the context alone. */
 static void mark_irq_entries(struct zdx_bt *b)
 {
 	struct syment *h0 = symbol_search("__irqentry_text_start");
 	struct syment *h1 = symbol_search("__irqentry_text_end");
-	const struct zdx_layout *l = zdx_layout(NULL);
-	unsigned char idt[ZDX_X86_EXCEPTION_VECTORS * 32];
-	unsigned long len = read_exception_gates(l, idt, sizeof(idt));
+	const struct zdx_layout *l = NULL;
+	unsigned char idt[ZDX_X86_EXCEPTION_VECTORS * 32];   /* a gate is 16 bytes */
+	unsigned long len = 0;
 	int i;
 
-	for (i = 0; h0 && h1 && len && i < b->nframes; i++) {
+	for (i = 0; h0 && h1 && i < b->nframes; i++) {
 		struct syment *fn;
 		ulong off;
 
 		if (b->frame[i].pc < h0->value || b->frame[i].pc >= h1->value)
 			continue;
+		if (!l && !(len = read_exception_gates(l = zdx_layout(NULL), idt, sizeof(idt))))
+			return;
 		fn = value_search(b->frame[i].pc, &off);
 		b->frame[i].irq_entry = fn && zdx_idt_is_exception_entry(l, idt, len, fn->value) == 0;
 	}

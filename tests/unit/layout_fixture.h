@@ -102,5 +102,14 @@ static inline void fixture_layout_61(struct zdx_layout *l)
 	l->sz_modks_num_symtab = 4;      /* mod_kallsyms.num_symtab, unsigned int */
 	l->sz_mna_notes = 4;             /* module_notes_attrs.notes, unsigned int */
 	l->sz_battr_size = 8;            /* bin_attribute.size, size_t */
+	/* struct gate_struct: offset_low 0/2, segment 2/2, bits 4/2,
+	 * offset_middle 6/2, offset_high 8/4, reserved 12/4 */
+	l->sz_gate_struct = 16;
+	l->off_gate_offset_low = 0;
+	l->sz_gate_offset_low = 2;
+	l->off_gate_offset_middle = 6;
+	l->sz_gate_offset_middle = 2;
+	l->off_gate_offset_high = 8;
+	l->sz_gate_offset_high = 4;
 }
 #endif

@@ -1,28 +1,14 @@
 /* The IDT decoder (extension/decode_idt.c): which entry stub is an
- * exception's, from the gates' bytes and debuginfo's struct gate_struct.
- * The gate layout is Debian 6.1.0-56-amd64's (`ptype /o struct
- * gate_struct`: offset_low 0/2, segment 2/2, bits 4/2, offset_middle 6/2,
- * offset_high 8/4, reserved 12/4; 16 bytes); the addresses are that
- * kernel's asm_exc_page_fault and asm_sysvec_apic_timer_interrupt. */
+ * exception's, from the gates' bytes and debuginfo's struct gate_struct
+ * (the fixture's: Debian 6.1's); the addresses are that kernel's
+ * asm_exc_page_fault and asm_sysvec_apic_timer_interrupt. */
 #include <string.h>
 #include "tap.h"
-#include "zdx/layout.h"
+#include "layout_fixture.h"
 #include "zdx/panic.h"
 
 #define EXC_PAGE_FAULT   0xffffffff81c00be0ULL
 #define SYSVEC_APIC_TIMER 0xffffffff81c00ef0ULL
-
-static void gate_layout(struct zdx_layout *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->sz_gate_struct = 16;
-	l->off_gate_offset_low = 0;
-	l->sz_gate_offset_low = 2;
-	l->off_gate_offset_middle = 6;
-	l->sz_gate_offset_middle = 2;
-	l->off_gate_offset_high = 8;
-	l->sz_gate_offset_high = 4;
-}
 
 /* Gate v of idt set as pack_gate() would: the address split 16/16/32. */
 static void set_gate(unsigned char *idt, int v, uint64_t addr)
@@ -43,7 +29,7 @@ int main(void)
 	unsigned char idt[16 * ZDX_X86_EXCEPTION_VECTORS];
 	int v;
 
-	gate_layout(&l);
+	fixture_layout_61(&l);
 	memset(idt, 0, sizeof(idt));
 	for (v = 0; v < ZDX_X86_EXCEPTION_VECTORS; v++)
 		if (v != 15)                      /* a reserved vector: no gate */
@@ -65,11 +51,11 @@ int main(void)
 	l.sz_gate_offset_high = 8;
 	ok(zdx_idt_gate_handler(&l, idt, sizeof(idt), 14) == 0,
 	   "fields wider than an address together: refused, not a guess");
-	gate_layout(&l);
+	fixture_layout_61(&l);
 	l.sz_gate_struct = ZDX_ABSENT;
 	ok(zdx_idt_is_exception_entry(&l, idt, sizeof(idt), EXC_PAGE_FAULT) == -1,
 	   "no struct gate_struct in debuginfo: unknown (-1), not 'not an exception'");
-	gate_layout(&l);
+	fixture_layout_61(&l);
 	l.off_gate_offset_middle = ZDX_ABSENT;
 	ok(zdx_idt_is_exception_entry(&l, idt, sizeof(idt), EXC_PAGE_FAULT) == -1,
 	   "a gate field this kernel lacks: unknown (-1)");
