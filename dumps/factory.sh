@@ -23,7 +23,7 @@ usage() { echo "usage: $0 [--kernel K] [--scenario S] [--force] [--list]" >&2; e
 SCN_DEFAULTS=(
     DESCRIPTION= KERNELS=6.1 MEM=2560M SMP=2 SLOTS= MAXMEM= CMDLINE= PMEM=none
     NVDIMMS= NVDIMM_LABEL=128K NVDIMM_BACKING=ram QEMU_EXTRA= KASLR=no
-    HOTPLUG= HOTPLUG_BLOCKS=0 "FORMATS=kdump-zlib elf" KEEP_ELF=no TIMEOUT=240
+    HOTPLUG= HOTPLUG_BLOCKS=0 "FORMATS=kdump-zlib@6.1 elf" KEEP_ELF=no TIMEOUT=240
     TRIGGER=sysrq "SYS_PANIC=sysrq triggered crash" WALKER_MODE= EXPECT_VERDICT= EXPECT_OWNER=
     GUEST_SETUP=: GUEST_AFTER_HOTPLUG=: GUEST_PREPARE=: GUEST_TRIGGER= GUEST_TRUTH_EXTRA=
     KDUMP=no CRASHKERNEL=256M WALKER_ARG= WALKER_PARAMS= EXPECT_FUNCTION= OPT_IN=no CXL=
@@ -356,6 +356,11 @@ build_one() {
     local acc; acc=$(accel "$k")
     local dumpargs=() f elf=""
     for f in $FORMATS; do
+        # FORMAT@K1,K2: that format on those kernels only.
+        if [[ $f == *@* ]]; then
+            [[ ",${f#*@}," == *",$k,"* ]] || continue
+            f=${f%%@*}
+        fi
         case $f in
             kdump-zlib) dumpargs+=(--dump "kdump-zlib:$w/vmcore.kdump") ;;
             elf)        elf=$(elf_scratch "$w")/vmcore.elf; dumpargs+=(--dump "elf:$elf") ;;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the base guest initramfs for one kernel:
 #   $ZDX_CACHE/initramfs/NAME/base.cpio.gz
-# It holds busybox-static, ndctl/daxctl with their libraries, makedumpfile
-# and kexec (for the in-guest kdump scenario), the kernel's own nvdimm/dax/
+# It holds busybox-static, ndctl/daxctl with their libraries, the
+# makedumpfile that filters the kernel's dumps on the host and kexec (for the
+# in-guest kdump scenario), the kernel's own nvdimm/dax/
 # pvpanic/fw_cfg/virtio modules (decompressed: busybox insmod cannot read
 # .ko.xz) in dependency order, and dumps/guest/init.  Scenario-specific
 # files are appended later as a second cpio (the kernel unpacks both).
@@ -47,6 +48,37 @@ copy_libs() {   # copy_libs ROOT BINARY... : the binaries and their shared libra
     done
 }
 
+# guest_makedumpfile ROOT KERNEL: the capture kernel filters with the
+# makedumpfile the host uses for KERNEL (makedumpfile-for.sh), not always the
+# host's: bookworm's 1.7.2 does not know 6.12, and its -d 31 in a 6.12
+# capture kernel dropped the pages of the memory blocks and of the pmem
+# device's name (measured 2026-12-02).  Another suite's binary runs in the
+# guest as it does on the host: under that suite's ld.so and libraries, from
+# /opt/makedumpfile, behind a /usr/bin/makedumpfile script.
+guest_makedumpfile() {
+    local root=$1 mdf sroot ldso l opt="$1/opt/makedumpfile"
+    mdf=$("$here/makedumpfile-for.sh" "$2") || die "no makedumpfile for $2"
+    if [ "$mdf" = "$(command -v makedumpfile)" ]; then
+        copy_libs "$root" "$mdf"
+        return
+    fi
+    sroot=$(dirname "$(dirname "$mdf")")/root
+    for ldso in "$sroot"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$sroot"/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2; do
+        [ -x "$ldso" ] && break
+    done
+    [ -x "$ldso" ] || die "no ld.so in $sroot, the root of $mdf (dumps/suite-tool.sh)"
+    mkdir -p "$opt/lib"
+    install -m 0755 "$sroot/usr/bin/makedumpfile" "$opt/makedumpfile"
+    install -m 0755 "$ldso" "$opt/ld.so"
+    for l in $("$ldso" --library-path "$sroot/usr/lib/x86_64-linux-gnu:$sroot/lib/x86_64-linux-gnu" \
+                   --list "$sroot/usr/bin/makedumpfile" | awk '/=> \//{print $3}'); do
+        install -m 0755 "$l" "$opt/lib/"
+    done
+    printf '#!/bin/sh\nexec /opt/makedumpfile/ld.so --library-path /opt/makedumpfile/lib /opt/makedumpfile/makedumpfile "$@"\n' \
+        >"$root/usr/bin/makedumpfile"
+    chmod 0755 "$root/usr/bin/makedumpfile"
+}
+
 build() {
     local name=$1 kdir="$ZDX_CACHE/kernels/$1" out="$ZDX_CACHE/initramfs/$1"
     local rel; rel=$(cat "$kdir/release")
@@ -55,7 +87,8 @@ build() {
     local root="$out/root"
     rm -rf "$root"; mkdir -p "$root"/{bin,sbin,dev,proc,sys,run,tmp,mnt,etc,lib/modules/"$rel"}
     cp /bin/busybox "$root/bin/busybox"
-    copy_libs "$root" /usr/bin/ndctl /usr/bin/daxctl /usr/bin/makedumpfile /usr/sbin/kexec
+    copy_libs "$root" /usr/bin/ndctl /usr/bin/daxctl /usr/sbin/kexec
+    guest_makedumpfile "$root" "$name"
     local m rel_path
     for m in $WANTED; do
         rel_path=$(mod_path "$moddir" "$m")

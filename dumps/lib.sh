@@ -21,7 +21,11 @@ manifest_names() { awk '!/^#/ && NF {print $1}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/
 apt_suite_dir() { echo "$ZDX_CACHE/apt/$1"; }
 apt_suite_cmd() {
     local d; d=$(apt_suite_dir "$1"); shift
-    "$@" -o Dir::State="$d/state" -o Dir::Cache="$d/cache" \
+    # One apt command per suite at a time (apt's own locking is off here):
+    # `make check` fetches the suites' crash and drgn while the factory
+    # fetches kernels and makedumpfile.
+    mkdir -p "$d"
+    flock "$d/.lock" "$@" -o Dir::State="$d/state" -o Dir::Cache="$d/cache" \
          -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
          -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
          -o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 -o APT::Sandbox::User=root \

@@ -52,15 +52,15 @@ BOOT_LIMIT = 90
 
 
 def panicked_before_init(console, truth):
-    """True when the console shows a panic and the guest's init has not
-    written a line of truth yet."""
-    return not truth_lines(truth) and any(EARLY_PANIC in l for l in truth_lines(console))
+    """True when the console lines show a panic and the guest's init has
+    not written a line of truth yet."""
+    return not truth and any(EARLY_PANIC in l for l in console)
 
 
 def init_started(console, truth):
     """True once the guest's init has written to the console or the truth
-    port."""
-    return bool(truth_lines(truth)) or any(INIT_SAYS in l for l in truth_lines(console))
+    port (both as lines)."""
+    return bool(truth) or any(INIT_SAYS in l for l in console)
 
 
 # Exit status of a BootFailure (EX_TEMPFAIL): factory.sh retries on it.
@@ -193,11 +193,13 @@ def main():
                     break
                 raise Fail("QEMU exited (status %s) before the guest panicked" % proc.returncode)
             lines = truth_lines(a.truth)
-            if not panicked and panicked_before_init(a.console, a.truth):
+            # The console matters only until init has written truth.
+            console = [] if lines else truth_lines(a.console)
+            if not panicked and panicked_before_init(console, lines):
                 raise BootFailure("the guest panicked while booting, before its init wrote anything "
                                 "(console; no pvpanic event this early): not the scenario's panic")
             if not booted:
-                booted = init_started(a.console, a.truth)
+                booted = init_started(console, lines)
                 if not booted and time.time() - t0 > BOOT_LIMIT:
                     raise BootFailure("the guest's init had said nothing %d s after QEMU started: "
                                       "it hung while booting" % BOOT_LIMIT)
@@ -218,7 +220,8 @@ def main():
                 info["crashloaded_seconds"] = round(time.time() - t0, 1)   # pvpanic: kdump kernel takes over
             if any(e["event"] == "GUEST_PANICKED" for e in events) and not panicked:
                 panicked = True
-                if not truth_lines(a.truth):
+                lines = truth_lines(a.truth)
+                if not lines:
                     raise BootFailure("the guest panicked while booting, before its init wrote anything: "
                                     "not the scenario's panic")
                 if a.until_exit and not a.dump_then_cont:

@@ -29,6 +29,8 @@ BOOTING = "[    0.000000] Linux version 6.12.117+deb13-amd64\n[    7.5] Run /ini
 
 
 def case(console, truth, pred=run_guest.panicked_before_init):
+    """pred on the lines of a console and a truth file (None: no truth
+    file), read as run_guest reads them."""
     with tempfile.TemporaryDirectory() as d:
         c, t = os.path.join(d, "console.log"), os.path.join(d, "truth.txt")
         with open(c, "w") as f:
@@ -36,7 +38,7 @@ def case(console, truth, pred=run_guest.panicked_before_init):
         if truth is not None:
             with open(t, "w") as f:
                 f.write(truth)
-        return pred(c, t)
+        return pred(run_guest.truth_lines(c), run_guest.truth_lines(t))
 
 
 ok(case(EARLY, None), "a panic on the console before any truth is a boot panic")
