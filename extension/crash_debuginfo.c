@@ -113,27 +113,19 @@ static int module_sections(const struct zdx_layout *l, uint64_t module, char nam
 	return n;
 }
 
-static struct load_module *module_of(uint64_t addr)
+/* crash's record of a module: the one whose struct module is at mod, or,
+ * with mod 0, the one whose span holds addr; NULL when crash has none. */
+static struct load_module *crash_module(uint64_t mod, uint64_t addr)
 {
 	int i;
 
 	for (i = 0; i < st->mods_installed; i++) {
 		struct load_module *lm = &st->load_modules[i];
 
-		if (addr >= lm->mod_base && addr < lm->mod_base + lm->mod_size)
+		if (mod ? lm->module_struct == mod
+			: lm->mod_size > 0 && addr - lm->mod_base < (uint64_t)lm->mod_size)
 			return lm;
 	}
-	return NULL;
-}
-
-/* crash's record of the struct module at mod, NULL when it has none. */
-static struct load_module *crash_module(uint64_t mod)
-{
-	int i;
-
-	for (i = 0; i < st->mods_installed; i++)
-		if (st->load_modules[i].module_struct == mod)
-			return &st->load_modules[i];
 	return NULL;
 }
 
@@ -162,9 +154,9 @@ int zdx_debuginfo_for_pc(uint64_t addr, const char *const *dirs, int ndirs, stru
 		 * (mod -s): that file. */
 		snprintf(di->module, sizeof(di->module), "%s", dm->name);
 		mod = dm->addr;
-		if ((lm = crash_module(mod)) && (lm->mod_flags & MOD_LOAD_SYMS))
+		if ((lm = crash_module(mod, 0)) && (lm->mod_flags & MOD_LOAD_SYMS))
 			loaded = lm->mod_namelist;
-	} else if ((lm = module_of(addr))) {
+	} else if ((lm = crash_module(0, addr))) {
 		snprintf(di->module, sizeof(di->module), "%s", lm->mod_name);
 		mod = lm->module_struct;
 		loaded = (lm->mod_flags & MOD_LOAD_SYMS) ? lm->mod_namelist : NULL;

@@ -22,16 +22,17 @@ lint:
 # crash, each zdx.so built against it, the ASan zdx.so that
 # test_damaged_asan.py loads) and the corpus are prerequisites, built (or
 # found in the cache) before any test runs, and drgn 0.3.0.
-# The compiles and the fetches run beside the corpus (make -j2): the corpus
-# starts by downloading and unpacking its first kernel, which leaves the CPU
-# to them (about a minute of a cold run).  The factory gets no jobserver:
-# its module builds run make of their own.
+# The compiles and the fetches run beside the corpus (make -j2, the corpus
+# first so it starts at once): the corpus starts by downloading and
+# unpacking its first kernel, which leaves the CPU to them (about a minute
+# of a cold run).  The factory gets no jobserver: its module builds run
+# make of their own.
 check: deps
 	@$(MAKE) --no-print-directory -j2 check-prereqs
 	@tests/run.sh $(UNIT_BINS) $(BUILD_TESTS) tests/lint/lint.py tests/fuzz/run_short.sh $(FACTORY_TESTS) $(DUMP_TESTS)
 
 .PHONY: check-prereqs check-corpus
-check-prereqs: all $(UNIT_BINS) fuzz-build alt-so build/asan/zdx.so drgn check-corpus
+check-prereqs: check-corpus all $(UNIT_BINS) fuzz-build alt-so build/asan/zdx.so drgn
 check-corpus:
 	@env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dumps/factory.sh
 
