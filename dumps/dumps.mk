@@ -7,8 +7,8 @@ dumps:
 # Conformance of every cached truth.json to dumps/truth.schema.json.
 .PHONY: check-truth corpus-table
 check-truth:
-	@python3 dumps/check_truth.py $(wildcard $(ZDX_CACHE)/dumps/*/*/truth.json) && echo "truth.json: all conform"
+	@/usr/bin/python3 dumps/check_truth.py $(wildcard $(ZDX_CACHE)/dumps/*/*/truth.json) && echo "truth.json: all conform"
 
 # The corpus table of docs/dumps.md, from the cached truth files.
 corpus-table:
-	@python3 dumps/corpus-table.py
+	@/usr/bin/python3 dumps/corpus-table.py

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/scn_check.sh"
 
 # The verdict words a walker scenario may expect: include/zdx/verdicts.h.
-VERDICTS=$(python3 "$here/verdicts.py" | tr '\n' ' ') && [ -n "$VERDICTS" ] ||
+VERDICTS=$("$PY" "$here/verdicts.py" | tr '\n' ' ') && [ -n "$VERDICTS" ] ||
     die "dumps/verdicts.py could not read the verdict vocabulary (include/zdx/verdicts.h)"
 
 usage() { echo "usage: $0 [--kernel K] [--scenario S] [--force] [--list]" >&2; exit 2; }
@@ -382,7 +382,7 @@ build_one() {
         step "$k/$s: booting ($acc, $MEM, pmem=$PMEM, trigger=$TRIGGER)"
         mapfile -t qargs <"$w/qemu.argv"
         rc=0
-        python3 "$here/run_guest.py" --qmp "$w/qmp.sock" --console "$w/console.log" --truth "$w/truth.txt" \
+        "$PY" "$here/run_guest.py" --qmp "$w/qmp.sock" --console "$w/console.log" --truth "$w/truth.txt" \
             --timeout "$TIMEOUT" --hotplug "$HOTPLUG" --info "$w/run.json" "${dumpargs[@]}" "${runargs[@]}" \
             -- "${qargs[@]}" || rc=$?
         [ "$rc" = 75 ] && [ "$attempt" -lt 3 ] || break
@@ -408,7 +408,7 @@ build_one() {
 derive() {
     local k=$1 s=$2 w=$3 elf=${4:-}
     if [ -n "$elf" ]; then
-        python3 "$here/elffix.py" "$elf" || die "$k/$s: ELF fix-up failed"
+        "$PY" "$here/elffix.py" "$elf" || die "$k/$s: ELF fix-up failed"
         filter "$k/$s" "$w" "$elf"
         if [[ $KEEP_ELF == yes || " $KEEP_ELF " == *" $k "* ]]; then
             [ "$elf" = "$w/vmcore.elf" ] || mv "$elf" "$w/vmcore.elf"
@@ -456,7 +456,7 @@ filter() {
 
 write_truth() {
     local k=$1 s=$2 w=$3 secs=$4
-    python3 "$here/truth.py" --scenario "$s" --description "$DESCRIPTION" --kernel "$k" \
+    "$PY" "$here/truth.py" --scenario "$s" --description "$DESCRIPTION" --kernel "$k" \
         --release "$(cat "$ZDX_CACHE/kernels/$k/release")" --package-version "$(cat "$ZDX_CACHE/kernels/$k/version")" \
         --memory "$MEM" --pmem "$PMEM" --argv "$w/qemu.argv" --run "$w/run.json" \
         --trigger "$TRIGGER" --sys-panic "$SYS_PANIC" --walker-mode "$WALKER_MODE" \
@@ -464,7 +464,7 @@ write_truth() {
         --walker-params "$WALKER_PARAMS" --function "$EXPECT_FUNCTION" \
         --hotplug "$HOTPLUG" --raw "$w/truth.txt" --dir "$w" --out "$w/truth.json" ||
         die "$k/$s: truth.json could not be made from the guest's truth.txt"
-    python3 "$here/check_truth.py" "$w/truth.json" || die "$k/$s: truth.json does not conform to dumps/truth.schema.json"
+    "$PY" "$here/check_truth.py" "$w/truth.json" || die "$k/$s: truth.json does not conform to dumps/truth.schema.json"
 }
 
 # ---- main -------------------------------------------------------------------

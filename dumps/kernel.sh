@@ -29,7 +29,7 @@ read -r name suite pabi pversion _ < <(manifest_line "$1") || die "kernel '$1' i
 resolve() {
     local idx; idx=$(mktemp)
     apt_suite_indexes "$suite" >"$idx"
-    python3 "$here/resolve.py" --series "$name" --suite "$suite" --prefer "$pabi" "$pversion" "$idx" ||
+    "$PY" "$here/resolve.py" --series "$name" --suite "$suite" --prefer "$pabi" "$pversion" "$idx" ||
         { rm -f "$idx"; die "kernel $name: nothing to build from $suite's archive (above); after fixing the host's apt sources, 'dumps/kernel.sh --refresh $name' retries"; }
     rm -f "$idx"
 }
