@@ -134,7 +134,7 @@ def memmap_on_memory_vtops(truth, entry, out):
 
 
 def memmap_probe(truth):
-    """test_factory: (what, crash command) reading a struct page stored on
+    """test_factory: (what, crash command, pfn) reading a struct page stored on
     pmem, or None.  The first data pfn of a --map=dev namespace has its
     struct page inside the namespace; dumps that lack pmem (in-guest kdump)
     cannot read it."""
@@ -142,7 +142,7 @@ def memmap_probe(truth):
         if n.get("map") == "dev":
             pfn = h(n["data_start"]) // PAGE
             # The first word (flags): an unsigned long, or memdesc_flags_t on 7.x.
-            return ("pfn 0x%x" % pfn, "px *(unsigned long *)&((struct page *)vmemmap_base)[0x%x]" % pfn)
+            return ("pfn 0x%x" % pfn, "px *(unsigned long *)&((struct page *)vmemmap_base)[0x%x]" % pfn, pfn)
     return None
 
 
