@@ -134,16 +134,35 @@ def memmap_on_memory_vtops(truth, entry, out):
 
 
 def memmap_probe(truth):
-    """test_factory: (what, crash command, pfn) reading a struct page stored on
-    pmem, or None.  The first data pfn of a --map=dev namespace has its
-    struct page inside the namespace; dumps that lack pmem (in-guest kdump)
-    cannot read it."""
+    """test_factory: (what, crash command reading a struct page stored on
+    pmem, crash command printing its address), or None.  The first data pfn
+    of a --map=dev namespace has its struct page inside the namespace; dumps
+    that lack pmem (in-guest kdump) cannot read it."""
     for n in truth.get("namespaces") or []:
         if n.get("map") == "dev":
             pfn = h(n["data_start"]) // PAGE
+            at = "&((struct page *)vmemmap_base)[0x%x]" % pfn
             # The first word (flags): an unsigned long, or memdesc_flags_t on 7.x.
-            return ("pfn 0x%x" % pfn, "px *(unsigned long *)&((struct page *)vmemmap_base)[0x%x]" % pfn, pfn)
+            return ("pfn 0x%x" % pfn, "px *(unsigned long *)%s" % at, "px %s" % at)
     return None
+
+
+def memmap_probe_read(out):
+    """Whether crash printed a value for memmap_probe's read."""
+    return bool(re.search(r"\$\d+ = 0x[0-9a-f]+", out or ""))
+
+
+def memmap_probe_vtop(truth, out):
+    """test_factory: the vtop of the probed struct page when crash failed
+    to read it without saying why (crash 9.0.2 answers an excluded page in
+    a gdb request with "gdb request failed", 8.0.x with "page excluded"),
+    so the test can look its page up in the dump file's own bitmap; None
+    otherwise."""
+    probe = memmap_probe(truth)
+    if not probe or memmap_probe_read(out.get(probe[1])) or "page excluded" in (out.get(probe[1]) or ""):
+        return None
+    m = re.search(r"\(struct page \*\) (0x[0-9a-f]+)", out.get(probe[2]) or "")
+    return "vtop %s" % m.group(1) if m else None
 
 
 def canonical_struct_page(f, sz):
@@ -183,4 +202,7 @@ def plan(truth, entry, out):
     cmds += [p[0] for p in dumpcheck_probes(out)]
     cmds += memmap_on_memory_vtops(truth, entry, out)
     cmds += compound_vtops(truth, out)
+    v = memmap_probe_vtop(truth, out)
+    if v:
+        cmds.append(v)
     return list(dict.fromkeys(cmds))

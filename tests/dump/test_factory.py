@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "damaged"))
 import check_truth  # noqa: E402
 import dumpfmt  # noqa: E402
 import oracle_plan  # noqa: E402
-from zdxlib import Tap, CACHE, bundles, dumps, crash_binary, run_crash  # noqa: E402
+from zdxlib import Tap, CACHE, bundles, dumps, crash_binary, crash_only  # noqa: E402
 
 SECTION_BYTES = 1 << 27
 
@@ -86,22 +86,16 @@ def kernel_panics(d):
         return []
 
 
-def struct_page_absent(kernel, entry, d, pfn):
-    """Whether the page holding pfn's struct page is missing from the
-    kdump-compressed file entry names: its own bitmap says so, read by
-    tests/damaged/dumpfmt.py, not by crash.  For a crash that fails a read
-    without saying why (9.0.2 answers an excluded page in a gdb request with
-    "gdb request failed"); crash gives the struct page's address and page
-    tables, in sessions of their own."""
-    path = os.path.join(d, entry["file"])
-    if entry.get("format") != "kdump-compressed":
+def struct_page_absent(kernel, truth, entry, path, b):
+    """Whether the page holding the probed struct page is missing from the
+    kdump-compressed file at path: its own bitmap says so, read by
+    tests/damaged/dumpfmt.py, not by crash; where it is, from crash's vtop
+    (oracle_plan.memmap_probe_vtop)."""
+    v = oracle_plan.memmap_probe_vtop(truth, b["out"])
+    if not v or entry.get("format") != "kdump-compressed":
         return False
-    out = run_crash(kernel, path, ["px &((struct page *)vmemmap_base)[0x%x]" % pfn], load_zdx=False)["out"]
-    m = re.search(r"\(struct page \*\) (0x[0-9a-f]+)", next(iter(out.values())) or "")
-    if not m:
-        return False
-    out = run_crash(kernel, path, ["vtop %s" % m.group(1)], load_zdx=False)["out"]
-    m = re.search(r"^%s\s+([0-9a-f]+)\s*$" % m.group(1)[2:], next(iter(out.values())) or "", re.M)
+    out = crash_only(b, kernel, path, [v])[v] or ""
+    m = re.search(r"^%s\s+([0-9a-f]+)\s*$" % v.split()[1][2:], out, re.M)
     return bool(m) and not dumpfmt.Kdump(path).dumped(int(m.group(1), 16) >> 12)
 
 
@@ -135,10 +129,10 @@ def check_dump(t, kernel, d, truth, entry, b):
     t.ok(not problems, "%s: kmem -n agrees with the truth on %d section(s)" % (name, n), "\n".join(problems))
     if probe:
         out = res[probe[1]] or ""
-        readable = bool(re.search(r"\$\d+ = 0x[0-9a-f]+", out))
+        readable = oracle_plan.memmap_probe_read(out)
         want = entry["pmem_memmap_readable"]
         if want is None:        # makedumpfile's choice (dumps/truth.py): crash must answer either way
-            absent = not readable and "page excluded" not in out and struct_page_absent(kernel, entry, d, probe[2])
+            absent = struct_page_absent(kernel, truth, entry, name, b)
             t.ok(readable or "page excluded" in out or absent,
                  "%s: struct page of %s (memmap on pmem) read by crash, or not in this filtered dump "
                  "(crash says 'page excluded', or the file's bitmap lacks its page)%s"

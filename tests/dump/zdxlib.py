@@ -318,7 +318,7 @@ def crash_commands(truth):
     and what oracle_plan needs (kmem -n, sizeof(struct page))."""
     import oracle_plan
     probe = oracle_plan.memmap_probe(truth)
-    return ["sys", "kmem -n", "p sizeof(struct page)"] + ([probe[1]] if probe else [])
+    return ["sys", "kmem -n", "p sizeof(struct page)"] + (list(probe[1:]) if probe else [])
 
 
 def bundle_commands(kernel, truth):
