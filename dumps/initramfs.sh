@@ -63,14 +63,11 @@ guest_makedumpfile() {
         return
     fi
     sroot=$(dirname "$(dirname "$mdf")")/root
-    for ldso in "$sroot"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$sroot"/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2; do
-        [ -x "$ldso" ] && break
-    done
-    [ -x "$ldso" ] || die "no ld.so in $sroot, the root of $mdf (dumps/suite-tool.sh)"
+    ldso=$(suite_root_ldso "$sroot") || die "no ld.so in $sroot, the root of $mdf (dumps/suite-tool.sh)"
     mkdir -p "$opt/lib"
     install -m 0755 "$sroot/usr/bin/makedumpfile" "$opt/makedumpfile"
     install -m 0755 "$ldso" "$opt/ld.so"
-    for l in $("$ldso" --library-path "$sroot/usr/lib/x86_64-linux-gnu:$sroot/lib/x86_64-linux-gnu" \
+    for l in $("$ldso" --library-path "$(suite_root_libpath "$sroot")" \
                    --list "$sroot/usr/bin/makedumpfile" | awk '/=> \//{print $3}'); do
         install -m 0755 "$l" "$opt/lib/"
     done

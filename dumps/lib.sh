@@ -25,12 +25,21 @@ manifest_names() { awk '!/^#/ && NF {print $1}' "${ZDX_MANIFEST:-$ZDX_DUMPS_DIR/
 # Its archive is the host's own (dumps/aptsources.py maps the host's suite
 # lines to SUITE), and apt.conf.d (proxies) still applies.
 apt_suite_dir() { echo "$ZDX_CACHE/apt/$1"; }
+# A suite's binaries unpacked under ROOT (dumps/suite-tool.sh) run under
+# that root's own ld.so, with its library directories.
+suite_root_ldso() {
+    local f
+    for f in "$1"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$1"/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2; do
+        [ -e "$f" ] && { echo "$f"; return 0; }
+    done
+    return 1
+}
+suite_root_libpath() { echo "$1/usr/lib/x86_64-linux-gnu:$1/lib/x86_64-linux-gnu"; }
 apt_suite_cmd() {
     local d; d=$(apt_suite_dir "$1"); shift
     # One apt command per suite at a time (apt's own locking is off here):
     # `make check` fetches the suites' crash and drgn while the factory
     # fetches kernels and makedumpfile.
-    mkdir -p "$d"
     flock "$d/.lock" "$@" -o Dir::State="$d/state" -o Dir::Cache="$d/cache" \
          -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
          -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \

@@ -64,13 +64,9 @@ if [ ! -x "$wrapper" ] || [ "$(cat "$dir/.done" 2>/dev/null)" != "$want" ]; then
     echo "$(( $(date +%s) - t0 ))" >"$dir/fetch-seconds"
 fi
 # The wrapper is cheap: always written, so it names this cache's paths.
-ldso=
-for f in "$root"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root"/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2; do
-    [ -e "$f" ] && { ldso=$f; break; }
-done
-[ -n "$ldso" ] || die "$suite tools: no ld.so in $root (is libc6 among the dependencies of $pkgs?)"
+ldso=$(suite_root_ldso "$root") || die "$suite tools: no ld.so in $root (is libc6 among the dependencies of $pkgs?)"
 [ -f "$root/$prog" ] || die "$suite tools: no $prog in $pkgs"
-libs="$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu"
+libs=$(suite_root_libpath "$root")
 mkdir -p "$dir/$suite"
 {
     echo '#!/bin/sh'
