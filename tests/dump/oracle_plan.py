@@ -7,7 +7,7 @@ only for a command the shared session did not run.  Planning only: what the answ
 mean is each test's business."""
 import re
 
-from zdxlib import h, load_json as _json
+from zdxlib import h, load_json as _json, special_blocks
 
 PAGE = 4096
 SECTION_PAGES = 1 << (27 - 12)
@@ -133,6 +133,20 @@ def memmap_on_memory_vtops(truth, entry, out):
     return where
 
 
+BLOCK_ZONE_MEMBER = "struct memory_block.zone -o"
+
+
+def block_zone_member(truth, out):
+    """test_memblocks: crash's answer whether struct memory_block has a
+    zone member, asked where zdx read a block's zone from its first struct
+    page instead; None elsewhere."""
+    for b in special_blocks(truth):
+        f = _json(out.get("zdx pfn -j %#x" % h(b["start_pfn"]))) or {}
+        if f.get("memory_block_zone_from") == "page":
+            return BLOCK_ZONE_MEMBER
+    return None
+
+
 def memmap_probe(truth):
     """test_factory: (what, crash command reading a struct page stored on
     pmem, crash command printing its address), or None.  The first data pfn
@@ -202,7 +216,5 @@ def plan(truth, entry, out):
     cmds += [p[0] for p in dumpcheck_probes(out)]
     cmds += memmap_on_memory_vtops(truth, entry, out)
     cmds += compound_vtops(truth, out)
-    v = memmap_probe_vtop(truth, out)
-    if v:
-        cmds.append(v)
+    cmds += [c for c in (memmap_probe_vtop(truth, out), block_zone_member(truth, out)) if c]
     return list(dict.fromkeys(cmds))

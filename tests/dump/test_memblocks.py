@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, special_blocks  # noqa: E402
-from oracle_plan import memmap_on_memory_vtops, parse_kmem_blocks  # noqa: E402
+from oracle_plan import BLOCK_ZONE_MEMBER, memmap_on_memory_vtops, parse_kmem_blocks  # noqa: E402
 
 PAGE = 4096
 
@@ -71,7 +71,7 @@ def block_has_zone(kernel, path, b):
     """Whether this kernel's struct memory_block has a zone member (5.18
     added it; zdx reads a block's zone from it), asked of crash: it prints
     the member, or says there is no such member."""
-    cmd = "struct memory_block.zone -o"
+    cmd = BLOCK_ZONE_MEMBER
     out = (crash_only(b, kernel, path, [cmd]).get(cmd) or "").strip()
     absent = "invalid" in out.lower() or "no member" in out.lower()
     return (not absent) if out else None, out or "crash printed nothing"
