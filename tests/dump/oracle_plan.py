@@ -166,6 +166,11 @@ def memmap_probe_read(out):
     return bool(re.search(r"\$\d+ = 0x[0-9a-f]+", out or ""))
 
 
+def memmap_probe_explained(out):
+    """crash read memmap_probe's struct page, or said the dump excluded it."""
+    return memmap_probe_read(out) or "page excluded" in (out or "")
+
+
 def memmap_probe_vtop(truth, out):
     """test_factory: the vtop of the probed struct page when crash failed
     to read it without saying why (crash 9.0.2 answers an excluded page in
@@ -173,7 +178,7 @@ def memmap_probe_vtop(truth, out):
     so the test can look its page up in the dump file's own bitmap; None
     otherwise."""
     probe = memmap_probe(truth)
-    if not probe or memmap_probe_read(out.get(probe[1])) or "page excluded" in (out.get(probe[1]) or ""):
+    if not probe or memmap_probe_explained(out.get(probe[1])):
         return None
     m = re.search(r"\(struct page \*\) (0x[0-9a-f]+)", out.get(probe[2]) or "")
     return "vtop %s" % m.group(1) if m else None

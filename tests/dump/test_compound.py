@@ -8,16 +8,10 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, vtop_page  # noqa: E402
 from oracle_plan import canonical_struct_page, compound_vtops, page_size, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
-
-
-def vtop_page(text):
-    """The physical page crash's vtop maps a kernel address to, or None."""
-    m = re.search(r"^[0-9a-f]+\s+([0-9a-f]+)\s*$", text or "", re.M)
-    return int(m.group(1), 16) // PAGE if m else None
 
 
 def check_pgmap(t, tag, truth, p, sz, res):

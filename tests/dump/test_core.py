@@ -7,11 +7,10 @@ drgn 0.3.0 reading the same dump is the third: tests/dump/test_drgn.py.
 Never against zdx's own earlier output.
 """
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, sample_pfns  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, sample_pfns, vtop_phys  # noqa: E402
 from oracle_plan import KMEM_LETTERS, memmap_home_vtops, parse_kmem_n, pmem_namespaces  # noqa: E402
 
 PAGE = 4096
@@ -136,11 +135,10 @@ def check_memmap_home(t, tag, kernel, path, truth, entry, pgmaps, b):
     for p in pgmaps:
         if p["addr"] not in vtop:
             continue
-        m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", out.get(vtop[p["addr"]]) or "", re.M)
-        if not t.ok(m is not None, "%s: crash vtop translates the memmap of pgmap %s" % (tag, p["addr"]),
+        phys = vtop_phys(out.get(vtop[p["addr"]]))
+        if not t.ok(phys is not None, "%s: crash vtop translates the memmap of pgmap %s" % (tag, p["addr"]),
                     out.get(vtop[p["addr"]])):
             continue
-        phys = int(m.group(1), 16)
         home = "device" if any(a <= phys < b for a, b in ranges) else "ram"
         t.ok(h(p["memmap_phys"]) == phys and p["memmap_home"] == home,
              "%s: memmap of pgmap %s at %#x (%s) per crash vtop (zdx: %s, %s)"

@@ -49,7 +49,7 @@ def check_region(t, tag, truth, dec, reg, zpg, zmap, out, kmem):
     if not t.ok(len(ps) == 1, "%s: one pgmap is on CXL region %s (cxl list)" % (tag, reg["region"]),
                 [p.get("cxl") for p in zpg["pgmaps"]]):
         return
-    p, c = ps[0], ps[0]["cxl"]
+    c = ps[0]["cxl"]
     t.ok((h(c["region_start"]), h(c["region_end"])) == (start, end),
          "%s: %s at %#x-%#x as cxl list recorded (zdx %s-%s)" % (tag, reg["region"], start, end,
                                                               c["region_start"], c["region_end"]))

@@ -8,7 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, special_blocks  # noqa: E402
+from zdxlib import crash_only, load_json, h, run_corpus_test, dump_opened, zdx_json, special_blocks, vtop_page  # noqa: E402
 from oracle_plan import BLOCK_ZONE_MEMBER, memmap_on_memory_vtops, parse_kmem_blocks  # noqa: E402
 
 PAGE = 4096
@@ -162,8 +162,7 @@ def check_memmap_on_memory(t, tag, kernel, path, truth, entry, zmap, b):
         return
     res = crash_only(b, kernel, path, list(where))
     for c, r in where.items():
-        m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", res.get(c) or "", re.M)
-        pfn = int(m.group(1), 16) // PAGE if m else None
+        pfn = vtop_page(res.get(c))
         t.ok(pfn is not None and h(r["start_pfn"]) <= pfn < h(r["end_pfn"]),
              "%s: crash vtop puts %s's memmap at pfn %s, inside zdx's block-memmap run %s-%s"
              % (tag, r["memory_block"], pfn and hex(pfn), r["start_pfn"], r["end_pfn"]))

@@ -3,6 +3,7 @@ with zdx loaded, collect each command's output, and print TAP."""
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -251,6 +252,19 @@ def distinct_commands(commands, who):
     if twice:
         raise ValueError("%s: a batch holds %s more than once; outputs are keyed by command text, "
                          "so make each command's text distinct" % (who, ", ".join(map(repr, twice))))
+
+
+def vtop_phys(text):
+    """The physical address crash's vtop translates a kernel address to,
+    from the line "VIRTUAL PHYSICAL" heads; None where crash gave none."""
+    m = re.search(r"^\s*[0-9a-f]+\s+([0-9a-f]+)\s*$", text or "", re.M)
+    return int(m.group(1), 16) if m else None
+
+
+def vtop_page(text):
+    """The pfn of vtop_phys(text), or None."""
+    p = vtop_phys(text)
+    return None if p is None else p >> 12
 
 
 def load_json(text):
